@@ -1,0 +1,1 @@
+"""Pytest fixtures that start the offline ssm-contacts endpoint (filled in by the emulator work)."""
