@@ -1,0 +1,112 @@
+"""Runs this repo's Pulumi projects through the real Pulumi CLI, offline.
+
+The CLI comes from ``scripts/get-pulumi`` (built from Pulumi's Go modules when none is installed). Pulumi's Python
+language host is not available on these machines, so a project's program runs in Pulumi's own Automation API
+language server (``pulumi.automation``): the CLI, the deployment engine, the state backend and the dynamic-provider
+plugin (``python -m pulumi.dynamic``) are the real ones; only the host of the ``__main__.py`` differs.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pulumi import automation as auto
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STATE_DIR = REPO_ROOT / ".state"
+GET_PULUMI = REPO_ROOT / "scripts" / "get-pulumi"
+VENV_BIN = Path(sys.executable).parent
+
+
+class CliUnavailable(RuntimeError):
+    """The Pulumi CLI could not be found or built."""
+
+
+def ensure_cli(*, build: bool = True) -> Path:
+    """Returns the folder holding ``bin/pulumi``, building the CLI first if ``build`` and none is cached."""
+    if override := os.environ.get("PULUMI_CLI_ROOT"):
+        return Path(override)
+    command = [str(GET_PULUMI)]
+    env = dict(os.environ)
+    if not build:
+        env["PULUMI_CLI_NO_BUILD"] = "1"
+    result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
+    if result.returncode != 0:
+        raise CliUnavailable(f"scripts/get-pulumi failed with exit code {result.returncode}")
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def offline_env(cli_root: Path, state_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment that keeps the CLI offline: file backend, passphrase secrets, no update check, no
+    plugin downloads, and this virtualenv's Python for the plugins the engine starts."""
+    backend = state_dir / "backend"
+    backend.mkdir(parents=True, exist_ok=True)
+    env = {
+        "PULUMI_BACKEND_URL": backend.as_uri(),
+        "PULUMI_HOME": str(state_dir / "pulumi-home"),
+        "PULUMI_CONFIG_PASSPHRASE": os.environ.get("PULUMI_CONFIG_PASSPHRASE", "offline-drill"),
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "false",
+        "PATH": os.pathsep.join([str(cli_root / "bin"), str(VENV_BIN), os.environ.get("PATH", "")]),
+        "PULUMI_PYTHON_CMD": str(VENV_BIN / "python"),
+    }
+    env.update(extra or {})
+    return env
+
+
+def _program(project_dir: Path) -> auto.PulumiFn:
+    settings = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    main = project_dir / settings.get("main", ".")
+    entry = main / "__main__.py" if main.is_dir() else main
+
+    def run() -> None:
+        runpy.run_path(str(entry), run_name="__main__")
+
+    return run
+
+
+@dataclass
+class Project:
+    """A Pulumi project folder and the stack it is run as, with the real CLI."""
+
+    project_dir: Path
+    stack_name: str
+    cli_root: Path
+    state_dir: Path = STATE_DIR
+    env: dict[str, str] = field(default_factory=dict)
+
+    def stack(self, config: Mapping[str, str | auto.ConfigValue] | None = None) -> auto.Stack:
+        env = offline_env(self.cli_root, self.state_dir, self.env)
+        workspace = auto.LocalWorkspace(
+            work_dir=str(self.project_dir),
+            program=_program(self.project_dir),
+            env_vars=env,
+            pulumi_home=env["PULUMI_HOME"],
+            pulumi_command=auto.PulumiCommand(root=str(self.cli_root)),
+        )
+        stack = auto.Stack.create_or_select(self.stack_name, workspace)
+        for key, value in (config or {}).items():
+            stack.set_config(key, value if isinstance(value, auto.ConfigValue) else auto.ConfigValue(value))
+        return stack
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Runs a CLI command that needs no program (stack output, export, cancel, state ...) in the project."""
+        env = {**os.environ, **offline_env(self.cli_root, self.state_dir, self.env)}
+        pulumi = shutil.which("pulumi", path=env["PATH"]) or str(self.cli_root / "bin" / "pulumi")
+        return subprocess.run(
+            [pulumi, *args, "--stack", self.stack_name, "--non-interactive"],
+            cwd=self.project_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=check,
+        )
