@@ -1,0 +1,33 @@
+# The two commands of the README: `make demo` runs an offline game-day drill through the real Pulumi CLI;
+# `make check` runs every check (ruff, mypy, and all the tests, end-to-end ones included). Both set up first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo check setup cli bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+cli:
+	@scripts/get-pulumi >/dev/null
+
+demo: setup cli
+	$(PY) scripts/drill.py $(ARGS)
+
+check: setup cli
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: setup cli
+	$(PY) benchmarks/emulator_throughput.py
+	$(PY) benchmarks/provider_overhead.py
+	$(PY) benchmarks/engine_in_the_loop.py
+
+clean:
+	rm -rf .state
