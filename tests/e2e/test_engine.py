@@ -1,0 +1,260 @@
+"""`pulumi preview/up/refresh/destroy` of engagements by the real Pulumi CLI against the offline endpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+from pulumi_cli import Project
+from ssm_contacts_emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator, FaultConfig
+from ssm_contacts_emulator.seed import Rotation
+
+pytestmark = pytest.mark.cli
+
+ProjectFactory = Callable[..., Project]
+
+
+def started_engagements(endpoint: Emulator) -> list[dict[str, Any]]:
+    client = endpoint.client()
+    arns = [e["EngagementArn"] for e in client.list_engagements(MaxResults=100)["Engagements"]]
+    return [client.describe_engagement(EngagementId=arn) for arn in arns]
+
+
+def pages_by_engagement(endpoint: Emulator) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for message in endpoint.outbox():
+        counts[message["engagement_arn"]] = counts.get(message["engagement_arn"], 0) + 1
+    return counts
+
+
+def test_preview_makes_no_call_to_the_endpoint(project: ProjectFactory, rotation: Rotation, endpoint: Emulator) -> None:
+    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "3"})
+    before = dict(endpoint.request_counts())
+
+    preview = stack.preview()
+
+    assert preview.change_summary == {"create": 4}  # the stack and three engagements
+    assert endpoint.request_counts() == before
+    assert endpoint.outbox() == []
+
+
+def test_up_starts_one_engagement_per_resource_and_exports_their_arns(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    proj = project("engagements")
+    stack = proj.stack({"contactId": rotation.alice_arn, "count": "3"})
+
+    result = stack.up()
+
+    assert result.summary.resource_changes == {"create": 4}
+    assert endpoint.request_counts()["StartEngagement"] == 3
+    live = started_engagements(endpoint)
+    assert len(live) == 3 and all("StopTime" not in e for e in live)
+    # Alice's plan engages her SMS and e-mail channels: two pages per engagement.
+    assert sorted(pages_by_engagement(endpoint).values()) == [2, 2, 2]
+    outputs = json.loads(proj.cli("stack", "output", "--json").stdout)
+    assert sorted(outputs["arns"]) == sorted(e["EngagementArn"] for e in live)
+    prefix = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/"
+    assert all(arn.startswith(prefix) for arn in outputs["arns"])
+
+
+def test_second_up_with_nothing_changed_pages_nobody(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "3"})
+    stack.up()
+    pages = len(endpoint.outbox())
+
+    again = stack.up()
+
+    assert again.summary.resource_changes == {"same": 4}
+    assert endpoint.request_counts()["StartEngagement"] == 3
+    assert len(endpoint.outbox()) == pages
+
+
+def test_changing_one_content_replaces_exactly_that_engagement(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "3"})
+    before = stack.up().outputs["arns"].value
+
+    stack.set_config("content1", auto.ConfigValue("E2E-SECRET-CONTENT-1, now with the runbook link"))
+    result = stack.up()
+
+    after = result.outputs["arns"].value
+    assert result.summary.resource_changes == {"replace": 1, "same": 3}
+    assert after[0] == before[0] and after[2] == before[2] and after[1] != before[1]
+    client = endpoint.client()
+    assert "StopTime" in client.describe_engagement(EngagementId=before[1])
+    assert "StopTime" not in client.describe_engagement(EngagementId=after[1])
+    assert pages_by_engagement(endpoint)[after[1]] == 2
+    assert endpoint.request_counts()["StartEngagement"] == 4
+
+
+def test_refresh_after_a_stop_behind_pulumis_back_records_the_stop(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    proj = project("engagements")
+    stack = proj.stack({"contactId": rotation.alice_arn, "count": "1"})
+    arn = stack.up().outputs["arns"].value[0]
+    endpoint.client().stop_engagement(EngagementId=arn, Reason="stopped from the console")
+
+    refresh = stack.refresh()
+    state = stack.export_stack().deployment["resources"]
+    after_refresh = stack.up()
+
+    assert refresh.summary.resource_changes == {"update": 1, "same": 1}
+    engagement = next(r for r in state if r["type"].endswith(":Engagement"))
+    assert engagement["outputs"]["stop_time"]
+    # The engagement is the same one (same token): the up that follows changes nothing and pages nobody.
+    assert after_refresh.summary.resource_changes == {"same": 2}
+    assert endpoint.request_counts()["StartEngagement"] == 1
+
+
+def _kill_cli_when(condition: Any, timeout: float = 60.0) -> None:
+    """Kills this process's `pulumi` CLI child (SIGKILL, as a crash would) once `condition()` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            out = subprocess.run(["pgrep", "-P", str(os.getpid()), "-x", "pulumi"], capture_output=True, text=True)
+            for pid in out.stdout.split():
+                os.kill(int(pid), signal.SIGKILL)
+            return
+        time.sleep(0.05)
+    raise AssertionError("the condition to kill the CLI never held")
+
+
+def test_a_crash_after_start_engagement_never_pages_twice(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    proj = project("engagements")
+    stack = proj.stack({"contactId": rotation.alice_arn, "count": "1"})
+    # The endpoint starts the engagement, then holds its answer while the CLI is killed: the response is lost.
+    endpoint.set_faults(FaultConfig(hold_start_engagement_seconds=30.0))
+    killer = threading.Thread(target=_kill_cli_when, args=(lambda: len(endpoint.outbox()) == 2,))
+    killer.start()
+    with pytest.raises(auto.CommandError):
+        stack.up()
+    killer.join()
+    endpoint.set_faults(FaultConfig())
+    assert len(started_engagements(endpoint)) == 1
+
+    # What a user does next: release the lock of the killed update, clear its pending create, run up again.
+    proj.cli("cancel", "--yes", check=False)
+    stack.refresh(clear_pending_creates=True)
+    result = stack.up()
+
+    live = started_engagements(endpoint)
+    assert len(live) == 1
+    assert result.outputs["arns"].value == [live[0]["EngagementArn"]]
+    assert len(endpoint.outbox()) == 2  # the two pages of the first attempt, none sent again
+
+
+def test_up_of_twenty_engagements_rides_out_throttling_and_server_errors(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "20"})
+    endpoint.set_faults(FaultConfig(throttle_rate=10.0, throttle_burst=4, error_rate=0.2))
+
+    result = stack.up()
+
+    assert result.summary.resource_changes == {"create": 21}
+    live = started_engagements(endpoint)
+    assert len(live) == 20
+    assert sorted(pages_by_engagement(endpoint).values()) == [2] * 20
+    statuses = [r["status"] for r in endpoint.requests() if r["operation"] == "StartEngagement"]
+    assert 429 in statuses or 400 in statuses, "the throttle never fired"
+    assert 500 in statuses, "no server error was injected"
+
+
+def test_replace_with_an_unchanged_token_never_records_a_stopped_engagement(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "1"})
+    arn = stack.up().outputs["arns"].value[0]
+    urn = next(r["urn"] for r in stack.export_stack().deployment["resources"] if r["type"].endswith(":Engagement"))
+
+    with pytest.raises(auto.CommandError) as failure:
+        stack.up(replace=[urn])
+
+    assert "idempotency_token" in str(failure.value) and "run" in str(failure.value)
+    assert "StopTime" in endpoint.client().describe_engagement(EngagementId=arn)
+    assert not [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith(":Engagement")]
+
+    # The documented way to page again with an unchanged drill: a new run.
+    stack.set_config("run0", auto.ConfigValue("second-run"))
+    new_arn = stack.up().outputs["arns"].value[0]
+    assert new_arn != arn
+    assert pages_by_engagement(endpoint)[new_arn] == 2
+
+
+def test_destroy_then_up_of_the_same_program_refuses_to_adopt_the_stopped_engagement(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "1"})
+    stack.up()
+    stack.destroy()
+
+    with pytest.raises(auto.CommandError) as failure:
+        stack.up()
+
+    assert "already stopped" in str(failure.value)
+    assert not [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith(":Engagement")]
+    assert endpoint.request_counts()["StartEngagement"] == 2
+    assert len(endpoint.outbox()) == 2
+
+
+def test_stack_export_holds_no_plaintext_message_or_credential(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    proj = project("engagements")
+    stack = proj.stack({"contactId": rotation.alice_arn, "count": "2"})
+    stack.up()
+
+    exported = proj.cli("stack", "export").stdout
+
+    assert "E2E-SECRET" not in exported
+    assert DEFAULT_ACCESS_KEY_ID not in exported and DEFAULT_SECRET_ACCESS_KEY not in exported
+    resources = json.loads(exported)["deployment"]["resources"]
+    engagement = next(r for r in resources if r["type"].endswith(":Engagement"))
+    for name in ("subject", "content", "public_subject", "public_content"):
+        assert "ciphertext" in engagement["outputs"][name], name
+
+
+def test_destroy_stops_every_engagement_and_empties_the_stack(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "3"})
+    stack.up()
+
+    result = stack.destroy()
+
+    assert result.summary.resource_changes == {"delete": 4}
+    assert all("StopTime" in e for e in started_engagements(endpoint))
+    assert stack.export_stack().deployment.get("resources") in (None, [])
+
+
+def test_page_acceptance_acknowledges_a_page_with_the_code_it_was_sent(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    proj = project("acceptance")
+    stack = proj.stack({"contactId": rotation.alice_arn})
+    stack.up()
+    sms = next(m for m in endpoint.outbox() if m["channel_type"] == "SMS")
+
+    stack.set_config("pageId", auto.ConfigValue(sms["page_arn"]))
+    stack.set_config("acceptCode", auto.ConfigValue(sms["accept_code"], secret=True))
+    result = stack.up()
+
+    assert result.summary.resource_changes == {"create": 1, "same": 2}
+    receipts = endpoint.client().list_page_receipts(PageId=sms["page_arn"])["Receipts"]
+    assert "READ" in [r["ReceiptType"] for r in receipts]
+    assert sms["accept_code"] not in proj.cli("stack", "export").stdout
