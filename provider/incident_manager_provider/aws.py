@@ -1,0 +1,110 @@
+"""Where the ssm-contacts client comes from: settings read from stack config or the AWS environment.
+
+Providers are pickled into every resource's state, so they hold only an :class:`AwsSettings` (plain strings)
+and ask :func:`client` for a boto3 client inside each call. Credentials always come from botocore's standard
+chain (environment, profile, SSO, container or instance role) and are never stored anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.config
+
+SERVICE_NAME = "ssm-contacts"
+USER_AGENT = "pulumi-incident-manager/0.1.0"
+
+DEFAULT_RETRY_MODE = "standard"
+# Three attempts (botocore's default) give up on a throttled burst within a second or two; ten ride it out.
+DEFAULT_MAX_ATTEMPTS = 10
+RETRY_MODES = ("standard", "adaptive")
+
+# Stack configuration keys the provider reads (namespaced as the Pulumi CLI stores them).
+CONFIG_REGION = "aws:region"
+CONFIG_PROFILE = "aws:profile"
+CONFIG_ENDPOINT = "incident-manager:endpoint"
+CONFIG_RETRY_MODE = "incident-manager:retryMode"
+CONFIG_MAX_ATTEMPTS = "incident-manager:maxAttempts"
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """How to reach ssm-contacts. ``None`` leaves the choice to the AWS environment."""
+
+    region: str | None = None
+    """Region name; otherwise ``AWS_REGION``/``AWS_DEFAULT_REGION`` or the profile's region."""
+
+    profile: str | None = None
+    """Shared-config profile; otherwise ``AWS_PROFILE`` or the default chain."""
+
+    endpoint_url: str | None = None
+    """Endpoint override; otherwise ``AWS_ENDPOINT_URL_SSM_CONTACTS``, ``AWS_ENDPOINT_URL`` or the shared config."""
+
+    retry_mode: str | None = None
+    """``standard`` or ``adaptive``; otherwise ``AWS_RETRY_MODE``, then ``standard``."""
+
+    max_attempts: int | None = None
+    """Total attempts per call, first one included; otherwise ``AWS_MAX_ATTEMPTS``, then 10."""
+
+    @classmethod
+    def from_config(cls, get: Callable[[str], Any]) -> AwsSettings:
+        """Read the settings through a config getter (``ConfigureRequest.config.get`` or a Pulumi ``Config``).
+
+        Keys are namespaced (``aws:region``); blank values count as unset.
+        """
+
+        def text(key: str) -> str | None:
+            value = get(key)
+            if value is None:
+                return None
+            return str(value).strip() or None
+
+        attempts = text(CONFIG_MAX_ATTEMPTS)
+        return cls(
+            region=text(CONFIG_REGION),
+            profile=text(CONFIG_PROFILE),
+            endpoint_url=text(CONFIG_ENDPOINT),
+            retry_mode=text(CONFIG_RETRY_MODE),
+            max_attempts=int(attempts) if attempts else None,
+        )
+
+    def retries(self, environ: Mapping[str, str]) -> dict[str, Any]:
+        """botocore's ``retries`` option: stack config first, then ``AWS_RETRY_MODE``/``AWS_MAX_ATTEMPTS``."""
+        mode = self.retry_mode or environ.get("AWS_RETRY_MODE") or DEFAULT_RETRY_MODE
+        if mode not in RETRY_MODES:
+            raise ValueError(f"retry mode {mode!r} is not one of {', '.join(RETRY_MODES)}")
+        attempts = self.max_attempts or int(environ.get("AWS_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS)
+        return {"mode": mode, "total_max_attempts": attempts}
+
+
+def _build(settings: AwsSettings, environ: Mapping[str, str]) -> Any:
+    session = boto3.session.Session(profile_name=settings.profile, region_name=settings.region)
+    return session.client(
+        SERVICE_NAME,
+        endpoint_url=settings.endpoint_url,
+        config=botocore.config.Config(retries=settings.retries(environ), user_agent_extra=USER_AGENT),
+    )
+
+
+# boto3 clients are thread-safe but slow to build (tens of milliseconds), and the dynamic-provider server
+# answers on four threads. One client per settings and AWS environment, built on first use in this process,
+# keeps each call cheap and lets the adaptive retry mode's rate limiter see every call.
+_clients: dict[tuple[AwsSettings, tuple[tuple[str, str], ...]], Any] = {}
+_clients_lock = threading.Lock()
+
+
+def client(settings: AwsSettings | None = None) -> Any:
+    """The ssm-contacts client for ``settings`` and the current AWS environment variables."""
+    settings = settings or AwsSettings()
+    environ = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
+    key = (settings, tuple(sorted(environ.items())))
+    with _clients_lock:
+        found = _clients.get(key)
+        if found is None:
+            found = _clients[key] = _build(settings, environ)
+        return found
