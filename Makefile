@@ -17,7 +17,7 @@ cli:
 	@scripts/get-pulumi >/dev/null
 
 demo: setup cli
-	$(PY) scripts/drill.py $(ARGS)
+	$(PY) scripts/run_drill.py $(ARGS)
 
 check: setup cli
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from pulumi_cli import CliUnavailable, Project, ensure_cli
 from ssm_contacts_emulator import Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import Rotation, seed_rotation

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pulumi import automation as auto
+
 from pulumi_cli import Project
 from ssm_contacts_emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator, FaultConfig
 from ssm_contacts_emulator.seed import Rotation

@@ -1,6 +1,7 @@
 """An engagement, and once the test has read a page's code from the endpoint's outbox, its acknowledgement."""
 
 import pulumi
+
 import pulumi_incident_manager as incident_manager
 
 config = pulumi.Config()

@@ -1,6 +1,7 @@
 """Several engagements of one contact; config changes one engagement's content or run to test replacements."""
 
 import pulumi
+
 import pulumi_incident_manager as incident_manager
 
 config = pulumi.Config()

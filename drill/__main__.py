@@ -1,0 +1,27 @@
+"""The game-day drill of the README's main command: page the on-call escalation plan once, as code."""
+
+import pulumi
+
+import pulumi_incident_manager as incident_manager
+
+config = pulumi.Config()
+
+drill = incident_manager.Engagement(
+    "checkout-latency-drill",
+    contact_id=config.require("contactId"),
+    sender="gameday-bot",
+    subject="[DRILL] Checkout p99 latency above SLO",
+    content=(
+        "Game-day drill. Checkout p99 latency is 2.3 s against an 800 ms SLO since 09:00 UTC. "
+        "Acknowledge this page, then follow the runbook 'checkout-latency'."
+    ),
+    public_subject="[DRILL] checkout latency",
+    public_content="Game-day drill: checkout latency above SLO. Acknowledge with the code in this message.",
+    incident_id=config.get("incidentId") or "gameday-drill",
+    stop_reason="Game-day drill finished",
+)
+
+pulumi.export("engagement_arn", drill.arn)
+pulumi.export("contact_arn", drill.contact_arn)
+pulumi.export("idempotency_token", drill.idempotency_token)
+pulumi.export("start_time", drill.start_time)
