@@ -207,7 +207,8 @@ def test_destroy_then_up_of_the_same_program_refuses_to_adopt_the_stopped_engage
     with pytest.raises(auto.CommandError) as failure:
         stack.up()
 
-    assert "already stopped" in str(failure.value)
+    assert "which was stopped at" in str(failure.value)
+    assert "set idempotency_token to a new value (or change run)" in str(failure.value)
     assert not [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith(":Engagement")]
     assert endpoint.request_counts()["StartEngagement"] == 2
     assert len(endpoint.outbox()) == 2
