@@ -131,7 +131,7 @@ class EngagementProvider(ResourceProvider):
         if live.get("StopTime") is not None:
             raise IncidentManagerError(
                 f"The idempotency token {token} belongs to engagement {arn}, which was stopped at "
-                f"{_iso(live['StopTime'])}, so AWS will not page anyone with it again; to start a new run, "
+                f"{iso_time(live['StopTime'])}, so AWS will not page anyone with it again; to start a new run, "
                 f"set idempotency_token to a new value (or change run)."
             )
         return CreateResult(arn, _outputs(arn, props, live))
@@ -204,12 +204,13 @@ def _outputs(arn: str, props: Mapping[str, Any], live: Mapping[str, Any]) -> dic
     outs = {key: value for key, value in props.items() if key != PROVIDER_KEY}
     outs.update((name, live[member]) for member, name in _DESCRIBED.items() if member in live)
     outs["arn"] = arn
-    outs["start_time"] = _iso(live.get("StartTime"))
-    outs["stop_time"] = _iso(live.get("StopTime"))
+    outs["start_time"] = iso_time(live.get("StartTime"))
+    outs["stop_time"] = iso_time(live.get("StopTime"))
     return outs
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso_time(moment: datetime | None) -> str | None:
+    """An AWS timestamp as ISO 8601 text, as outputs store it."""
     return moment.isoformat() if moment is not None else None
 
 

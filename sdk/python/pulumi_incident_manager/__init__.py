@@ -1,0 +1,38 @@
+"""Declarative AWS Incident Manager engagements for Pulumi: page people from code, exactly once.
+
+Install this distribution in the program's virtualenv: the engine's dynamic-provider process imports
+the providers from it.
+"""
+
+from incident_manager_provider.errors import IncidentManagerError
+
+from ._engagement import Engagement, EngagementArgs
+from ._functions import (
+    AcceptPageResult,
+    GetEngagementResult,
+    Page,
+    accept_page,
+    accept_page_output,
+    get_engagement,
+    get_engagement_output,
+    list_pages,
+    list_pages_output,
+)
+from ._page_acceptance import PageAcceptance, PageAcceptanceArgs
+
+__all__ = [
+    "AcceptPageResult",
+    "Engagement",
+    "EngagementArgs",
+    "GetEngagementResult",
+    "IncidentManagerError",
+    "Page",
+    "PageAcceptance",
+    "PageAcceptanceArgs",
+    "accept_page",
+    "accept_page_output",
+    "get_engagement",
+    "get_engagement_output",
+    "list_pages",
+    "list_pages_output",
+]

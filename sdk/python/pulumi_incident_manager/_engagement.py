@@ -1,0 +1,147 @@
+"""``Engagement``: declare who gets paged; ``pulumi up`` pages them once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from incident_manager_provider.engagement import SECRET_PROPERTIES, EngagementProvider
+
+
+@dataclass
+class EngagementArgs:
+    """The inputs of an :class:`Engagement` (StartEngagement's parameters, in snake_case)."""
+
+    contact_id: pulumi.Input[str]
+    """ARN of the contact, escalation plan or on-call schedule to engage."""
+
+    sender: pulumi.Input[str]
+    """Who is paging (letters, digits, spaces and ``_@#%*+=:?./!-``, up to 255 characters)."""
+
+    subject: pulumi.Input[str]
+    """Subject for VOICE and EMAIL pages (secret)."""
+
+    content: pulumi.Input[str]
+    """Body for VOICE and EMAIL pages (secret)."""
+
+    public_subject: pulumi.Input[str] | None = None
+    """Subject for SMS pages (secret)."""
+
+    public_content: pulumi.Input[str] | None = None
+    """Body for SMS pages (secret)."""
+
+    incident_id: pulumi.Input[str] | None = None
+    """The incident the engagement belongs to, free text."""
+
+    idempotency_token: pulumi.Input[str] | None = None
+    """StartEngagement's token. Unset: derived from the stack, the resource name, ``run`` and the fields above."""
+
+    stop_reason: pulumi.Input[str] | None = None
+    """Reason given to StopEngagement when the resource is destroyed or replaced; changes update in place."""
+
+    run: pulumi.Input[str] | None = None
+    """Feeds the derived token: set a new value to page again with an otherwise unchanged engagement."""
+
+
+class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engagement"):
+    """An Incident Manager engagement, started once per idempotency token.
+
+    Replacements stop the old engagement before starting the new one (``delete_before_replace``), unless
+    the resource options say otherwise.
+    """
+
+    arn: pulumi.Output[str]
+    """The engagement ARN, also the resource id."""
+    idempotency_token: pulumi.Output[str]
+    """The token StartEngagement was called with (given, or derived)."""
+    contact_arn: pulumi.Output[str]
+    """The engaged contact, as AWS stored it."""
+    start_time: pulumi.Output[str]
+    """When the engagement started (ISO 8601)."""
+    stop_time: pulumi.Output[str | None]
+    """When it was stopped (ISO 8601), if it was."""
+    contact_id: pulumi.Output[str]
+    sender: pulumi.Output[str]
+    subject: pulumi.Output[str]
+    content: pulumi.Output[str]
+    public_subject: pulumi.Output[str | None]
+    public_content: pulumi.Output[str | None]
+    incident_id: pulumi.Output[str | None]
+    stop_reason: pulumi.Output[str | None]
+    run: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: EngagementArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        contact_id: pulumi.Input[str] | None = None,
+        sender: pulumi.Input[str] | None = None,
+        subject: pulumi.Input[str] | None = None,
+        content: pulumi.Input[str] | None = None,
+        public_subject: pulumi.Input[str] | None = None,
+        public_content: pulumi.Input[str] | None = None,
+        incident_id: pulumi.Input[str] | None = None,
+        idempotency_token: pulumi.Input[str] | None = None,
+        stop_reason: pulumi.Input[str] | None = None,
+        run: pulumi.Input[str] | None = None,
+    ) -> None:
+        """Start an engagement named ``resource_name``: pass an :class:`EngagementArgs` or its fields as keywords."""
+        if args is None:
+            required = {"contact_id": contact_id, "sender": sender, "subject": subject, "content": content}
+            missing = [name for name, value in required.items() if value is None]
+            if missing:
+                raise TypeError(f"Engagement {resource_name!r} is missing required input(s): {', '.join(missing)}")
+            assert contact_id is not None and sender is not None and subject is not None and content is not None
+            args = EngagementArgs(
+                contact_id=contact_id,
+                sender=sender,
+                subject=subject,
+                content=content,
+                public_subject=public_subject,
+                public_content=public_content,
+                incident_id=incident_id,
+                idempotency_token=idempotency_token,
+                stop_reason=stop_reason,
+                run=run,
+            )
+        props: dict[str, Any] = {
+            "contact_id": args.contact_id,
+            "sender": args.sender,
+            "subject": args.subject,
+            "content": args.content,
+            "public_subject": args.public_subject,
+            "public_content": args.public_content,
+            "incident_id": args.incident_id,
+            "idempotency_token": args.idempotency_token,
+            "stop_reason": args.stop_reason,
+            "run": args.run,
+            # The provider derives the token from these: it never sees the URN.
+            "pulumi_project": pulumi.get_project(),
+            "pulumi_stack": pulumi.get_stack(),
+            "pulumi_name": resource_name,
+            "arn": None,
+            "contact_arn": None,
+            "start_time": None,
+            "stop_time": None,
+        }
+        for name in SECRET_PROPERTIES:
+            if props[name] is not None:
+                props[name] = pulumi.Output.secret(props[name])
+        super().__init__(EngagementProvider(), resource_name, props, engagement_options(opts))
+
+
+def engagement_options(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """``opts`` with the message fields as secret outputs and delete-before-replace unless the user chose.
+
+    Create-before-delete would meet the engagement it already started when the token is unchanged
+    (``pulumi up --replace``), record it, then stop it while deleting the old one.
+    """
+    defaults = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_PROPERTIES))
+    if opts is None or opts.delete_before_replace is None:
+        defaults.delete_before_replace = True
+    return pulumi.ResourceOptions.merge(defaults, opts)

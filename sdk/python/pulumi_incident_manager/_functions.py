@@ -1,0 +1,174 @@
+"""Functions that call ssm-contacts from the program itself: ``accept_page``, ``get_engagement``, ``list_pages``.
+
+Dynamic providers cannot serve functions (no Invoke), so these run in the program's process, with the same
+settings the provider reads: ``aws:region``, ``aws:profile``, ``incident-manager:endpoint`` or the AWS environment.
+Each has an ``_output`` form that takes Inputs and returns an Output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+
+from incident_manager_provider import aws
+from incident_manager_provider.engagement import find_engagement, iso_time
+from incident_manager_provider.errors import IncidentManagerError, aws_errors
+from incident_manager_provider.page_acceptance import ACCEPT_PAGE_MEMBERS, accept_page_params
+from incident_manager_provider.validation import validate
+
+
+@dataclass(frozen=True)
+class AcceptPageResult:
+    """What :func:`accept_page` did."""
+
+    page_id: str
+    """The page."""
+    accept_type: str
+    """``READ`` or ``DELIVERED``."""
+    acknowledged: bool
+    """False during a preview, which acknowledges nothing."""
+
+
+@dataclass(frozen=True)
+class GetEngagementResult:
+    """An engagement as DescribeEngagement returns it."""
+
+    arn: str
+    contact_arn: str
+    sender: str
+    subject: str
+    content: str
+    public_subject: str | None
+    public_content: str | None
+    incident_id: str | None
+    start_time: str | None
+    """ISO 8601."""
+    stop_time: str | None
+    """ISO 8601; None while the engagement is running."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of an engagement (one per engaged contact channel)."""
+
+    page_arn: str
+    engagement_arn: str
+    contact_arn: str
+    sender: str
+    incident_id: str | None
+    sent_time: str | None
+    delivery_time: str | None
+    read_time: str | None
+
+
+def stack_settings() -> aws.AwsSettings:
+    """The AWS settings from the running stack's config (all unset outside a Pulumi program)."""
+
+    def get(key: str) -> str | None:
+        namespace, name = key.split(":", 1)
+        return pulumi.Config(namespace).get(name)
+
+    return aws.AwsSettings.from_config(get)
+
+
+def accept_page(
+    page_id: str,
+    accept_code: str,
+    accept_type: str = "READ",
+    contact_channel_id: str | None = None,
+    note: str | None = None,
+    accept_code_validation: str = "ENFORCE",
+) -> AcceptPageResult:
+    """Acknowledge a page with AcceptPage. During a preview, acknowledge nothing."""
+    props = {
+        "page_id": page_id,
+        "accept_code": accept_code,
+        "accept_type": accept_type,
+        "contact_channel_id": contact_channel_id,
+        "note": note,
+        "accept_code_validation": accept_code_validation,
+    }
+    failures = validate("AcceptPage", props, ACCEPT_PAGE_MEMBERS)
+    if failures:
+        raise ValueError("; ".join(failure.reason for failure in failures))
+    if pulumi.runtime.is_dry_run():
+        return AcceptPageResult(page_id, accept_type, acknowledged=False)
+    with aws_errors("AcceptPage", page_id):
+        aws.client(stack_settings()).accept_page(**accept_page_params(props))
+    return AcceptPageResult(page_id, accept_type, acknowledged=True)
+
+
+def accept_page_output(
+    page_id: pulumi.Input[str],
+    accept_code: pulumi.Input[str],
+    accept_type: pulumi.Input[str] = "READ",
+    contact_channel_id: pulumi.Input[str | None] = None,
+    note: pulumi.Input[str | None] = None,
+    accept_code_validation: pulumi.Input[str] = "ENFORCE",
+) -> pulumi.Output[AcceptPageResult]:
+    """:func:`accept_page` once its inputs are known; nothing is acknowledged during a preview."""
+    values = pulumi.Output.all(
+        page_id, accept_code, accept_type, contact_channel_id, note, accept_code_validation
+    )
+    return values.apply(lambda args: accept_page(*args))
+
+
+def get_engagement(arn: str) -> GetEngagementResult:
+    """DescribeEngagement; fails with one sentence if there is no such engagement."""
+    live = find_engagement(stack_settings(), arn)
+    if live is None:
+        raise IncidentManagerError(
+            f"Engagement {arn} does not exist in this account and region; check the ARN and aws:region."
+        )
+    return GetEngagementResult(
+        arn=live["EngagementArn"],
+        contact_arn=live["ContactArn"],
+        sender=live["Sender"],
+        subject=live["Subject"],
+        content=live["Content"],
+        public_subject=live.get("PublicSubject"),
+        public_content=live.get("PublicContent"),
+        incident_id=live.get("IncidentId"),
+        start_time=iso_time(live.get("StartTime")),
+        stop_time=iso_time(live.get("StopTime")),
+    )
+
+
+def get_engagement_output(arn: pulumi.Input[str]) -> pulumi.Output[GetEngagementResult]:
+    """:func:`get_engagement` as an Output, secret because it carries the message."""
+    return pulumi.Output.secret(pulumi.Output.from_input(arn).apply(get_engagement))
+
+
+def list_pages(engagement_id: str) -> list[Page]:
+    """Every page of an engagement, oldest first as AWS lists them, following NextToken."""
+    with aws_errors("ListPagesByEngagement", engagement_id):
+        client = aws.client(stack_settings())
+    pages: list[Page] = []
+    request: dict[str, Any] = {"EngagementId": engagement_id}
+    while True:
+        with aws_errors("ListPagesByEngagement", engagement_id):
+            answer = client.list_pages_by_engagement(**request)
+        pages.extend(
+            Page(
+                page_arn=page["PageArn"],
+                engagement_arn=page["EngagementArn"],
+                contact_arn=page["ContactArn"],
+                sender=page["Sender"],
+                incident_id=page.get("IncidentId"),
+                sent_time=iso_time(page.get("SentTime")),
+                delivery_time=iso_time(page.get("DeliveryTime")),
+                read_time=iso_time(page.get("ReadTime")),
+            )
+            for page in answer.get("Pages", [])
+        )
+        if not answer.get("NextToken"):
+            return pages
+        request["NextToken"] = answer["NextToken"]
+
+
+def list_pages_output(engagement_id: pulumi.Input[str]) -> pulumi.Output[list[Page]]:
+    """:func:`list_pages` as an Output."""
+    return pulumi.Output.from_input(engagement_id).apply(list_pages)
