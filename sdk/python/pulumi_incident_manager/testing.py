@@ -1,0 +1,352 @@
+"""A testing kit for programs that page people: run them, and the policies that guard them, with no AWS and no CLI.
+
+- :class:`IncidentManagerMocks` answers ``Engagement`` and ``PageAcceptance`` for ``pulumi.runtime.set_mocks``
+  the way the provider would (ARNs with region and account, the derived idempotency token, a start time) and
+  records what the program asked for.
+- :func:`run_program` runs a Pulumi program file under those mocks with a stack's config.
+- :func:`run_policy` and :func:`check_resource` run the pack's policies (or your own) against a resource's
+  properties, with your policy config, as ``pulumi preview --policy-pack`` would.
+
+For integration tests against the offline ssm-contacts endpoint, use the ``ssm_contacts_emulator`` pytest fixture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import runpy
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+import yaml
+from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
+from pulumi_policy import EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy
+from pulumi_policy.policy import PolicyCustomTimeouts, PolicyResourceOptions, _NotApplicableError
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+
+from incident_manager_provider.page_acceptance import DEFAULTS as PAGE_ACCEPTANCE_DEFAULTS
+from incident_manager_provider.tokens import derive_idempotency_token
+
+from .policies import ENGAGEMENT_TYPE, PAGE_ACCEPTANCE_TYPE, POLICIES, POLICY_PACK_NAME
+
+__all__ = [
+    "UNKNOWN",
+    "IncidentManagerMocks",
+    "PolicyViolation",
+    "RecordedResource",
+    "check_resource",
+    "load_policy_config",
+    "load_stack_config",
+    "resource_urn",
+    "run_policy",
+    "run_program",
+]
+
+UNKNOWN = UNKNOWN_STRING_VALUE
+"""A property value that is not known yet, as policies see a computed input during ``pulumi preview``."""
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "123456789012"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Policies
+
+
+@dataclass(frozen=True)
+class PolicyViolation:
+    """One violation, as the CLI would print it under the resource."""
+
+    policy: str
+    """The policy's name (the key of its section in the policy config)."""
+    enforcement_level: EnforcementLevel
+    """MANDATORY fails ``pulumi preview``/``up``; ADVISORY only warns."""
+    message: str
+    """The policy's own message (the CLI prints the policy's description above it)."""
+    urn: str
+    """The resource the violation is about."""
+
+
+def resource_urn(stack: str, project: str, resource_type: str, name: str) -> str:
+    """The URN the engine gives a top-level resource; policies read the stack name from it."""
+    return f"urn:pulumi:{stack}::{project}::{resource_type}::{name}"
+
+
+def load_policy_config(path: str | Path) -> dict[str, Any]:
+    """Read a file for ``pulumi preview --policy-pack-config`` (JSON: policy name -> level or settings)."""
+    config: dict[str, Any] = json.loads(Path(path).read_text())
+    return config
+
+
+def run_policy(
+    policy: ResourceValidationPolicy,
+    props: Mapping[str, Any],
+    *,
+    config: Mapping[str, Any] | None = None,
+    resource_type: str = ENGAGEMENT_TYPE,
+    name: str = "engagement",
+    stack: str = "dev",
+    project: str = "project",
+) -> list[str]:
+    """The messages ``policy`` reports for one resource with these input ``props``.
+
+    ``config`` is the policy's own section of the policy config (``enforcementLevel`` is ignored here).
+    Use :data:`UNKNOWN` for a value not known during preview: a policy that reads it reports that it cannot
+    run, as the CLI does.
+    """
+    urn = resource_urn(stack, project, resource_type, name)
+    return [violation.message for violation in _validate(policy, props, config or {}, resource_type, name, urn)]
+
+
+def check_resource(
+    props: Mapping[str, Any],
+    *,
+    pack_config: Mapping[str, Any] | None = None,
+    resource_type: str = ENGAGEMENT_TYPE,
+    name: str = "engagement",
+    stack: str = "dev",
+    project: str = "project",
+    policies: Iterable[ResourceValidationPolicy] = POLICIES,
+) -> list[PolicyViolation]:
+    """Every violation the pack reports for one resource, honouring ``pack_config`` as the CLI would.
+
+    ``pack_config`` has the shape of a ``--policy-pack-config`` file (see :func:`load_policy_config`): per
+    policy an enforcement level (``"advisory"``, ``"mandatory"``, ``"disabled"``) or an object of settings
+    with an optional ``enforcementLevel``; the key ``"all"`` sets the level of every policy.
+    """
+    pack_config = pack_config or {}
+    urn = resource_urn(stack, project, resource_type, name)
+    violations: list[PolicyViolation] = []
+    for policy in policies:
+        level, settings = _policy_config(policy, pack_config)
+        if level is EnforcementLevel.DISABLED:
+            continue
+        for violation in _validate(policy, props, settings, resource_type, name, urn):
+            downgraded = violation.enforcement_level is EnforcementLevel.ADVISORY
+            violations.append(
+                PolicyViolation(policy.name, EnforcementLevel.ADVISORY if downgraded else level, violation.message, urn)
+            )
+    return violations
+
+
+def _policy_config(
+    policy: ResourceValidationPolicy, pack_config: Mapping[str, Any]
+) -> tuple[EnforcementLevel, Mapping[str, Any]]:
+    section = pack_config.get(policy.name, {})
+    if isinstance(section, str):
+        section = {"enforcementLevel": section}
+    everything = pack_config.get("all", {})
+    if isinstance(everything, str):
+        everything = {"enforcementLevel": everything}
+    settings = {key: value for key, value in section.items() if key != "enforcementLevel"}
+    level_name = section.get("enforcementLevel", everything.get("enforcementLevel"))
+    level = EnforcementLevel(level_name) if level_name else policy.enforcement_level or EnforcementLevel.ADVISORY
+    # As in the analyzer: a violation that remediation did not fix is reported as mandatory.
+    return (EnforcementLevel.MANDATORY if level is EnforcementLevel.REMEDIATE else level), settings
+
+
+def _validate(
+    policy: ResourceValidationPolicy,
+    props: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    resource_type: str,
+    name: str,
+    urn: str,
+) -> list[PolicyViolation]:
+    """Call ``policy.validate`` with the arguments the analyzer builds (unknown-checking props, no internals)."""
+    reported: list[PolicyViolation] = []
+
+    def report_violation(message: str, violation_urn: str | None = None) -> None:
+        reported.append(PolicyViolation(policy.name, EnforcementLevel.MANDATORY, message, violation_urn or urn))
+
+    visible = {key: value for key, value in props.items() if not key.startswith("__")}  # the engine drops these
+    args = ResourceValidationArgs(
+        resource_type,
+        unknown_checking_proxy(visible),
+        urn,
+        name,
+        PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None),
+        None,
+        dict(settings),
+    )
+    try:
+        result = policy.validate(args, report_violation)
+        if inspect.isawaitable(result):
+            asyncio.run(_wait(result))
+    except UnknownValueError as error:
+        message = f"can't run policy '{policy.name}' from policy pack '{POLICY_PACK_NAME}' during preview: "
+        reported.append(PolicyViolation(policy.name, EnforcementLevel.ADVISORY, message + error.message, urn))
+    except _NotApplicableError:
+        pass
+    return reported
+
+
+async def _wait(result: Any) -> None:
+    await result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mocks
+
+
+@dataclass(frozen=True)
+class RecordedResource:
+    """A resource the program registered, with what the mocks answered."""
+
+    urn: str
+    type: str
+    name: str
+    inputs: Mapping[str, Any]
+    """The inputs, secrets unwrapped, without the serialized ``__provider``."""
+    outputs: Mapping[str, Any]
+    id: str
+
+
+@dataclass
+class IncidentManagerMocks(pulumi.runtime.Mocks):
+    """Mocks for ``pulumi.runtime.set_mocks`` that answer like the provider against AWS, and record.
+
+    An engagement gets ``arn`` (also its id) ``arn:aws:ssm-contacts:<region>:<account>:engagement/<alias>/<uuid>``
+    (the uuid follows from the idempotency token, as one token names one engagement), ``idempotency_token``
+    derived exactly as the provider derives it, ``contact_arn``, ``start_time`` from ``clock`` and no
+    ``stop_time``. A page acceptance gets the id ``<page_id>#<accept_type>``, its inputs with the provider's
+    defaults, and ``accepted_at`` from ``clock``. Other resources get ``<name>-id`` and their inputs.
+    """
+
+    project: str = "project"
+    """The project given to ``set_mocks``: resource handlers run on threads that cannot see it."""
+    stack: str = "stack"
+    """The stack given to ``set_mocks``; it is what the policies check drills against."""
+    region: str = DEFAULT_REGION
+    account_id: str = DEFAULT_ACCOUNT_ID
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """Where ``start_time`` comes from; pass a fixed time for outputs that never change."""
+    resources: list[RecordedResource] = field(default_factory=list)
+    """Every resource registered, in order."""
+
+    @property
+    def engagements(self) -> list[RecordedResource]:
+        return [resource for resource in self.resources if resource.type == ENGAGEMENT_TYPE]
+
+    @property
+    def page_acceptances(self) -> list[RecordedResource]:
+        return [resource for resource in self.resources if resource.type == PAGE_ACCEPTANCE_TYPE]
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        inputs = {key: _plain(value) for key, value in args.inputs.items() if key != "__provider"}
+        if args.typ == ENGAGEMENT_TYPE:
+            id_, outputs = self._engagement(args.name, inputs)
+        elif args.typ == PAGE_ACCEPTANCE_TYPE:
+            id_, outputs = self._page_acceptance(inputs)
+        else:
+            id_, outputs = f"{args.name}-id", dict(inputs)
+        urn = resource_urn(self.stack, self.project, args.typ, args.name)
+        self.resources.append(RecordedResource(urn, args.typ, args.name, inputs, outputs, id_))
+        return id_, outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+    def policy_violations(
+        self, pack_config: Mapping[str, Any] | None = None, policies: Iterable[ResourceValidationPolicy] = POLICIES
+    ) -> list[PolicyViolation]:
+        """Run the policies over every engagement and page acceptance the program registered."""
+        chosen = list(policies)
+        violations: list[PolicyViolation] = []
+        for resource in self.engagements + self.page_acceptances:
+            stack, project = resource.urn.removeprefix("urn:pulumi:").split("::")[:2]
+            violations += check_resource(
+                resource.inputs,
+                pack_config=pack_config,
+                resource_type=resource.type,
+                name=resource.name,
+                stack=stack,
+                project=project,
+                policies=chosen,
+            )
+        return violations
+
+    def _engagement(self, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        token = inputs.get("idempotency_token") or derive_idempotency_token(
+            inputs.get("pulumi_project") or self.project,
+            inputs.get("pulumi_stack") or self.stack,
+            inputs.get("pulumi_name") or name,
+            inputs,
+            run=inputs.get("run"),
+        )
+        contact_id = str(inputs.get("contact_id", ""))
+        alias = contact_id.rpartition(":contact/")[2] or contact_id
+        arn_prefix = f"arn:aws:ssm-contacts:{self.region}:{self.account_id}"
+        arn = f"{arn_prefix}:engagement/{alias}/{uuid.uuid5(uuid.NAMESPACE_URL, token)}"
+        outputs = {
+            **inputs,
+            "arn": arn,
+            "idempotency_token": token,
+            "contact_arn": contact_id if contact_id.startswith("arn:") else f"{arn_prefix}:contact/{alias}",
+            "start_time": self.clock().isoformat(),
+            "stop_time": None,
+        }
+        return arn, outputs
+
+    def _page_acceptance(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        outputs = {**inputs, **{key: value for key, value in PAGE_ACCEPTANCE_DEFAULTS.items() if not inputs.get(key)}}
+        outputs["accepted_at"] = self.clock().isoformat()
+        return f"{outputs['page_id']}#{outputs['accept_type']}", outputs
+
+
+def _plain(value: Any) -> Any:
+    """The value with Pulumi's secret wrappers removed, at any depth."""
+    value = unwrap_rpc_secret(value) if is_rpc_secret(value) else value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Programs
+
+
+def load_stack_config(path: str | Path) -> dict[str, str]:
+    """A ``Pulumi.<stack>.yaml`` file's config as the runtime holds it (structured values as JSON).
+
+    Values set with ``--secret`` are encrypted in the file and cannot be read here: give them in ``config``
+    to :func:`run_program` instead.
+    """
+    document = yaml.safe_load(Path(path).read_text()) or {}
+    config: dict[str, str] = {}
+    for key, value in (document.get("config") or {}).items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            continue
+        config[key] = value if isinstance(value, str) else json.dumps(value)
+    return config
+
+
+def run_program(
+    program: str | Path,
+    mocks: IncidentManagerMocks,
+    *,
+    config: Mapping[str, str] | None = None,
+    preview: bool = False,
+) -> None:
+    """Run a Pulumi program file (``__main__.py``) as ``mocks.project``/``mocks.stack`` with ``config``.
+
+    Returns once every output has resolved; ``mocks.resources`` then holds what the program registered.
+    ``config`` keys are namespaced as in stack config (``"gameday:drill"``); see :func:`load_stack_config`.
+    """
+    pulumi.runtime.set_all_config(dict(config or {}))
+    pulumi.runtime.set_mocks(mocks, project=mocks.project, stack=mocks.stack, preview=preview)
+
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    def run() -> None:
+        runpy.run_path(str(program), run_name="__main__")
+
+    run()
