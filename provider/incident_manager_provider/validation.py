@@ -91,5 +91,5 @@ def _arn_rule(shape: Shape, resource_type: str, value: str) -> str | None:
     if not re.fullmatch(shape.metadata["pattern"], value) or found is None:
         return f"must be an ssm-contacts ARN shaped like {example}, not {value!r}"
     if found["type"] != resource_type:
-        return f"must be a {resource_type} ARN shaped like {example}, not a {found['type']} ARN"
+        return f"must be a {resource_type} ARN shaped like {example}, not an ARN of type {found['type']}"
     return None
