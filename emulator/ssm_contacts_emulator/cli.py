@@ -1,0 +1,160 @@
+"""``ssm-contacts-emulator``: serve the offline ssm-contacts endpoint until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from .config import (
+    DEFAULT_ACCESS_KEY_ID,
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
+    DEFAULT_REGION,
+    DEFAULT_SECRET_ACCESS_KEY,
+    EmulatorConfig,
+    FaultConfig,
+)
+from .emulator import Emulator
+
+
+def _key_pair(text: str) -> tuple[str, str]:
+    key, sep, secret = text.partition(":")
+    if not sep or not key or not secret:
+        raise argparse.ArgumentTypeError(f"expected ACCESS_KEY_ID:SECRET_ACCESS_KEY, got {text!r}")
+    return key, secret
+
+
+def _allowlist(text: str) -> tuple[str, frozenset[str]]:
+    key, sep, actions = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected ACCESS_KEY_ID=Operation[,Operation...], got {text!r}")
+    return key, frozenset(a.strip().removeprefix("ssm-contacts:") for a in actions.split(",") if a.strip())
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ssm-contacts-emulator",
+        description="Offline AWS Incident Manager (ssm-contacts) endpoint for boto3, the AWS CLI and Pulumi.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=4566, help="TCP port; 0 picks a free one (default: 4566)")
+    p.add_argument("--region", default=DEFAULT_REGION, help=f"region of ARNs and signing (default: {DEFAULT_REGION})")
+    p.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help=f"account in ARNs (default: {DEFAULT_ACCOUNT_ID})")
+    p.add_argument("--state", metavar="FILE", help="persist to this SQLite file (default: memory only)")
+    p.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        help="factor on escalation delays; 0.01: 5 min -> 3 s (default: 1)",
+    )
+    p.add_argument(
+        "--idempotency-window",
+        type=float,
+        default=DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
+        metavar="SECONDS",
+        help=f"how long StartEngagement remembers an IdempotencyToken (default: {DEFAULT_IDEMPOTENCY_WINDOW_SECONDS})",
+    )
+    p.add_argument(
+        "--credentials",
+        type=_key_pair,
+        action="append",
+        metavar="KEY_ID:SECRET",
+        help="accept signatures by this key pair (repeatable; default: the documented test pair)",
+    )
+    p.add_argument(
+        "--allow",
+        type=_allowlist,
+        action="append",
+        metavar="KEY_ID=Op1,Op2",
+        help="restrict a key to these operations; others answer AccessDeniedException (repeatable)",
+    )
+    p.add_argument("--activation-code", help="the code ActivateContactChannel requires (default: any code)")
+    p.add_argument("--seed", action="store_true", help="create the demo rotation (alice, bob, drill-escalation)")
+    faults = p.add_argument_group("faults")
+    faults.add_argument("--throttle-rate", type=float, metavar="REQ_PER_S", help="token-bucket rate limit")
+    faults.add_argument("--throttle-burst", type=int, metavar="N", help="token-bucket size (default: the rate)")
+    faults.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="probability of a 500")
+    faults.add_argument("--drop-rate", type=float, default=0.0, metavar="P", help="probability of a dropped connection")
+    faults.add_argument("--latency-ms", type=float, default=0.0, metavar="MS", help="delay added to every answer")
+    faults.add_argument(
+        "--hold-start-engagement",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="StartEngagement starts the engagement, then waits this long before answering",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
+    return p
+
+
+def config_from(args: argparse.Namespace) -> EmulatorConfig:
+    return EmulatorConfig(
+        host=args.host,
+        port=args.port,
+        region=args.region,
+        account_id=args.account_id,
+        credentials=dict(args.credentials or [(DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY)]),
+        allowed_actions=dict(args.allow or []),
+        time_scale=args.time_scale,
+        idempotency_window_seconds=args.idempotency_window,
+        state_path=args.state,
+        activation_code=args.activation_code,
+        faults=FaultConfig(
+            throttle_rate=args.throttle_rate,
+            throttle_burst=args.throttle_burst,
+            error_rate=args.error_rate,
+            drop_rate=args.drop_rate,
+            latency_ms=args.latency_ms,
+            hold_start_engagement_seconds=args.hold_start_engagement,
+        ),
+    )
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops as cleanly as Ctrl-C
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        config = config_from(args)
+    except ValueError as error:
+        print(f"ssm-contacts-emulator: {error}", file=sys.stderr)
+        return 2
+    emulator = Emulator(config)
+    try:
+        emulator.start()
+    except OSError as error:
+        print(f"ssm-contacts-emulator: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        print(
+            f"ssm-contacts-emulator serving {emulator.endpoint_url} "
+            f"(region {config.region}, account {config.account_id}, "
+            f"state {config.state_path or 'in memory'})"
+        )
+        print("Point boto3, the AWS CLI and Pulumi at it with:")
+        for name, value in emulator.env().items():
+            print(f"  export {name}={value}")
+        if args.seed:
+            from .seed import seed_rotation
+
+            rotation = seed_rotation(emulator.client())
+            print("Seeded rotation:")
+            for name, value in vars(rotation).items():
+                print(f"  {name} = {value}")
+        print("Press Ctrl-C to stop.", flush=True)
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
+    print("ssm-contacts-emulator stopped.", flush=True)
+    return 0

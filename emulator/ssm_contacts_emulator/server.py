@@ -1,0 +1,346 @@
+"""The HTTP front end: AWS JSON 1.1 on ``POST /``, SigV4 verification, faults, request log, admin endpoints.
+
+Order of checks for an API request, as a request meets them at AWS's front door and then in the service:
+latency, dropped connection, signature, operation name, permissions, throttling, injected 500, JSON parsing,
+model validation, the operation itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hmac
+import json
+import logging
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from .config import EmulatorConfig, FaultConfig
+from .exceptions import (
+    AccessDeniedException,
+    EmulatorError,
+    IncompleteSignatureException,
+    InternalServerException,
+    InvalidSignatureException,
+    MissingAuthenticationTokenException,
+    SerializationException,
+    ThrottlingException,
+    UnknownOperationException,
+    UnrecognizedClientException,
+)
+from .models import Backend, iso
+from .responses import TARGET_PREFIX, SSMContactsResponse
+
+logger = logging.getLogger("ssm_contacts_emulator")
+
+ADMIN_PREFIX = "/_emulator/"
+JSON_CONTENT_TYPES = ("application/x-amz-json-1.1", "application/json")
+MAX_CLOCK_SKEW = datetime.timedelta(minutes=15)
+SIGNING_NAME = "ssm-contacts"
+_AMZ_DATE = "%Y%m%dT%H%M%SZ"
+
+
+class RequestLog:
+    """Every API request received (admin requests excluded), oldest first, with per-operation counts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[dict[str, Any]] = []
+        self._counts: Counter[str] = Counter()
+
+    def record(self, operation: str, status: int, error: str | None) -> None:
+        with self._lock:
+            self._entries.append({"operation": operation, "status": status, "error": error, "time": iso(time.time())})
+            self._counts[operation] += 1
+
+    def entries(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(e) for e in self._entries]
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._counts.clear()
+
+
+class TokenBucket:
+    """``rate`` tokens per second, at most ``burst`` saved up; each request takes one."""
+
+    def __init__(self, rate: float, burst: int | None) -> None:
+        self.rate = rate
+        self.burst = float(burst if burst is not None else max(1, int(rate)))
+        self._tokens = self.burst
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return True
+            return False
+
+
+class Faults:
+    """The active FaultConfig and its token bucket, swapped atomically by set_faults."""
+
+    def __init__(self, config: FaultConfig) -> None:
+        self.set(config)
+
+    def set(self, config: FaultConfig) -> None:
+        bucket = TokenBucket(config.throttle_rate, config.throttle_burst) if config.throttle_rate else None
+        self.config, self.bucket = config, bucket
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """One emulated endpoint: the backend plus everything in front of it."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, config: EmulatorConfig, backend: Backend) -> None:
+        self.config = config
+        self.backend = backend
+        self.responses = SSMContactsResponse(backend)
+        self.log = RequestLog()
+        self.faults = Faults(config.faults)
+        super().__init__((config.host, config.port), Handler)
+
+    @property
+    def endpoint_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: EmulatorServer
+    protocol_version = "HTTP/1.1"  # keep-alive: boto3 reuses its connections
+    server_version = "ssm-contacts-emulator"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s - %s", self.address_string(), format % args)
+
+    # -- plumbing -----------------------------------------------------------------------------------------
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
+        data = json.dumps(body, separators=(",", ":")).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_error(self, error: EmulatorError) -> None:
+        headers = {"x-amzn-ErrorType": error.code, **error.headers()}
+        self._send(error.status, error.body(), headers)
+
+    # -- API ----------------------------------------------------------------------------------------------
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith(ADMIN_PREFIX):
+            self._admin("POST", path)
+            return
+        body = self._body()
+        target = self.headers.get("X-Amz-Target") or ""
+        operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else target or "<none>"
+        faults = self.server.faults.config
+        if faults.latency_ms:
+            time.sleep(faults.latency_ms / 1000.0)
+        if faults.drop_rate and random.random() < faults.drop_rate:
+            self.server.log.record(operation, 0, "ConnectionDropped")
+            self.close_connection = True  # no answer at all: the client sees the connection close
+            return
+        hold = 0.0
+        try:
+            if path != "/":
+                raise UnknownOperationException(f"No operation is served at path {path}: POST to /.")
+            access_key = self._verify_signature(body)
+            result = self._call(operation, target, access_key, body)
+            if operation == "StartEngagement":
+                hold = self.server.faults.config.hold_start_engagement_seconds
+        except EmulatorError as error:
+            self.server.log.record(operation, error.status, error.code)
+            self._send_error(error)
+            return
+        except Exception as error:  # a bug must still answer like AWS, and be visible in the log
+            logger.exception("unexpected error in %s", operation)
+            failure = InternalServerException(f"Unexpected error in the emulator: {error!r}")
+            self.server.log.record(operation, failure.status, failure.code)
+            self._send_error(failure)
+            return
+        self.server.log.record(operation, 200, None)
+        if hold:
+            time.sleep(hold)  # the engagement exists; the client waits (or times out) for the answer
+        self._send(200, result)
+
+    def _call(self, operation: str, target: str, access_key: str, body: bytes) -> dict[str, Any]:
+        if not target.startswith(TARGET_PREFIX) or operation not in SSMContactsResponse.operations():
+            raise UnknownOperationException(
+                f"Unknown operation {target or '(no X-Amz-Target header)'}: "
+                f"X-Amz-Target must be {TARGET_PREFIX}<Operation>."
+            )
+        allowed = self.server.config.allowed_actions.get(access_key)
+        if allowed is not None and operation not in allowed:
+            raise AccessDeniedException(
+                f"User: arn:aws:iam::{self.server.config.account_id}:user/{access_key} is not authorized to "
+                f"perform: ssm-contacts:{operation} because no identity-based policy allows the "
+                f"ssm-contacts:{operation} action"
+            )
+        bucket = self.server.faults.bucket
+        if bucket is not None and not bucket.take():
+            raise ThrottlingException("Rate exceeded", retry_after_seconds=1)
+        error_rate = self.server.faults.config.error_rate
+        if error_rate and random.random() < error_rate:
+            raise InternalServerException(f"Injected fault: internal error (error_rate={error_rate}).")
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type not in JSON_CONTENT_TYPES:
+            raise UnknownOperationException(
+                f"Content-Type {content_type or '(none)'} is not supported: send application/x-amz-json-1.1."
+            )
+        try:
+            params = json.loads(body or b"{}")
+        except ValueError as error:
+            raise SerializationException(f"The request body is not valid JSON: {error}.") from None
+        if not isinstance(params, dict):
+            raise SerializationException("The request body must be a JSON object.")
+        return self.server.responses.dispatch(operation, params)
+
+    def _verify_signature(self, body: bytes) -> str:
+        """Recompute the SigV4 signature with botocore's signer; return the caller's access key id."""
+        header = self.headers.get("Authorization")
+        if not header:
+            raise MissingAuthenticationTokenException("Missing Authentication Token")
+        algorithm, _, rest = header.partition(" ")
+        parts = dict(p.strip().partition("=")[::2] for p in rest.split(","))
+        if algorithm != "AWS4-HMAC-SHA256" or not {"Credential", "SignedHeaders", "Signature"} <= parts.keys():
+            raise IncompleteSignatureException(
+                "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters "
+                "with algorithm AWS4-HMAC-SHA256."
+            )
+        scope = parts["Credential"].split("/")
+        if len(scope) != 5 or scope[4] != "aws4_request":
+            raise IncompleteSignatureException(
+                "Credential must have the form <access key>/<date>/<region>/<service>/aws4_request."
+            )
+        access_key, day, region, service, _ = scope
+        secret = self.server.config.credentials.get(access_key)
+        if secret is None:
+            raise UnrecognizedClientException("The security token included in the request is invalid.")
+        if service != SIGNING_NAME:
+            raise InvalidSignatureException(f"Credential should be scoped to correct service: '{SIGNING_NAME}'.")
+        if region != self.server.config.region:
+            raise InvalidSignatureException(
+                f"Credential should be scoped to a valid region, not '{region}'. "
+                f"This endpoint serves '{self.server.config.region}'."
+            )
+        stamp = self.headers.get("X-Amz-Date")
+        if not stamp:
+            raise IncompleteSignatureException("Authorization header requires existence of a 'X-Amz-Date' header.")
+        try:
+            signed_at = datetime.datetime.strptime(stamp, _AMZ_DATE).replace(tzinfo=datetime.UTC)
+        except ValueError:
+            raise IncompleteSignatureException(f"X-Amz-Date {stamp} is not in the form YYYYMMDDTHHMMSSZ.") from None
+        now = datetime.datetime.now(datetime.UTC)
+        if signed_at < now - MAX_CLOCK_SKEW:
+            raise InvalidSignatureException(
+                f"Signature expired: {stamp} is now earlier than {(now - MAX_CLOCK_SKEW).strftime(_AMZ_DATE)} "
+                f"({now.strftime(_AMZ_DATE)} - 15 min.)"
+            )
+        if signed_at > now + MAX_CLOCK_SKEW:
+            raise InvalidSignatureException(
+                f"Signature not yet current: {stamp} is still later than "
+                f"{(now + MAX_CLOCK_SKEW).strftime(_AMZ_DATE)} ({now.strftime(_AMZ_DATE)} + 15 min.)"
+            )
+        signed = [name for name in parts["SignedHeaders"].split(";") if name]
+        headers = {name: ", ".join(self.headers.get_all(name) or []) for name in signed}
+        request = AWSRequest(method="POST", url=f"http://{self.headers.get('Host', '')}{self.path}", data=body)
+        for name, value in headers.items():
+            request.headers[name] = value
+        request.context["timestamp"] = stamp
+        signer = SigV4Auth(Credentials(access_key, secret), service, region)
+        canonical = signer.canonical_request(request)
+        expected = signer.signature(signer.string_to_sign(request, canonical), request)
+        if day != stamp[:8] or not hmac.compare_digest(expected, parts["Signature"]):
+            raise InvalidSignatureException(
+                "The request signature we calculated does not match the signature you provided. Check your AWS "
+                "Secret Access Key and signing method. Consult the service documentation for details."
+            )
+        return access_key
+
+    # -- admin --------------------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith(ADMIN_PREFIX):
+            self._admin("GET", path)
+        else:
+            self._send(404, {"message": f"GET {path} is not served: the API is POST / and admin is {ADMIN_PREFIX}"})
+
+    def _admin(self, method: str, path: str) -> None:
+        server = self.server
+        name = path[len(ADMIN_PREFIX) :].rstrip("/")
+        body = self._body() if method == "POST" else b""
+        if (method, name) == ("GET", "outbox"):
+            self._send(200, {"outbox": server.backend.outbox_entries()})
+        elif (method, name) == ("GET", "requests"):
+            self._send(200, {"requests": server.log.entries(), "counts": server.log.counts()})
+        elif (method, name) == ("GET", "health"):
+            self._send(
+                200,
+                {
+                    "status": "ok",
+                    "endpoint_url": server.endpoint_url,
+                    "region": server.config.region,
+                    "account_id": server.config.account_id,
+                },
+            )
+        elif (method, name) == ("GET", "faults"):
+            self._send(200, server.faults.config.to_dict())
+        elif (method, name) == ("POST", "reset"):
+            server.backend.reset()
+            server.log.clear()
+            self._send(200, {"reset": True})
+        elif (method, name) == ("POST", "faults"):
+            try:
+                data = json.loads(body or b"{}")
+                if not isinstance(data, dict):
+                    raise ValueError("the body must be a JSON object of FaultConfig fields")
+                faults = FaultConfig.from_dict(data)
+            except (ValueError, TypeError) as error:
+                self._send(400, {"message": f"Invalid fault settings: {error}"})
+                return
+            server.faults.set(faults)
+            self._send(200, faults.to_dict())
+        else:
+            self._send(
+                404,
+                {
+                    "message": f"{method} {path} is not an admin endpoint. Known: GET outbox, GET requests, "
+                    "GET health, GET faults, POST reset, POST faults (under /_emulator/)."
+                },
+            )
