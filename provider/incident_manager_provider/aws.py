@@ -83,7 +83,9 @@ class AwsSettings:
 
 
 def _build(settings: AwsSettings, environ: Mapping[str, str]) -> Any:
-    session = boto3.session.Session(profile_name=settings.profile, region_name=settings.region)
+    # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which other AWS SDKs prefer.
+    region = settings.region or environ.get("AWS_REGION") or None
+    session = boto3.session.Session(profile_name=settings.profile, region_name=region)
     return session.client(
         SERVICE_NAME,
         endpoint_url=settings.endpoint_url,

@@ -1,0 +1,71 @@
+"""Settings: stack config first, then the AWS environment; one cached client per settings and environment."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from incident_manager_provider import aws
+from incident_manager_provider.engagement import EngagementProvider
+
+
+def test_settings_come_from_namespaced_stack_config() -> None:
+    config = {
+        "aws:region": "eu-west-1",
+        "aws:profile": "gameday",
+        "incident-manager:endpoint": "http://127.0.0.1:4566",
+        "incident-manager:retryMode": "adaptive",
+        "incident-manager:maxAttempts": "4",
+        "shop:unrelated": "x",
+    }
+    assert aws.AwsSettings.from_config(config.get) == aws.AwsSettings(
+        region="eu-west-1",
+        profile="gameday",
+        endpoint_url="http://127.0.0.1:4566",
+        retry_mode="adaptive",
+        max_attempts=4,
+    )
+    assert aws.AwsSettings.from_config({"aws:region": "  "}.get) == aws.AwsSettings()
+
+
+def test_retries_prefer_stack_config_then_environment_then_a_patient_default() -> None:
+    assert aws.AwsSettings().retries({}) == {"mode": "standard", "total_max_attempts": 10}
+    env = {"AWS_RETRY_MODE": "adaptive", "AWS_MAX_ATTEMPTS": "5"}
+    assert aws.AwsSettings().retries(env) == {"mode": "adaptive", "total_max_attempts": 5}
+    assert aws.AwsSettings(retry_mode="standard", max_attempts=7).retries(env) == {
+        "mode": "standard",
+        "total_max_attempts": 7,
+    }
+    with pytest.raises(ValueError, match="retry mode 'legacy' is not one of standard, adaptive"):
+        aws.AwsSettings(retry_mode="legacy").retries({})
+
+
+def test_client_uses_the_settings_and_is_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    settings = aws.AwsSettings(region="eu-west-1", endpoint_url="http://127.0.0.1:1")
+    client = aws.client(settings)
+    assert client.meta.region_name == "eu-west-1"
+    assert client.meta.endpoint_url == "http://127.0.0.1:1"
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 10}
+    assert aws.client(settings) is client
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM_CONTACTS", "http://127.0.0.1:2")
+    assert aws.client(aws.AwsSettings(region="eu-west-1")).meta.endpoint_url == "http://127.0.0.1:2"
+
+
+def test_the_endpoint_environment_variable_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM_CONTACTS", "http://127.0.0.1:3")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    assert aws.client().meta.endpoint_url == "http://127.0.0.1:3"
+
+
+def test_a_configured_provider_pickles_without_clients_or_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    provider = EngagementProvider()
+    provider.settings = aws.AwsSettings(region="us-east-1")
+    aws.client(provider.settings)  # a client exists in this process, but not on the provider
+    pickled = pickle.dumps(provider)
+    assert b"EXAMPLEKEY" not in pickled and b"AKIA" not in pickled
+    assert pickle.loads(pickled).settings == aws.AwsSettings(region="us-east-1")
