@@ -1,0 +1,282 @@
+"""What a drill did: the pages an engagement sent, on which channels, their receipts, and time to acknowledge.
+
+``summarize_drill(engagement_arn)`` reads it through the ssm-contacts API (DescribeEngagement,
+ListPagesByEngagement, ListPageReceipts, GetContactChannel) and returns a :class:`DrillSummary` that prints as
+text (:meth:`DrillSummary.to_text`) or JSON (:meth:`DrillSummary.to_json`). From a shell:
+``python -m pulumi_incident_manager.drill <engagement-arn> [--json]``.
+
+A page counts as acknowledged at its first READ receipt (what AcceptPage with ``READ`` records): the time to
+acknowledge of a page runs from when it was sent, that of the drill from when the engagement started.
+Delivery addresses are left out: a summary is meant to be pasted into a drill report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import boto3
+
+__all__ = ["ChannelSummary", "DrillSummary", "PageSummary", "ReceiptSummary", "summarize_drill"]
+
+
+@dataclass(frozen=True)
+class ChannelSummary:
+    """A contact channel that a page reached."""
+
+    arn: str
+    name: str
+    """The channel's name, e.g. ``alice-oncall-sms``."""
+    type: str
+    """``SMS``, ``VOICE`` or ``EMAIL``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"arn": self.arn, "name": self.name, "type": self.type}
+
+
+@dataclass(frozen=True)
+class ReceiptSummary:
+    """One receipt of a page: SENT, DELIVERED, READ (acknowledged), ERROR or STOP."""
+
+    type: str
+    time: datetime
+    channel: ChannelSummary | None
+    """The channel it concerns, when the receipt names one."""
+    info: str | None
+    """Free text: the note given to AcceptPage, or the reason of an ERROR."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "time": self.time.isoformat(),
+            "channel": self.channel.to_dict() if self.channel else None,
+            "info": self.info,
+        }
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    """One page of the engagement (one per engaged person), with its receipts in time order."""
+
+    arn: str
+    contact_arn: str
+    sent_time: datetime | None
+    delivery_time: datetime | None
+    read_time: datetime | None
+    receipts: tuple[ReceiptSummary, ...]
+
+    @property
+    def contact(self) -> str:
+        """The paged contact's alias."""
+        return _alias(self.contact_arn)
+
+    @property
+    def channels(self) -> tuple[ChannelSummary, ...]:
+        """The channels the receipts name, in the order they first appear."""
+        seen = {receipt.channel.arn: receipt.channel for receipt in self.receipts if receipt.channel}
+        return tuple(seen.values())
+
+    @property
+    def acknowledgement(self) -> ReceiptSummary | None:
+        """The first READ receipt, if the page was acknowledged."""
+        return next((receipt for receipt in self.receipts if receipt.type == "READ"), None)
+
+    @property
+    def acknowledged_at(self) -> datetime | None:
+        return self.acknowledgement.time if self.acknowledgement else self.read_time
+
+    @property
+    def time_to_acknowledge(self) -> timedelta | None:
+        """From when this page was sent to its acknowledgement."""
+        if self.acknowledged_at is None or self.sent_time is None:
+            return None
+        return self.acknowledged_at - self.sent_time
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "arn": self.arn,
+            "contact": self.contact,
+            "contact_arn": self.contact_arn,
+            "sent_time": _iso(self.sent_time),
+            "delivery_time": _iso(self.delivery_time),
+            "read_time": _iso(self.read_time),
+            "acknowledged_at": _iso(self.acknowledged_at),
+            "time_to_acknowledge_seconds": _seconds(self.time_to_acknowledge),
+            "channels": [channel.to_dict() for channel in self.channels],
+            "receipts": [receipt.to_dict() for receipt in self.receipts],
+        }
+
+
+@dataclass(frozen=True)
+class DrillSummary:
+    """An engagement and everything it paged."""
+
+    engagement_arn: str
+    contact_arn: str
+    sender: str
+    incident_id: str | None
+    start_time: datetime | None
+    stop_time: datetime | None
+    pages: tuple[PageSummary, ...]
+    """In the order they were sent."""
+
+    @property
+    def first_acknowledged(self) -> PageSummary | None:
+        """The page acknowledged first, if any was."""
+        acknowledged = [page for page in self.pages if page.acknowledged_at is not None]
+        return min(acknowledged, key=lambda page: page.acknowledged_at or datetime.max) if acknowledged else None
+
+    @property
+    def time_to_acknowledge(self) -> timedelta | None:
+        """From the start of the engagement to the first acknowledgement."""
+        page = self.first_acknowledged
+        if page is None or page.acknowledged_at is None or self.start_time is None:
+            return None
+        return page.acknowledged_at - self.start_time
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.first_acknowledged
+        return {
+            "engagement_arn": self.engagement_arn,
+            "contact": _alias(self.contact_arn),
+            "contact_arn": self.contact_arn,
+            "sender": self.sender,
+            "incident_id": self.incident_id,
+            "start_time": _iso(self.start_time),
+            "stop_time": _iso(self.stop_time),
+            "acknowledged": first is not None,
+            "acknowledged_by": first.contact if first else None,
+            "time_to_acknowledge_seconds": _seconds(self.time_to_acknowledge),
+            "pages": [page.to_dict() for page in self.pages],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def to_text(self) -> str:
+        first = self.first_acknowledged
+        acknowledged = sum(1 for page in self.pages if page.acknowledged_at is not None)
+        lines = [
+            f"Engagement {self.engagement_arn}",
+            f"  contact   {_alias(self.contact_arn)}",
+            f"  sender    {self.sender}",
+            f"  incident  {self.incident_id or '-'}",
+            f"  started   {_iso(self.start_time) or '-'}",
+            f"  stopped   {_iso(self.stop_time) or '- (still engaged)'}",
+            f"  pages     {len(self.pages)} sent, {acknowledged} acknowledged",
+        ]
+        if first is not None and self.time_to_acknowledge is not None:
+            lines.append(f"  first acknowledged by {first.contact} after {_duration(self.time_to_acknowledge)}")
+        else:
+            lines.append("  not acknowledged")
+        for page in self.pages:
+            status = (
+                f"acknowledged after {_duration(page.time_to_acknowledge)}"
+                if page.time_to_acknowledge is not None
+                else "not acknowledged"
+            )
+            via = "".join(f" via {channel.type} {channel.name}" for channel in page.channels[:1])
+            lines += ["", f"  {page.contact}{via}: sent {_iso(page.sent_time) or '-'}, {status}", f"    {page.arn}"]
+            for receipt in page.receipts:
+                channel = f"{receipt.channel.type:<5} {receipt.channel.name}" if receipt.channel else "-"
+                note = f'  "{receipt.info}"' if receipt.info else ""
+                lines.append(f"    {receipt.time.isoformat()}  {receipt.type:<9} {channel}{note}")
+        return "\n".join(lines)
+
+
+def summarize_drill(engagement_arn: str, client: Any | None = None) -> DrillSummary:
+    """Read what the engagement ``engagement_arn`` paged so far.
+
+    ``client`` is a boto3 ``ssm-contacts`` client; by default one is made from the standard AWS environment
+    (``AWS_REGION``, ``AWS_PROFILE``, ``AWS_ENDPOINT_URL_SSM_CONTACTS``...).
+    """
+    client = client if client is not None else boto3.client("ssm-contacts")
+    engagement = client.describe_engagement(EngagementId=engagement_arn)
+    channels: dict[str, ChannelSummary] = {}
+
+    def channel(arn: str | None) -> ChannelSummary | None:
+        if not arn:
+            return None
+        if arn not in channels:
+            found = client.get_contact_channel(ContactChannelId=arn)
+            channels[arn] = ChannelSummary(arn, found["Name"], found.get("Type", "-"))
+        return channels[arn]
+
+    pages = []
+    for listing in client.get_paginator("list_pages_by_engagement").paginate(EngagementId=engagement_arn):
+        for page in listing["Pages"]:
+            receipts = [
+                ReceiptSummary(
+                    receipt["ReceiptType"],
+                    receipt["ReceiptTime"],
+                    channel(receipt.get("ContactChannelArn")),
+                    receipt.get("ReceiptInfo"),
+                )
+                for answer in client.get_paginator("list_page_receipts").paginate(PageId=page["PageArn"])
+                for receipt in answer["Receipts"]
+            ]
+            pages.append(
+                PageSummary(
+                    arn=page["PageArn"],
+                    contact_arn=page["ContactArn"],
+                    sent_time=page.get("SentTime"),
+                    delivery_time=page.get("DeliveryTime"),
+                    read_time=page.get("ReadTime"),
+                    receipts=tuple(sorted(receipts, key=lambda receipt: receipt.time)),
+                )
+            )
+    return DrillSummary(
+        engagement_arn=engagement["EngagementArn"],
+        contact_arn=engagement["ContactArn"],
+        sender=engagement["Sender"],
+        incident_id=engagement.get("IncidentId"),
+        start_time=engagement.get("StartTime"),
+        stop_time=engagement.get("StopTime"),
+        pages=tuple(sorted(pages, key=lambda page: (page.sent_time is None, page.sent_time or 0, page.arn))),
+    )
+
+
+def _alias(arn: str) -> str:
+    """``arn:aws:ssm-contacts:<region>:<account>:contact/<alias>`` -> ``<alias>``."""
+    return arn.rsplit(":", 1)[-1].split("/")[1] if "/" in arn else arn
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _seconds(span: timedelta | None) -> float | None:
+    return span.total_seconds() if span is not None else None
+
+
+def _duration(span: timedelta | None) -> str:
+    """``1h 02m 03s``, ``2m 05s``, ``4.2s``: what a drill report reads best."""
+    if span is None:
+        return "-"
+    seconds = span.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m {secs:02d}s" if hours else f"{minutes}m {secs:02d}s"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pulumi_incident_manager.drill", description="Summarize what an engagement paged."
+    )
+    parser.add_argument("engagement_arn")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    args = parser.parse_args(argv)
+    summary = summarize_drill(args.engagement_arn)
+    print(summary.to_json() if args.json else summary.to_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
