@@ -17,11 +17,12 @@ import inspect
 import json
 import runpy
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pulumi
 import pulumi.runtime
@@ -31,9 +32,12 @@ from pulumi_policy import EnforcementLevel, ResourceValidationArgs, ResourceVali
 from pulumi_policy.policy import PolicyCustomTimeouts, PolicyResourceOptions, _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
+from incident_manager_provider.errors import IncidentManagerError
 from incident_manager_provider.page_acceptance import DEFAULTS as PAGE_ACCEPTANCE_DEFAULTS
 from incident_manager_provider.tokens import derive_idempotency_token
 
+from . import _functions
+from ._functions import Page
 from .policies import ENGAGEMENT_TYPE, PAGE_ACCEPTANCE_TYPE, POLICIES, POLICY_PACK_NAME
 
 __all__ = [
@@ -228,6 +232,10 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
     account_id: str = DEFAULT_ACCOUNT_ID
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     """Where ``start_time`` comes from; pass a fixed time for outputs that never change."""
+    paged: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Contact alias -> aliases its engagement pages (an escalation plan); unlisted contacts page themselves.
+
+    :func:`run_program` answers ``list_pages``/``list_pages_output`` from it: one page per paged contact."""
     resources: list[RecordedResource] = field(default_factory=list)
     """Every resource registered, in order."""
 
@@ -273,6 +281,27 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
             )
         return violations
 
+    def list_pages(self, engagement_id: str) -> list[Page]:
+        """The pages a recorded engagement sent, as ``pulumi_incident_manager.list_pages`` returns them."""
+        engagement = next((e for e in self.engagements if e.id == engagement_id), None)
+        if engagement is None:
+            raise IncidentManagerError(f"ListPagesByEngagement: no engagement {engagement_id} in these mocks.")
+        alias = _contact_alias(engagement.outputs["contact_arn"])
+        prefix = f"arn:aws:ssm-contacts:{self.region}:{self.account_id}"
+        return [
+            Page(
+                page_arn=f"{prefix}:page/{person}/{uuid.uuid5(uuid.NAMESPACE_URL, engagement_id + person)}",
+                engagement_arn=engagement_id,
+                contact_arn=f"{prefix}:contact/{person}",
+                sender=engagement.inputs.get("sender", ""),
+                incident_id=engagement.inputs.get("incident_id"),
+                sent_time=engagement.outputs["start_time"],
+                delivery_time=None,
+                read_time=None,
+            )
+            for person in self.paged.get(alias, [alias])
+        ]
+
     def _engagement(self, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         token = inputs.get("idempotency_token") or derive_idempotency_token(
             inputs.get("pulumi_project") or self.project,
@@ -282,7 +311,7 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
             run=inputs.get("run"),
         )
         contact_id = str(inputs.get("contact_id", ""))
-        alias = contact_id.rpartition(":contact/")[2] or contact_id
+        alias = _contact_alias(contact_id)
         arn_prefix = f"arn:aws:ssm-contacts:{self.region}:{self.account_id}"
         arn = f"{arn_prefix}:engagement/{alias}/{uuid.uuid5(uuid.NAMESPACE_URL, token)}"
         outputs = {
@@ -299,6 +328,10 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
         outputs = {**inputs, **{key: value for key, value in PAGE_ACCEPTANCE_DEFAULTS.items() if not inputs.get(key)}}
         outputs["accepted_at"] = self.clock().isoformat()
         return f"{outputs['page_id']}#{outputs['accept_type']}", outputs
+
+
+def _contact_alias(contact_id: str) -> str:
+    return contact_id.rpartition(":contact/")[2] or contact_id
 
 
 def _plain(value: Any) -> Any:
@@ -339,6 +372,8 @@ def run_program(
 ) -> None:
     """Run a Pulumi program file (``__main__.py``) as ``mocks.project``/``mocks.stack`` with ``config``.
 
+    ``list_pages``/``list_pages_output`` answer from ``mocks`` (see :attr:`IncidentManagerMocks.paged`).
+
     Returns once every output has resolved; ``mocks.resources`` then holds what the program registered.
     ``config`` keys are namespaced as in stack config (``"gameday:drill"``); see :func:`load_stack_config`.
     """
@@ -349,4 +384,6 @@ def run_program(
     def run() -> None:
         runpy.run_path(str(program), run_name="__main__")
 
-    run()
+    # The package's read functions call AWS from the program (dynamic providers have no invokes to mock).
+    with mock.patch.object(_functions, "list_pages", mocks.list_pages):
+        run()

@@ -1,0 +1,64 @@
+"""A game-day drill defined in stack config (see Pulumi.drill.yaml): `pulumi up` pages, `pulumi destroy` stops.
+
+The program only translates the config: every engagement gets the drill marker in front of its subjects and the
+drill's identifier as incident_id; every acknowledgement becomes a PageAcceptance of the page the named person got.
+"""
+
+from typing import Any
+
+import pulumi
+
+import pulumi_incident_manager as incident_manager
+
+drill: dict[str, Any] = pulumi.Config().require_object("drill")
+marker: str = drill.get("marker", "[DRILL]")
+
+
+def marked(text: str | None) -> str | None:
+    if text is None or text.startswith(marker):
+        return text
+    return f"{marker} {text}"
+
+
+engagements: dict[str, incident_manager.Engagement] = {}
+for spec in drill["engagements"]:
+    engagements[spec["name"]] = incident_manager.Engagement(
+        spec["name"],
+        contact_id=spec["contact"],
+        sender=drill["sender"],
+        subject=marked(spec["subject"]),
+        content=spec["content"],
+        public_subject=marked(spec.get("publicSubject")),
+        public_content=spec.get("publicContent"),
+        incident_id=drill["incidentId"],
+        run=drill.get("run"),
+        stop_reason=f"Game-day drill {drill['incidentId']} finished",
+    )
+
+
+def page_of(pages: list[incident_manager.Page], alias: str, engagement: str) -> str:
+    """The page ``alias`` got. Later escalation stages page later: acknowledge them in a later `pulumi up`."""
+    for page in pages:
+        if page.contact_arn.endswith(f":contact/{alias}"):
+            return page.page_arn
+    raise pulumi.RunError(
+        f"acknowledgement by {alias}: engagement {engagement} has not paged {alias} (yet); paged so far: "
+        f"{', '.join(sorted({page.contact_arn.rsplit('/', 1)[-1] for page in pages})) or 'no one'}."
+    )
+
+
+for ack in drill.get("acknowledgements", []):
+    name, alias = ack["engagement"], ack["by"]
+    incident_manager.PageAcceptance(
+        f"{name}-{alias}",
+        page_id=incident_manager.list_pages_output(engagements[name].arn).apply(
+            lambda pages, alias=alias, name=name: page_of(pages, alias, name)
+        ),
+        # Only the person's phone knows the code: a simulated responder acknowledges without it.
+        accept_code=ack.get("acceptCode", "000000"),
+        accept_code_validation="ENFORCE" if "acceptCode" in ack else "IGNORE",
+        accept_type=ack.get("type", "READ"),
+        note=ack.get("note"),
+    )
+
+pulumi.export("engagements", {name: engagement.arn for name, engagement in engagements.items()})

@@ -1,0 +1,98 @@
+"""The drill program, run with the testing kit's mocks: no AWS, no CLI, nobody paged."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_incident_manager.testing import (
+    IncidentManagerMocks,
+    load_policy_config,
+    load_stack_config,
+    run_program,
+)
+
+EXAMPLE = Path(__file__).resolve().parents[1]
+ESCALATION = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
+
+
+def drill_config() -> dict[str, Any]:
+    config: dict[str, Any] = json.loads(load_stack_config(EXAMPLE / "Pulumi.drill.yaml")["gameday:drill"])
+    return config
+
+
+def run(stack: str = "drill", drill: dict[str, Any] | None = None) -> IncidentManagerMocks:
+    mocks = IncidentManagerMocks(
+        project="gameday", stack=stack, paged={"drill-escalation": ["alice-oncall", "bob-oncall"]}
+    )
+    run_program(EXAMPLE / "__main__.py", mocks, config={"gameday:drill": json.dumps(drill or drill_config())})
+    return mocks
+
+
+def test_the_drill_engages_the_escalation_plan_once_marked_as_a_drill() -> None:
+    [engagement] = run().engagements
+
+    assert engagement.name == "checkout-db-failover"
+    assert {key: engagement.inputs[key] for key in ("contact_id", "sender", "subject", "public_subject")} == {
+        "contact_id": ESCALATION,
+        "sender": "gameday-bot",
+        "subject": "[DRILL] Checkout database failover",
+        "public_subject": "[DRILL] Checkout DB failover",
+    }
+    assert engagement.inputs["incident_id"] == "gameday-2026-11-checkout"
+    assert engagement.inputs["stop_reason"] == "Game-day drill gameday-2026-11-checkout finished"
+    assert engagement.outputs["idempotency_token"].startswith("pulumi-im-")
+
+
+def test_alice_acknowledges_the_page_she_got_without_the_code() -> None:
+    mocks = run()
+
+    [acceptance] = mocks.page_acceptances
+    [alice_page] = [p for p in mocks.list_pages(mocks.engagements[0].id) if p.contact_arn.endswith("/alice-oncall")]
+    assert acceptance.name == "checkout-db-failover-alice-oncall"
+    assert {key: acceptance.inputs[key] for key in ("page_id", "accept_type", "accept_code_validation", "note")} == {
+        "page_id": alice_page.page_arn,
+        "accept_type": "READ",
+        "accept_code_validation": "IGNORE",
+        "note": "Alice is on it (simulated responder)",
+    }
+
+
+def test_the_drill_passes_its_policy_config() -> None:
+    assert run().policy_violations(load_policy_config(EXAMPLE / "policy-config.json")) == []
+
+
+def test_the_policy_config_keeps_the_drill_off_production_contacts() -> None:
+    drill = drill_config()
+    drill["engagements"][0]["contact"] = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/payments-primary"
+    drill["acknowledgements"] = []
+
+    violations = run(drill=drill).policy_violations(load_policy_config(EXAMPLE / "policy-config.json"))
+
+    assert [(v.policy, v.message.split(": ", 1)[1].split(", a ")[0]) for v in violations] == [
+        (
+            "contact-allowlist",
+            'contact_id engages "arn:aws:ssm-contacts:us-east-1:123456789012:contact/payments-primary"',
+        )
+    ]
+    assert "a production contact listed in deniedContacts" in violations[0].message
+
+
+def test_the_same_program_in_a_production_stack_may_not_acknowledge_pages() -> None:
+    violations = run(stack="production").policy_violations(load_policy_config(EXAMPLE / "policy-config.json"))
+
+    assert [(v.policy, v.urn.rsplit("::", 1)[1]) for v in violations] == [
+        ("page-acceptance-drills-only", "checkout-db-failover-alice-oncall")
+    ]
+
+
+def test_acknowledging_for_someone_who_was_not_paged_fails_with_who_was() -> None:
+    drill = drill_config()
+    drill["acknowledgements"][0]["by"] = "carol-oncall"
+
+    with pytest.raises(
+        pulumi.RunError, match=r"has not paged carol-oncall \(yet\); paged so far: alice-oncall, bob-oncall"
+    ):
+        run(drill=drill)

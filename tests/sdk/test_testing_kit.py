@@ -1,0 +1,203 @@
+"""The testing kit: mocks that answer like the provider, programs run under them, and policies run in pytest."""
+
+import re
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
+
+from incident_manager_provider.engagement import EngagementProvider
+from pulumi_incident_manager.policies import CONTACT_ALLOWLIST, INCIDENT_OR_DRILL_MARKER, PAGE_ACCEPTANCE_TYPE
+from pulumi_incident_manager.testing import (
+    UNKNOWN,
+    IncidentManagerMocks,
+    PolicyViolation,
+    check_resource,
+    load_policy_config,
+    load_stack_config,
+    resource_urn,
+    run_policy,
+    run_program,
+)
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+CONTACT = "arn:aws:ssm-contacts:eu-west-1:210987654321:contact/drill-escalation"
+PROGRAM = """
+import pulumi
+import pulumi_incident_manager as incident_manager
+
+config = pulumi.Config()
+engagement = incident_manager.Engagement(
+    "page-db",
+    contact_id=config.require("contact"),
+    sender="gameday-bot",
+    subject="[DRILL] checkout database failover",
+    content="Follow the failover runbook.",
+    public_subject="[DRILL] checkout db",
+    run=config.get("run"),
+)
+incident_manager.PageAcceptance(
+    "alice-acknowledges",
+    page_id=engagement.arn.apply(lambda arn: arn.replace(":engagement/", ":page/")),
+    accept_code="123456",
+    note="on it",
+)
+"""
+
+
+@pytest.fixture
+def program(tmp_path: Path) -> Path:
+    path = tmp_path / "__main__.py"
+    path.write_text(textwrap.dedent(PROGRAM))
+    return path
+
+
+def run(program: Path, stack: str = "gameday-drill", **config: str) -> IncidentManagerMocks:
+    mocks = IncidentManagerMocks(
+        project="gameday", stack=stack, region="eu-west-1", account_id="210987654321", clock=lambda: START
+    )
+    run_program(
+        program, mocks, config={f"gameday:{key}": value for key, value in {"contact": CONTACT, **config}.items()}
+    )
+    return mocks
+
+
+def test_an_engagement_gets_the_outputs_the_provider_would_give(program: Path) -> None:
+    mocks = run(program)
+
+    [engagement] = mocks.engagements
+    assert (
+        engagement.urn
+        == "urn:pulumi:gameday-drill::gameday::pulumi-python:dynamic/incident-manager:Engagement::page-db"
+    )
+    assert re.fullmatch(
+        r"arn:aws:ssm-contacts:eu-west-1:210987654321:engagement/drill-escalation/[0-9a-f-]{36}", engagement.id
+    )
+    derived = EngagementProvider().check({}, dict(engagement.inputs)).inputs["idempotency_token"]
+    assert engagement.outputs == {
+        **engagement.inputs,
+        "arn": engagement.id,
+        "idempotency_token": derived,
+        "contact_arn": CONTACT,
+        "start_time": "2026-11-23T09:00:00+00:00",
+        "stop_time": None,
+    }
+    assert engagement.inputs["subject"] == "[DRILL] checkout database failover"  # secrets arrive unwrapped
+
+
+def test_the_same_program_names_the_same_engagement_and_a_new_run_a_new_one(program: Path) -> None:
+    first, again, rerun = run(program), run(program), run(program, run="2")
+
+    assert first.engagements[0].id == again.engagements[0].id
+    assert rerun.engagements[0].outputs["idempotency_token"] != first.engagements[0].outputs["idempotency_token"]
+    assert rerun.engagements[0].id != first.engagements[0].id
+
+
+def test_a_page_acceptance_gets_the_providers_defaults_and_sees_the_engagements_outputs(program: Path) -> None:
+    mocks = run(program)
+
+    [engagement], [acceptance] = mocks.engagements, mocks.page_acceptances
+    page_id = engagement.id.replace(":engagement/", ":page/")
+    assert acceptance.id == f"{page_id}#READ"
+    assert acceptance.outputs == {
+        "page_id": page_id,
+        "accept_code": "123456",
+        "note": "on it",
+        "accept_type": "READ",
+        "accept_code_validation": "ENFORCE",
+        "accepted_at": "2026-11-23T09:00:00+00:00",
+    }
+
+
+def test_the_recorded_resources_run_through_the_policy_pack(program: Path) -> None:
+    config = {"contact-allowlist": {"allowedContacts": {"gameday-*": ["drill-*"]}}}
+
+    assert run(program).policy_violations(config) == []
+    violations = run(program, stack="production").policy_violations(config)
+    assert [(v.policy, v.enforcement_level, v.urn.rsplit("::", 1)[1]) for v in violations] == [
+        ("incident-or-drill-marker", EnforcementLevel.MANDATORY, "page-db"),
+        ("page-acceptance-drills-only", EnforcementLevel.MANDATORY, "alice-acknowledges"),
+    ]
+
+
+def test_run_policy_reports_unknowns_as_the_cli_does_during_preview() -> None:
+    props = {"contact_id": CONTACT, "sender": "s", "subject": UNKNOWN, "content": "c"}
+
+    assert run_policy(INCIDENT_OR_DRILL_MARKER, props, stack="drill") == [
+        "can't run policy 'incident-or-drill-marker' from policy pack 'incident-manager' during preview: "
+        "string value at .subject can't be known during preview"
+    ]
+
+
+def test_run_policy_runs_a_teams_own_policies_sync_or_async() -> None:
+    def no_weekend_drills(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if args.get_config().get("weekend"):
+            report(f"{args.name}: no drills at the weekend", args.urn)
+
+    async def not_applicable(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        args.not_applicable("not an engagement")
+
+    mine = ResourceValidationPolicy("no-weekend-drills", "Drills run on weekdays.", validate=no_weekend_drills)
+    skipped = ResourceValidationPolicy("skipped", "Never applies.", validate=not_applicable)
+
+    assert run_policy(mine, {}, config={"weekend": True}, name="page") == ["page: no drills at the weekend"]
+    assert run_policy(mine, {}, config={}) == []
+    assert run_policy(skipped, {}) == []
+
+
+def test_check_resource_applies_the_pack_configs_enforcement_levels() -> None:
+    props = {"contact_id": CONTACT, "sender": "s", "subject": "s", "content": "c"}
+    urn = resource_urn("production", "project", "pulumi-python:dynamic/incident-manager:Engagement", "page")
+    message = (
+        'Engagement "page": incident_id is missing, and stack "production" is not a drill (drillStacks: '
+        "['*drill*', '*gameday*']). Fix: set incident_id to the incident this engagement is for, or run it from a "
+        "drill stack."
+    )
+
+    def levels(config: dict[str, Any]) -> list[PolicyViolation]:
+        return check_resource(props, pack_config=config, stack="production", name="page")
+
+    assert levels({}) == [PolicyViolation("incident-or-drill-marker", EnforcementLevel.MANDATORY, message, urn)]
+    assert [v.enforcement_level for v in levels({"all": "advisory"})] == [EnforcementLevel.ADVISORY]
+    assert levels({"incident-or-drill-marker": "disabled"}) == []
+    remediate = {"incident-or-drill-marker": {"enforcementLevel": "remediate"}}
+    assert [v.enforcement_level for v in levels(remediate)] == [EnforcementLevel.MANDATORY]
+
+
+def test_page_acceptances_are_checked_with_their_type() -> None:
+    props = {"page_id": "arn:aws:ssm-contacts:us-east-1:123456789012:page/a/1", "accept_code": "123456"}
+
+    violations = check_resource(props, resource_type=PAGE_ACCEPTANCE_TYPE, stack="prod", name="ack")
+
+    assert [v.policy for v in violations] == ["page-acceptance-drills-only"]
+
+
+def test_policy_and_stack_config_files_load_as_the_cli_reads_them(tmp_path: Path) -> None:
+    policy_file = tmp_path / "policy-config.json"
+    policy_file.write_text('{"contact-allowlist": {"allowedContacts": {"drill": ["drill-*"]}}}')
+    stack_file = tmp_path / "Pulumi.drill.yaml"
+    stack_file.write_text(
+        textwrap.dedent(
+            """
+            config:
+              aws:region: us-east-1
+              gameday:drill:
+                sender: gameday-bot
+                engagements: [{name: page-db}]
+              gameday:token:
+                secure: AAABAJ1xyz
+            """
+        )
+    )
+
+    config = load_policy_config(policy_file)
+    assert (
+        run_policy(CONTACT_ALLOWLIST, {"contact_id": CONTACT}, config=config["contact-allowlist"], stack="drill") == []
+    )
+    assert load_stack_config(stack_file) == {
+        "aws:region": "us-east-1",
+        "gameday:drill": '{"sender": "gameday-bot", "engagements": [{"name": "page-db"}]}',
+    }
