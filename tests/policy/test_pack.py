@@ -114,8 +114,11 @@ def test_a_resource_off_the_allowlist_fails_with_the_policys_message(analyzer: a
     assert (warned.policyName, warned.enforcementLevel) == ("no-secrets-in-sms", analyzer_pb2.ADVISORY)
 
 
-def test_the_example_policy_configs_are_valid_json_for_the_pack() -> None:
-    names = {policy.name for policy in POLICIES} | {"all"}
-    root = Path(__file__).resolve().parents[2]
-    for path in [*root.glob("examples/*/policy-config*.json")]:
-        assert set(json.loads(path.read_text())) <= names, path
+def test_the_example_policy_configs_name_only_policies_and_settings_of_the_pack() -> None:
+    settings = {policy.name: {*policy.config_schema.properties, "enforcementLevel"} for policy in POLICIES}  # type: ignore[union-attr]
+    paths = sorted(Path(__file__).resolve().parents[2].glob("examples/*/policy-config.json"))
+
+    assert [path.parent.name for path in paths] == ["gameday", "policy-tests"]
+    for path in paths:
+        for name, section in json.loads(path.read_text()).items():
+            assert set(section) <= settings[name], (path, name)
