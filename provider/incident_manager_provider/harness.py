@@ -27,7 +27,13 @@ PROVIDER_KEY = "__provider"
 
 def to_struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
     """Serialize a property bag as the engine sends it (``pulumi.output.Unknown`` becomes unknown)."""
-    return asyncio.run(rpc.serialize_properties(dict(props), {}))
+    # A private loop: asyncio.run() would leave the thread without a current loop, which Pulumi's
+    # program runtime (set_mocks, pulumi.runtime.test) expects to find.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(dict(props), {}))
+    finally:
+        loop.close()
 
 
 def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:

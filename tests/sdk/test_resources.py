@@ -1,0 +1,158 @@
+"""Programs that build Engagement and PageAcceptance as a user would, seen from the engine's side (mocks)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pulumi
+import pytest
+
+import pulumi_incident_manager as incident_manager
+from pulumi_incident_manager import Engagement, EngagementArgs, PageAcceptance, PageAcceptanceArgs
+
+from .conftest import RecordingMonitor
+
+CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
+PAGE = "arn:aws:ssm-contacts:us-east-1:123456789012:page/alice-oncall/5f8d7c7e-1f6a-4f57-9d4e-2b1c3a4d5e6f"
+PROVIDER_PICKLE = (
+    "gASVQgAAAAAAAACMJGluY2lkZW50X21hbmFnZXJfcHJvdmlkZXIuZW5nYWdlbWVudJSMEkVuZ2FnZW1lbnRQcm92aWRlcpSTlCmBlC4="
+)
+
+
+def run(program: Any) -> None:
+    pulumi.runtime.test(program)()
+
+
+def drill(**options: Any) -> Engagement:
+    return Engagement(
+        "drill",
+        contact_id=CONTACT,
+        sender="gameday-bot",
+        subject="[DRILL] Checkout latency",
+        content="Acknowledge this page.",
+        public_subject="[DRILL] checkout",
+        incident_id="gameday",
+        stop_reason="drill over",
+        **options,
+    )
+
+
+def test_public_api() -> None:
+    assert incident_manager.__all__ == [
+        "AcceptPageResult",
+        "Engagement",
+        "EngagementArgs",
+        "GetEngagementResult",
+        "IncidentManagerError",
+        "Page",
+        "PageAcceptance",
+        "PageAcceptanceArgs",
+        "accept_page",
+        "accept_page_output",
+        "get_engagement",
+        "get_engagement_output",
+        "list_pages",
+        "list_pages_output",
+    ]
+
+
+def test_engagement_registers_its_type_inputs_and_the_stack_identity(engine: RecordingMonitor) -> None:
+    def program() -> pulumi.Output[Any]:
+        return drill().arn
+
+    run(program)
+
+    [registration] = engine.registrations
+    assert registration.type == "pulumi-python:dynamic/incident-manager:Engagement"
+    assert registration.name == "drill"
+    plain = {key: value for key, value in registration.inputs.items() if key not in registration.secret_inputs}
+    assert plain == {
+        "contact_id": CONTACT,
+        "sender": "gameday-bot",
+        "incident_id": "gameday",
+        "stop_reason": "drill over",
+        "pulumi_project": "shop",
+        "pulumi_stack": "gameday",
+        "pulumi_name": "drill",
+    }
+
+
+def test_the_provider_is_pickled_by_reference_to_the_installed_package(engine: RecordingMonitor) -> None:
+    run(lambda: drill().arn)
+
+    pickled = engine.registrations[0].inputs["__provider"]["value"]
+    assert pickled == PROVIDER_PICKLE  # stable across runs, so __provider never looks changed
+    assert b"incident_manager_provider.engagement" in base64.b64decode(pickled)
+
+
+def test_message_fields_are_secret_inputs_and_outputs(engine: RecordingMonitor) -> None:
+    run(lambda: drill().arn)
+
+    [registration] = engine.registrations
+    assert registration.secret_inputs == {"subject", "content", "public_subject", "__provider"}
+    assert registration.additional_secret_outputs == ["subject", "content", "public_subject", "public_content"]
+
+
+def test_engagements_are_deleted_before_they_are_replaced_by_default(engine: RecordingMonitor) -> None:
+    def program() -> pulumi.Output[Any]:
+        drill()
+        return Engagement(
+            "side-by-side",
+            EngagementArgs(contact_id=CONTACT, sender="bot", subject="s", content="c"),
+            pulumi.ResourceOptions(delete_before_replace=False),
+        ).arn
+
+    run(program)
+
+    by_name = {registration.name: registration for registration in engine.registrations}
+    assert by_name["drill"].delete_before_replace is True
+    assert by_name["side-by-side"].delete_before_replace is False
+    assert by_name["side-by-side"].delete_before_replace_defined is True
+
+
+def test_args_object_and_keywords_register_the_same_inputs(engine: RecordingMonitor) -> None:
+    def program() -> pulumi.Output[Any]:
+        Engagement("a", contact_id=CONTACT, sender="bot", subject="s", content="c", run="2")
+        return Engagement("b", EngagementArgs(contact_id=CONTACT, sender="bot", subject="s", content="c", run="2")).arn
+
+    run(program)
+
+    a, b = engine.registrations
+    assert {**a.inputs, "pulumi_name": "b"} == b.inputs
+
+
+def test_outputs_are_attributes_a_program_can_export(engine: RecordingMonitor) -> None:
+    def program() -> pulumi.Output[Any]:
+        engagement = drill()
+        return pulumi.Output.all(engagement.arn, engagement.id, engagement.contact_id).apply(check)
+
+    def check(values: list[Any]) -> None:
+        arn, id_, contact = values
+        assert arn == id_ == "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/mock/drill"
+        assert contact == CONTACT
+
+    run(program)
+
+
+def test_missing_required_inputs_are_named() -> None:
+    with pytest.raises(TypeError, match=r"Engagement 'drill' is missing required input\(s\): sender, content"):
+        Engagement("drill", contact_id=CONTACT, subject="s")
+    with pytest.raises(TypeError, match=r"PageAcceptance 'ack' is missing required input\(s\): accept_code"):
+        PageAcceptance("ack", page_id=PAGE)
+
+
+def test_page_acceptance_registers_a_secret_accept_code(engine: RecordingMonitor) -> None:
+    def program() -> pulumi.Output[Any]:
+        PageAcceptance("ack", page_id=PAGE, accept_code="123456", note="on it")
+        return PageAcceptance("ack-delivered", PageAcceptanceArgs(PAGE, "123456", accept_type="DELIVERED")).id
+
+    run(program)
+
+    ack, delivered = engine.registrations
+    assert ack.type == "pulumi-python:dynamic/incident-manager:PageAcceptance"
+    assert ack.secret_inputs == {"accept_code", "__provider"}
+    assert ack.inputs["accept_code"]["value"] == "123456"
+    assert ack.additional_secret_outputs == ["accept_code"]
+    assert (ack.inputs["page_id"], ack.inputs["note"]) == (PAGE, "on it")
+    assert delivered.inputs["accept_type"] == "DELIVERED"
