@@ -19,7 +19,7 @@ from .config import (
     EmulatorConfig,
     FaultConfig,
 )
-from .emulator import Emulator
+from .emulator import READY_LINE, Emulator
 
 
 def _key_pair(text: str) -> tuple[str, str]:
@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("Seeded rotation:")
             for name, value in vars(rotation).items():
                 print(f"  {name} = {value}")
-        print("Press Ctrl-C to stop.", flush=True)
+        print(READY_LINE, flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -11,11 +11,13 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
 from .config import DEFAULT_ACCESS_KEY_ID, EmulatorConfig, FaultConfig
 
+READY_LINE = "Press Ctrl-C to stop."
 
 _client_lock = threading.Lock()
 _botocore_session: Any = None
@@ -222,8 +224,12 @@ class EmulatorProcess(_EmulatorAPI):
     ``stop()`` sends SIGINT (Ctrl-C) and waits for a clean exit; ``kill()`` sends SIGKILL, as a crash would.
     """
 
-    def __init__(self, config: EmulatorConfig | None = None, *, startup_timeout: float = 30.0) -> None:
+    def __init__(
+        self, config: EmulatorConfig | None = None, *, extra_args: Sequence[str] = (), startup_timeout: float = 30.0
+    ) -> None:
         self.config = config or EmulatorConfig()
+        self.extra_args = list(extra_args)
+        """More command-line options (e.g. ``["--seed"]``)."""
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[str] | None = None
         self.banner: list[str] = []
@@ -234,7 +240,7 @@ class EmulatorProcess(_EmulatorAPI):
         script = shutil.which("ssm-contacts-emulator", path=os.path.dirname(sys.executable))
         program = [script] if script else [sys.executable, "-m", "ssm_contacts_emulator"]
         process = subprocess.Popen(
-            [*program, *command_line(self.config)],
+            [*program, *command_line(self.config), *self.extra_args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -260,6 +266,7 @@ class EmulatorProcess(_EmulatorAPI):
             found = re.search(r"serving (http://\S+)", line)
             if found and self._endpoint is None:
                 self._endpoint = found.group(1)
+            if line.startswith(READY_LINE):  # printed once the banner (and any --seed) is complete
                 ready.set()
         ready.set()
 

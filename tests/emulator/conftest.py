@@ -40,13 +40,13 @@ def emu(ssm_contacts_emulator: Emulator) -> Emulator:
 @pytest.fixture
 def client(emu: Emulator) -> Any:
     """A client that does not retry, so each call is exactly one request."""
-    return emu.client(config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+    return emu.client(config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
 
 
 @pytest.fixture
 def unvalidated(emu: Emulator) -> Any:
     """A client whose own parameter validation is off: bad input reaches the server, as it does from other SDKs."""
-    return emu.client(config=Config(retries={"max_attempts": 1}, parameter_validation=False))
+    return emu.client(config=Config(retries={"total_max_attempts": 1}, parameter_validation=False))
 
 
 @pytest.fixture
@@ -66,7 +66,10 @@ RawPost = Callable[..., RawResponse]
 
 @pytest.fixture
 def raw(emu: Emulator) -> RawPost:
-    """POST bytes to the emulator, signed by botocore's SigV4 signer unless ``sign=False``."""
+    """POST bytes to the emulator, signed by botocore's SigV4 signer unless ``sign=False``.
+
+    ``send`` replaces the body after signing (a tampered request).
+    """
 
     def post(
         body: bytes | str | dict[str, Any],
@@ -81,6 +84,7 @@ def raw(emu: Emulator) -> RawPost:
         path: str = "/",
         timestamp: str | None = None,
         method: str = "POST",
+        send: bytes | None = None,
     ) -> RawResponse:
         data = json.dumps(body).encode() if isinstance(body, dict) else body.encode() if isinstance(body, str) else body
         url = emu.endpoint_url + path
@@ -102,7 +106,7 @@ def raw(emu: Emulator) -> RawPost:
         parts = urlsplit(url)
         connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
         try:
-            connection.request(method, path, body=data, headers=dict(request.headers.items()))
+            connection.request(method, path, body=data if send is None else send, headers=dict(request.headers.items()))
             response = connection.getresponse()
             payload = response.read()
             return RawResponse(

@@ -1,0 +1,153 @@
+"""Fault injection (throttling, 500s, dropped connections, latency, a held StartEngagement) and the admin endpoints."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import botocore.exceptions
+import pytest
+from botocore.config import Config
+
+from ssm_contacts_emulator import Emulator, FaultConfig, Rotation
+
+from .support import DRILL
+
+
+def admin(emu: Emulator, method: str, name: str, body: Any = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
+    request = urllib.request.Request(f"{emu.endpoint_url}/_emulator/{name}", data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_token_bucket_throttles_beyond_its_burst(client: Any, emu: Emulator) -> None:
+    emu.set_faults(FaultConfig(throttle_rate=0.01, throttle_burst=2))
+    client.list_contacts()
+    client.list_contacts()
+    with pytest.raises(client.exceptions.ThrottlingException) as info:
+        client.list_contacts()
+    assert info.value.response["Error"] == {"Code": "ThrottlingException", "Message": "Rate exceeded"}
+    assert info.value.response["QuotaCode"] == "RequestRate"
+    assert info.value.response["ServiceCode"] == "ssm-contacts"
+    assert info.value.response["RetryAfterSeconds"] == 1
+    assert info.value.response["ResponseMetadata"]["HTTPHeaders"]["retry-after"] == "1"
+    assert [(r["status"], r["error"]) for r in emu.requests()] == [
+        (200, None),
+        (200, None),
+        (400, "ThrottlingException"),
+    ]
+
+
+def test_botocore_retries_throttling_and_the_log_counts_every_attempt(emu: Emulator) -> None:
+    emu.set_faults(FaultConfig(throttle_rate=0.01, throttle_burst=1))
+    client = emu.client(config=Config(retries={"total_max_attempts": 3, "mode": "standard"}))
+    client.list_contacts()
+    with pytest.raises(client.exceptions.ThrottlingException):
+        client.list_contacts()
+    assert emu.request_counts() == {"ListContacts": 4}
+
+
+def test_error_rate_one_answers_internal_server_exception(client: Any, emu: Emulator) -> None:
+    emu.set_faults(FaultConfig(error_rate=1.0))
+    with pytest.raises(client.exceptions.InternalServerException) as info:
+        client.list_contacts()
+    assert info.value.response["Error"] == {
+        "Code": "InternalServerException",
+        "Message": "Injected fault: internal error (error_rate=1.0).",
+    }
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+
+
+def test_drop_rate_one_closes_the_connection_without_an_answer(client: Any, emu: Emulator) -> None:
+    emu.set_faults(FaultConfig(drop_rate=1.0))
+    with pytest.raises(botocore.exceptions.ConnectionClosedError) as info:
+        client.list_contacts()
+    assert "Connection was closed before we received a valid response" in str(info.value)
+    assert emu.requests()[-1] | {"time": None} == {
+        "operation": "ListContacts",
+        "status": 0,
+        "error": "ConnectionDropped",
+        "time": None,
+    }
+    emu.set_faults(FaultConfig())
+    assert client.list_contacts()["Contacts"] == []
+
+
+def test_latency_still_answers(client: Any, emu: Emulator) -> None:
+    emu.set_faults(FaultConfig(latency_ms=20))
+    assert client.list_contacts()["Contacts"] == []
+    assert admin(emu, "GET", "faults")[1]["latency_ms"] == 20
+
+
+def test_a_held_start_engagement_is_a_lost_response_that_a_retry_with_the_token_recovers(
+    emu: Emulator, rotation: Rotation
+) -> None:
+    emu.set_faults(FaultConfig(hold_start_engagement_seconds=1.0))
+    impatient = emu.client(config=Config(read_timeout=0.2, retries={"total_max_attempts": 1}))
+    with pytest.raises(botocore.exceptions.ReadTimeoutError):
+        impatient.start_engagement(ContactId=rotation.alice_arn, IdempotencyToken="drill-7", **DRILL)
+    # The engagement was started and people were paged, though the caller never heard back.
+    started = emu.client().list_engagements()["Engagements"]
+    assert len(started) == 1
+    assert len(emu.outbox()) == 2
+    emu.set_faults(FaultConfig())
+    again = emu.client().start_engagement(ContactId=rotation.alice_arn, IdempotencyToken="drill-7", **DRILL)
+    assert again["EngagementArn"] == started[0]["EngagementArn"]
+    assert len(emu.outbox()) == 2
+
+
+def test_fault_settings_are_checked() -> None:
+    with pytest.raises(ValueError, match=r"FaultConfig.error_rate must be between 0 and 1, got 1.5"):
+        FaultConfig(error_rate=1.5)
+    with pytest.raises(ValueError, match=r"FaultConfig.throttle_rate must be positive or None, got 0"):
+        FaultConfig(throttle_rate=0)
+    with pytest.raises(ValueError, match=r"FaultConfig.latency_ms must not be negative, got -1"):
+        FaultConfig(latency_ms=-1)
+
+
+def test_admin_endpoints_over_http(client: Any, emu: Emulator, rotation: Rotation) -> None:
+    client.start_engagement(ContactId=rotation.alice_arn, **DRILL)
+    status, body = admin(emu, "GET", "outbox")
+    assert status == 200
+    assert body["outbox"] == emu.outbox()
+    status, body = admin(emu, "GET", "requests")
+    assert body["counts"] == {
+        "CreateContact": 3,
+        "CreateContactChannel": 4,
+        "ActivateContactChannel": 4,
+        "UpdateContact": 2,
+        "StartEngagement": 1,
+    }
+    assert body["requests"][-1]["operation"] == "StartEngagement"
+    assert admin(emu, "GET", "health") == (
+        200,
+        {"status": "ok", "endpoint_url": emu.endpoint_url, "region": "us-east-1", "account_id": "123456789012"},
+    )
+    assert admin(emu, "POST", "faults", {"error_rate": 1.0})[0] == 200
+    with pytest.raises(client.exceptions.InternalServerException):
+        client.list_contacts()
+    assert admin(emu, "POST", "faults", {})[1]["error_rate"] == 0.0
+    assert admin(emu, "POST", "reset") == (200, {"reset": True})
+    assert emu.outbox() == []
+    assert emu.request_counts() == {}
+    assert client.list_contacts()["Contacts"] == []
+
+
+def test_admin_errors_say_what_is_wrong(emu: Emulator) -> None:
+    status, body = admin(emu, "POST", "faults", {"errorrate": 1})
+    assert status == 400
+    assert body["message"].startswith("Invalid fault settings: unknown fault setting(s) ['errorrate']; known: [")
+    status, body = admin(emu, "POST", "faults", {"drop_rate": 2})
+    assert (status, body) == (
+        400,
+        {"message": "Invalid fault settings: FaultConfig.drop_rate must be between 0 and 1, got 2"},
+    )
+    status, body = admin(emu, "GET", "nothing")
+    assert status == 404
+    assert body["message"].startswith("GET /_emulator/nothing is not an admin endpoint.")

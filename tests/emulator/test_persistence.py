@@ -1,0 +1,85 @@
+"""--state FILE: everything acknowledged survives a clean restart and a crash (SIGKILL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssm_contacts_emulator import Emulator, EmulatorConfig, EmulatorProcess, seed_rotation
+
+from .support import DRILL, TIME_SCALE, wait_for
+
+
+def test_state_survives_a_restart(tmp_path: Path) -> None:
+    config = EmulatorConfig(state_path=str(tmp_path / "state.db"))
+    with Emulator(config) as emu:
+        client = emu.client()
+        rotation = seed_rotation(client)
+        engagement = client.start_engagement(ContactId=rotation.alice_arn, IdempotencyToken="drill-1", **DRILL)[
+            "EngagementArn"
+        ]
+        page = emu.outbox()[0]
+        client.accept_page(PageId=page["page_arn"], AcceptType="READ", AcceptCode=page["accept_code"])
+        client.stop_engagement(EngagementId=engagement, Reason="done")
+        outbox = emu.outbox()
+        described = client.describe_engagement(EngagementId=engagement)
+    with Emulator(config) as emu:
+        client = emu.client()
+        assert [c["Alias"] for c in client.list_contacts()["Contacts"]] == [
+            "alice-oncall",
+            "bob-oncall",
+            "drill-escalation",
+        ]
+        assert client.get_contact_channel(ContactChannelId=rotation.alice_sms_arn)["ActivationStatus"] == "ACTIVATED"
+        assert emu.outbox() == outbox
+        again = client.describe_engagement(EngagementId=engagement)
+        assert {k: v for k, v in again.items() if k != "ResponseMetadata"} == {
+            k: v for k, v in described.items() if k != "ResponseMetadata"
+        }
+        receipts = client.list_page_receipts(PageId=page["page_arn"])["Receipts"]
+        assert [r["ReceiptType"] for r in receipts] == ["SENT", "READ", "STOP"]
+        # The idempotency token is remembered across the restart: no second page.
+        retried = client.start_engagement(ContactId=rotation.alice_arn, IdempotencyToken="drill-1", **DRILL)
+        assert retried["EngagementArn"] == engagement
+        assert len(emu.outbox()) == len(outbox)
+        # Updates keep creation order.
+        client.update_contact(ContactId=rotation.alice_arn, DisplayName="Alice Again")
+    with Emulator(config) as emu:
+        contacts = emu.client().list_contacts()["Contacts"]
+        assert (contacts[0]["Alias"], contacts[0]["DisplayName"]) == ("alice-oncall", "Alice Again")
+
+
+def test_a_pending_escalation_stage_is_sent_after_a_restart(tmp_path: Path) -> None:
+    config = EmulatorConfig(state_path=str(tmp_path / "state.db"), time_scale=TIME_SCALE)
+    with Emulator(config) as emu:
+        client = emu.client()
+        rotation = seed_rotation(client)
+        client.start_engagement(ContactId=rotation.escalation_arn, **DRILL)
+    with Emulator(config) as emu:
+        outbox = wait_for(lambda: (o := emu.outbox()) and len(o) == 4 and o)
+        assert [o["contact_arn"] for o in outbox] == [rotation.alice_arn] * 2 + [rotation.bob_arn] * 2
+
+
+def test_reset_empties_the_state_file(tmp_path: Path) -> None:
+    config = EmulatorConfig(state_path=str(tmp_path / "state.db"))
+    with Emulator(config) as emu:
+        seed_rotation(emu.client())
+        emu.reset()
+    with Emulator(config) as emu:
+        assert emu.client().list_contacts()["Contacts"] == []
+
+
+def test_nothing_acknowledged_is_lost_in_a_crash(tmp_path: Path) -> None:
+    config = EmulatorConfig(state_path=str(tmp_path / "state.db"))
+    process = EmulatorProcess(config).start()
+    try:
+        client = process.client()
+        rotation = seed_rotation(client)
+        engagement = client.start_engagement(ContactId=rotation.alice_arn, **DRILL)["EngagementArn"]
+        outbox = process.outbox()
+    finally:
+        process.kill()  # SIGKILL: no chance to flush anything
+    assert process.process is None
+    with EmulatorProcess(config) as restarted:
+        client = restarted.client()
+        assert client.describe_engagement(EngagementId=engagement)["ContactArn"] == rotation.alice_arn
+        assert restarted.outbox() == outbox
