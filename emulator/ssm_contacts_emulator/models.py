@@ -258,6 +258,7 @@ class Backend:
         self.pages: dict[str, Page] = {}
         self.outbox: list[dict[str, Any]] = []
         self._active: set[str] = set()  # engagements with pages still to send
+        self._tokens: dict[str, str] = {}  # IdempotencyToken -> the latest engagement started with it
         self._load()
 
     # -- lifecycle ----------------------------------------------------------------------------------------
@@ -270,6 +271,7 @@ class Backend:
         self.pages = {p["arn"]: _fields(Page, p) for p in objects.get("page", [])}
         self.outbox = outbox
         self._active = {arn for arn, e in self.engagements.items() if e.pending}
+        self._tokens = {e.idempotency_token: arn for arn, e in self.engagements.items() if e.idempotency_token}
 
     def start(self) -> None:
         """Start the scheduler that sends later escalation stages (and any left due by a restart)."""
@@ -293,6 +295,7 @@ class Backend:
             self.pages.clear()
             self.outbox.clear()
             self._active.clear()
+            self._tokens.clear()
             self._store.clear()
 
     @contextmanager
@@ -573,6 +576,8 @@ class Backend:
                 key=lambda item: float(item[0]),  # stable: plan order within a stage
             )
             self.engagements[engagement.arn] = engagement
+            if token:
+                self._tokens[token] = engagement.arn
             self._send_due(engagement, now)
             self._save("engagement", engagement)
             if engagement.pending:
@@ -581,13 +586,10 @@ class Backend:
             return engagement
 
     def _engagement_for_token(self, token: str, now: float) -> Engagement | None:
-        horizon = now - self.config.idempotency_window_seconds
-        for engagement in reversed(self.engagements.values()):
-            if engagement.start_time < horizon:
-                return None  # creation order: everything older is outside the window too
-            if engagement.idempotency_token == token:
-                return engagement
-        return None
+        engagement = self.engagements.get(self._tokens.get(token, ""))
+        if engagement is None or engagement.start_time < now - self.config.idempotency_window_seconds:
+            return None
+        return engagement
 
     def _expand(self, contact: Contact, offset: int, seen: frozenset[str]) -> list[tuple[int, str, str]]:
         """Every (minutes from start, contact ARN, channel ARN) a plan pages, escalation stages included."""
