@@ -50,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
         "--time-scale",
         type=float,
         default=1.0,
-        help="factor on escalation delays; 0.01: 5 min -> 3 s (default: 1)",
+        help="run escalation delays this many times faster; 60: 5 min -> 5 s; 0: no delay (default: 1)",
     )
     p.add_argument(
         "--idempotency-window",

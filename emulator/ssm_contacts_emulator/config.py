@@ -78,7 +78,8 @@ class EmulatorConfig:
     allowed_actions: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Access key id -> operations it may call (others: AccessDeniedException). Keys not listed may call all."""
     time_scale: float = 1.0
-    """Factor on escalation delays: 0.01 turns a 5-minute stage into 3 seconds."""
+    """How many times faster than real time escalation delays run: 60 turns a 5-minute stage into 5 seconds.
+    0 means no waiting at all: every stage pages at once."""
     idempotency_window_seconds: float = DEFAULT_IDEMPOTENCY_WINDOW_SECONDS
     """How long StartEngagement remembers an IdempotencyToken."""
     state_path: str | None = None
@@ -89,7 +90,7 @@ class EmulatorConfig:
     """Faults active from the start (change them later with set_faults)."""
 
     def __post_init__(self) -> None:
-        if self.time_scale < 0:
+        if not self.time_scale >= 0:  # also refuses NaN
             raise ValueError(f"EmulatorConfig.time_scale must not be negative, got {self.time_scale!r}")
         if self.idempotency_window_seconds < 0:
             raise ValueError("EmulatorConfig.idempotency_window_seconds must not be negative")

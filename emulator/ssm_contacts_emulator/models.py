@@ -567,7 +567,8 @@ class Backend:
                 idempotency_token=token,
                 start_time=now,
             )
-            scale = 60.0 * self.config.time_scale
+            speed = self.config.time_scale
+            scale = 60.0 / speed if speed else 0.0  # real seconds per plan minute; 0: no waiting at all
             engagement.pending = sorted(
                 (
                     [now + minutes * scale, contact_arn, channel_arn]

@@ -190,3 +190,13 @@ def test_list_engagements_filters_by_incident_and_time_and_paginates(client: Any
     assert len(client.list_engagements(TimeRangeValue=recent)["Engagements"]) == 3
     pages = client.get_paginator("list_engagements").paginate(PaginationConfig={"PageSize": 2})
     assert [len(p["Engagements"]) for p in pages] == [2, 1]
+
+
+def test_time_scale_zero_pages_every_stage_at_once() -> None:
+    from ssm_contacts_emulator import seed_rotation
+
+    with Emulator(EmulatorConfig(time_scale=0)) as emu:
+        client = emu.client()
+        seeded = seed_rotation(client)
+        client.start_engagement(ContactId=seeded.escalation_arn, **DRILL)
+        assert [o["contact_arn"] for o in emu.outbox()] == [seeded.alice_arn] * 2 + [seeded.bob_arn] * 2
