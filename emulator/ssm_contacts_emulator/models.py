@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from .config import EmulatorConfig
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .store import MemoryStore
+from .validation import parse_timestamp
 
 T = TypeVar("T")
 
@@ -664,8 +665,6 @@ class Backend:
             self._save("engagement", engagement)
 
     def list_engagements(self, params: dict[str, Any]) -> tuple[list[Engagement], str | None]:
-        from .validation import parse_timestamp
-
         with self.lock:
             incident = params.get("IncidentId")
             window = params.get("TimeRangeValue") or {}
