@@ -63,6 +63,19 @@ def offline_env(cli_root: Path, state_dir: Path, extra: Mapping[str, str] | None
     return env
 
 
+def copy_project(source: Path, destination: Path) -> Path:
+    """Copies a project folder (so that stack config written by a run stays out of the repo), pointing its
+    ``virtualenv`` option at this Python's virtualenv."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+    settings_file = destination / "Pulumi.yaml"
+    settings = yaml.safe_load(settings_file.read_text())
+    settings.setdefault("runtime", {"name": "python"})
+    if isinstance(settings["runtime"], dict):
+        settings["runtime"].setdefault("options", {})["virtualenv"] = sys.prefix
+    settings_file.write_text(yaml.safe_dump(settings, sort_keys=False))
+    return destination
+
+
 def _program(project_dir: Path) -> auto.PulumiFn:
     settings = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
     main = project_dir / settings.get("main", ".")
@@ -76,7 +89,12 @@ def _program(project_dir: Path) -> auto.PulumiFn:
 
 @dataclass
 class Project:
-    """A Pulumi project folder and the stack it is run as, with the real CLI."""
+    """A Pulumi project folder and the stack it is run as, with the real CLI.
+
+    ``env`` reaches the CLI and the plugins it starts (the dynamic provider). The program itself runs in this
+    process, as the Automation API runs inline programs, so AWS calls it makes (``list_pages``, say) see this
+    process's environment: callers set it there too.
+    """
 
     project_dir: Path
     stack_name: str

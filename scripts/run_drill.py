@@ -8,6 +8,7 @@ would (with the code their phone received), prints the drill summary and destroy
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
               f"stage 2 {alias(rotation.bob_arn)} after 5 minutes (SMS and e-mail each)")
 
         step(3, f"pulumi up (stack {args.stack}, project {REPO_ROOT.name}/Pulumi.yaml)")
+        os.environ.update(endpoint.env())  # the program runs in this process (see pulumi_cli.Project)
         project = Project(REPO_ROOT, args.stack, cli_root, state_dir=STATE_DIR / "demo", env=endpoint.env())
         stack = project.stack({"contactId": rotation.escalation_arn})
         up = stack.up(on_output=lambda line: print(f"   {line}", end="" if line.endswith("\n") else "\n"))

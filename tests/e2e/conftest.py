@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_cli import CliUnavailable, Project, ensure_cli
+from pulumi_cli import REPO_ROOT, CliUnavailable, Project, copy_project, ensure_cli
 from ssm_contacts_emulator import Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import Rotation, seed_rotation
 
@@ -42,10 +42,17 @@ ProjectFactory = Callable[..., Project]
 
 
 @pytest.fixture
-def project(cli_root: Path, tmp_path: Path, endpoint: Emulator) -> ProjectFactory:
-    """Makes a `Project` for one of the programs under tests/e2e/programs, wired to the endpoint."""
+def project(
+    cli_root: Path, tmp_path: Path, endpoint: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> ProjectFactory:
+    """Makes a `Project` from a copy of a program under tests/e2e/programs (or any folder of the repo),
+    wired to the endpoint, with its state in the test's temporary folder."""
+    for name, value in endpoint.env().items():  # the program runs in this process: see `Project`
+        monkeypatch.setenv(name, value)
 
     def make(name: str, stack: str = "e2e") -> Project:
-        return Project(PROGRAMS / name, stack, cli_root, state_dir=tmp_path / "state", env=endpoint.env())
+        source = PROGRAMS / name if (PROGRAMS / name).is_dir() else REPO_ROOT / name
+        folder = copy_project(source, tmp_path / "project" / source.name)
+        return Project(folder, stack, cli_root, state_dir=tmp_path / "state", env=endpoint.env())
 
     return make

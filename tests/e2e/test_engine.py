@@ -112,12 +112,16 @@ def test_refresh_after_a_stop_behind_pulumis_back_records_the_stop(
     state = stack.export_stack().deployment["resources"]
     after_refresh = stack.up()
 
-    assert refresh.summary.resource_changes == {"update": 1, "same": 1}
+    # The engine counts a refreshed resource as updated only when Diff finds a change, and the token (the
+    # engagement's identity) is unchanged: refresh reports `same`, and the state now records the stop.
+    assert refresh.summary.resource_changes == {"same": 2}
     engagement = next(r for r in state if r["type"].endswith(":Engagement"))
     assert engagement["outputs"]["stop_time"]
-    # The engagement is the same one (same token): the up that follows changes nothing and pages nobody.
+    assert engagement["outputs"]["arn"] == arn
+    # The up that follows changes nothing and pages nobody: paging again takes a new `run`.
     assert after_refresh.summary.resource_changes == {"same": 2}
     assert endpoint.request_counts()["StartEngagement"] == 1
+    assert len(endpoint.outbox()) == 2
 
 
 def _kill_cli_when(condition: Any, timeout: float = 60.0) -> None:
@@ -166,6 +170,7 @@ def test_up_of_twenty_engagements_rides_out_throttling_and_server_errors(
     endpoint.set_faults(FaultConfig(throttle_rate=10.0, throttle_burst=4, error_rate=0.2))
 
     result = stack.up()
+    endpoint.set_faults(FaultConfig())
 
     assert result.summary.resource_changes == {"create": 21}
     live = started_engagements(endpoint)
@@ -188,7 +193,9 @@ def test_replace_with_an_unchanged_token_never_records_a_stopped_engagement(
 
     assert "idempotency_token" in str(failure.value) and "run" in str(failure.value)
     assert "StopTime" in endpoint.client().describe_engagement(EngagementId=arn)
-    assert not [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith(":Engagement")]
+    # The engine keeps the old record, marked as awaiting its replacement, never as a live engagement.
+    [record] = [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith(":Engagement")]
+    assert record["id"] == arn and record.get("pendingReplacement") is True
 
     # The documented way to page again with an unchanged drill: a new run.
     stack.set_config("run0", auto.ConfigValue("second-run"))
