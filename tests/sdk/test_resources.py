@@ -41,6 +41,7 @@ def drill(**options: Any) -> Engagement:
 def test_public_api() -> None:
     assert incident_manager.__all__ == [
         "AcceptPageResult",
+        "DrillSummary",
         "Engagement",
         "EngagementArgs",
         "GetEngagementResult",
@@ -54,6 +55,7 @@ def test_public_api() -> None:
         "get_engagement_output",
         "list_pages",
         "list_pages_output",
+        "summarize_drill",
     ]
 
 

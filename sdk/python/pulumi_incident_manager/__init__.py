@@ -7,6 +7,7 @@ the providers from it.
 from incident_manager_provider.errors import IncidentManagerError
 
 from ._engagement import Engagement, EngagementArgs
+from .drill import DrillSummary, summarize_drill
 from ._functions import (
     AcceptPageResult,
     GetEngagementResult,
@@ -22,6 +23,7 @@ from ._page_acceptance import PageAcceptance, PageAcceptanceArgs
 
 __all__ = [
     "AcceptPageResult",
+    "DrillSummary",
     "Engagement",
     "EngagementArgs",
     "GetEngagementResult",
@@ -35,4 +37,5 @@ __all__ = [
     "get_engagement_output",
     "list_pages",
     "list_pages_output",
+    "summarize_drill",
 ]
