@@ -7,7 +7,6 @@ the providers from it.
 from incident_manager_provider.errors import IncidentManagerError
 
 from ._engagement import Engagement, EngagementArgs
-from .drill import DrillSummary, summarize_drill
 from ._functions import (
     AcceptPageResult,
     GetEngagementResult,
@@ -20,6 +19,7 @@ from ._functions import (
     list_pages_output,
 )
 from ._page_acceptance import PageAcceptance, PageAcceptanceArgs
+from .drill import DrillSummary, summarize_drill
 
 __all__ = [
     "AcceptPageResult",
