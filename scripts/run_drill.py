@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 from pulumi_cli import REPO_ROOT, STATE_DIR, CliUnavailable, Project, ensure_cli
 from pulumi_incident_manager.drill import summarize_drill
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         "--time-scale", type=float, default=60.0,
         help="how much faster than real time escalation stages run on the offline endpoint (default: 60)",
     )
+    parser.add_argument("--state-dir", type=Path, default=STATE_DIR / "demo", help="where the stack's state goes")
     args = parser.parse_args(argv)
 
     step(1, "Pulumi CLI")
@@ -51,10 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   escalation plan {alias(rotation.escalation_arn)}: stage 1 {alias(rotation.alice_arn)}, "
               f"stage 2 {alias(rotation.bob_arn)} after 5 minutes (SMS and e-mail each)")
 
-        step(3, f"pulumi up (stack {args.stack}, project {REPO_ROOT.name}/Pulumi.yaml)")
+        step(3, f"pulumi up (stack {args.stack} of Pulumi.yaml: the program in drill/__main__.py)")
         os.environ.update(endpoint.env())  # the program runs in this process (see pulumi_cli.Project)
-        project = Project(REPO_ROOT, args.stack, cli_root, state_dir=STATE_DIR / "demo", env=endpoint.env())
+        project = Project(REPO_ROOT, args.stack, cli_root, state_dir=args.state_dir, env=endpoint.env())
         stack = project.stack({"contactId": rotation.escalation_arn})
+        started = time.monotonic()
         up = stack.up(on_output=lambda line: print(f"   {line}", end="" if line.endswith("\n") else "\n"))
         engagement_arn = up.outputs["engagement_arn"].value
 
@@ -73,8 +76,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"   accepted page {first['page_arn']} with code {first['accept_code']}")
 
+        # Wait past stage 2's due time (5 minutes, scaled) to show what the acknowledgement changed.
+        time.sleep(max(0.0, started + 300 / args.time_scale + 1 - time.monotonic()))
+        bob_paged = any(m["contact_arn"] == rotation.bob_arn for m in endpoint.outbox())
+        print(f"   stage 2 ({alias(rotation.bob_arn)}) was {'paged' if bob_paged else 'not paged'} when it fell due")
+
         step(6, "Drill summary")
-        print(summarize_drill(engagement_arn, client=endpoint.client()).to_text())
+        summary = summarize_drill(engagement_arn, client=endpoint.client()).to_text()
+        print("\n".join(f"   {line}" if line else "" for line in summary.splitlines()))
 
         if args.keep:
             print(f"\nKept stack {args.stack!r} (state in {project.state_dir}); the endpoint stops with this command.")

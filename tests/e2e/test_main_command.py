@@ -1,0 +1,30 @@
+"""The README's main command, run as a user runs it (after `make setup`): the whole drill, offline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pulumi_cli import REPO_ROOT
+
+pytestmark = pytest.mark.cli
+
+
+def test_the_drill_pages_the_rotation_acknowledges_and_cleans_up(cli_root: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/run_drill.py", "--stack", "gameday-test", "--state-dir", str(tmp_path)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "+ 2 created" in out
+    assert "alice-oncall   SMS    +15555550101" in out and "alice-oncall   EMAIL  alice@example.com" in out
+    assert "stage 2 (bob-oncall) was not paged when it fell due" in out
+    assert "pages     2 sent, 1 acknowledged" in out
+    assert "first acknowledged by alice-oncall after" in out
+    assert "{'delete': 2}: engagement stopped" in out
+    assert not (REPO_ROOT / "Pulumi.gameday-test.yaml").exists()
