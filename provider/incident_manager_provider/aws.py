@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import botocore.config
+import botocore.session
 
 SERVICE_NAME = "ssm-contacts"
 USER_AGENT = "pulumi-incident-manager/0.1.0"
@@ -73,23 +74,30 @@ class AwsSettings:
             max_attempts=int(attempts) if attempts else None,
         )
 
-    def retries(self, environ: Mapping[str, str]) -> dict[str, Any]:
-        """botocore's ``retries`` option: stack config first, then ``AWS_RETRY_MODE``/``AWS_MAX_ATTEMPTS``."""
-        mode = self.retry_mode or environ.get("AWS_RETRY_MODE") or DEFAULT_RETRY_MODE
+    def retries(self, from_aws: Callable[[str], Any]) -> dict[str, Any]:
+        """botocore's ``retries`` option: stack config first, then what the AWS environment sets
+        (``AWS_RETRY_MODE``/``AWS_MAX_ATTEMPTS`` or the profile's ``retry_mode``/``max_attempts``), then a patient
+        default. ``from_aws`` answers botocore's config variable names, ``None`` where nothing sets them."""
+        mode = self.retry_mode or from_aws("retry_mode") or DEFAULT_RETRY_MODE
         if mode not in RETRY_MODES:
             raise ValueError(f"retry mode {mode!r} is not one of {', '.join(RETRY_MODES)}")
-        attempts = self.max_attempts or int(environ.get("AWS_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS)
+        attempts = self.max_attempts or int(from_aws("max_attempts") or DEFAULT_MAX_ATTEMPTS)
         return {"mode": mode, "total_max_attempts": attempts}
 
 
 def _build(settings: AwsSettings, environ: Mapping[str, str]) -> Any:
     # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which other AWS SDKs prefer.
     region = settings.region or environ.get("AWS_REGION") or None
-    session = boto3.session.Session(profile_name=settings.profile, region_name=region)
+    core = botocore.session.Session(profile=settings.profile)
+    session = boto3.session.Session(botocore_session=core, region_name=region)
+
+    def from_aws(name: str) -> Any:
+        return core.get_config_variable(name, methods=("env", "config"))
+
     return session.client(
         SERVICE_NAME,
         endpoint_url=settings.endpoint_url,
-        config=botocore.config.Config(retries=settings.retries(environ), user_agent_extra=USER_AGENT),
+        config=botocore.config.Config(retries=settings.retries(from_aws), user_agent_extra=USER_AGENT),
     )
 
 

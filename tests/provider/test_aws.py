@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -29,16 +30,34 @@ def test_settings_come_from_namespaced_stack_config() -> None:
     assert aws.AwsSettings.from_config({"aws:region": "  "}.get) == aws.AwsSettings()
 
 
-def test_retries_prefer_stack_config_then_environment_then_a_patient_default() -> None:
-    assert aws.AwsSettings().retries({}) == {"mode": "standard", "total_max_attempts": 10}
-    env = {"AWS_RETRY_MODE": "adaptive", "AWS_MAX_ATTEMPTS": "5"}
-    assert aws.AwsSettings().retries(env) == {"mode": "adaptive", "total_max_attempts": 5}
-    assert aws.AwsSettings(retry_mode="standard", max_attempts=7).retries(env) == {
+def test_retries_prefer_stack_config_then_the_aws_environment_then_a_patient_default() -> None:
+    assert aws.AwsSettings().retries({}.get) == {"mode": "standard", "total_max_attempts": 10}
+    from_aws = {"retry_mode": "adaptive", "max_attempts": "5"}.get
+    assert aws.AwsSettings().retries(from_aws) == {"mode": "adaptive", "total_max_attempts": 5}
+    assert aws.AwsSettings(retry_mode="standard", max_attempts=7).retries(from_aws) == {
         "mode": "standard",
         "total_max_attempts": 7,
     }
     with pytest.raises(ValueError, match="retry mode 'legacy' is not one of standard, adaptive"):
-        aws.AwsSettings(retry_mode="legacy").retries({})
+        aws.AwsSettings(retry_mode="legacy").retries({}.get)
+
+
+def test_clients_take_retry_settings_from_the_environment_and_the_profile(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    config_file = tmp_path / "config"
+    config_file.write_text("[profile drill]\nregion = eu-west-1\nretry_mode = adaptive\nmax_attempts = 6\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config_file))
+
+    from_profile = aws.client(aws.AwsSettings(profile="drill"))
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "4")
+    from_environment = aws.client(aws.AwsSettings(profile="drill"))
+
+    assert from_profile.meta.region_name == "eu-west-1"
+    assert from_profile.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 6}
+    assert from_environment.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 4}
 
 
 def test_client_uses_the_settings_and_is_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
