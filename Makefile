@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo check setup cli bench clean
+.PHONY: demo check setup cli gameday bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ check: setup cli
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+gameday: setup cli
+	$(PY) scripts/pulumi_cli.py examples/gameday --stack drill --offline \
+	  --policy-pack-config examples/gameday/policy-config.json preview up destroy
 
 bench: setup cli
 	$(PY) benchmarks/emulator_throughput.py

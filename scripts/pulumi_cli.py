@@ -13,9 +13,11 @@ import runpy
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pulumi import automation as auto
@@ -128,3 +130,66 @@ class Project:
             text=True,
             check=check,
         )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python scripts/pulumi_cli.py PROJECT_DIR [options] COMMAND...``: run a project's commands in order."""
+    import argparse
+    import contextlib
+
+    from pulumi_incident_manager.policies import policy_pack_path
+    from ssm_contacts_emulator import Emulator
+    from ssm_contacts_emulator.seed import seed_rotation
+
+    parser = argparse.ArgumentParser(
+        prog="scripts/pulumi_cli.py",
+        description="Run a Pulumi project of this repo through the real Pulumi CLI (see docs/engine.md).",
+    )
+    parser.add_argument("project_dir", type=Path)
+    parser.add_argument("commands", nargs="+", choices=["preview", "up", "refresh", "destroy"])
+    parser.add_argument("--stack", "-s", required=True)
+    parser.add_argument("--offline", action="store_true",
+                        help="start the embedded offline endpoint, seeded with the drill rotation, for this run")
+    parser.add_argument("--policy-pack-config", type=Path,
+                        help="run the shipped policy pack with this config (as --policy-pack-config)")
+    parser.add_argument("--state-dir", type=Path, help="state folder (default: .state/<project>)")
+    args = parser.parse_args(argv)
+
+    project_dir = args.project_dir.resolve()
+    packs: dict[str, Any] = {}
+    if args.policy_pack_config:
+        packs = {"policy_packs": [str(policy_pack_path())],
+                 "policy_pack_configs": [str(args.policy_pack_config.resolve())]}
+    with contextlib.ExitStack() as stack_of_contexts:
+        env: dict[str, str] = {}
+        if args.offline:
+            endpoint = stack_of_contexts.enter_context(Emulator())
+            rotation = seed_rotation(endpoint.client())
+            env = endpoint.env()
+            os.environ.update(env)  # the program runs in this process (see Project)
+            print(f"offline endpoint {endpoint.endpoint_url}, seeded {rotation.escalation_arn}", flush=True)
+        state_dir = args.state_dir or STATE_DIR / ("offline" if args.offline else "aws") / project_dir.name
+        # Run a copy, so that the stack config file the CLI writes (its encryption salt) stays out of the repo.
+        scratch = Path(stack_of_contexts.enter_context(tempfile.TemporaryDirectory()))
+        copy = copy_project(project_dir, scratch / project_dir.name)
+        project = Project(copy, args.stack, ensure_cli(), state_dir=state_dir, env=env)
+        stack = project.stack()
+        echo = {"on_output": lambda line: print(line, end="" if line.endswith("\n") else "\n", flush=True)}
+        for command in args.commands:
+            print(f"\n$ pulumi {command} --stack {args.stack}", flush=True)
+            try:
+                if command == "preview":
+                    stack.preview(**echo, **packs)
+                elif command == "up":
+                    stack.up(**echo, **packs)
+                elif command == "refresh":
+                    stack.refresh(**echo)
+                else:
+                    stack.destroy(**echo)
+            except auto.CommandError:
+                return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -28,3 +28,21 @@ def test_the_drill_pages_the_rotation_acknowledges_and_cleans_up(cli_root: Path,
     assert "first acknowledged by alice-oncall after" in out
     assert "{'delete': 2}: engagement stopped" in out
     assert not (REPO_ROOT / "Pulumi.gameday-test.yaml").exists()
+
+
+def test_the_project_runner_runs_the_gameday_drill_offline_with_the_policy_pack(cli_root: Path, tmp_path: Path) -> None:
+    stack_config = REPO_ROOT / "examples/gameday/Pulumi.drill.yaml"
+    before = stack_config.read_text()
+
+    result = subprocess.run(
+        [sys.executable, "scripts/pulumi_cli.py", "examples/gameday", "--stack", "drill", "--offline",
+         "--policy-pack-config", "examples/gameday/policy-config.json", "--state-dir", str(tmp_path),
+         "preview", "up", "destroy"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "incident-manager@v0.1.0" in out
+    assert "+ 3 created" in out and "- 3 deleted" in out
+    assert stack_config.read_text() == before
