@@ -47,6 +47,19 @@ def test_preview_makes_no_call_to_the_endpoint(project: ProjectFactory, rotation
     assert endpoint.outbox() == []
 
 
+def test_preview_rejects_bad_input_naming_the_property_and_the_rule_before_anything_pages(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "1", "sender": "<ops>"})
+    before = dict(endpoint.request_counts())
+
+    with pytest.raises(auto.CommandError) as failure:
+        stack.preview()
+
+    assert "sender" in str(failure.value) and "must match the pattern" in str(failure.value)
+    assert endpoint.request_counts() == before
+
+
 def test_up_starts_one_engagement_per_resource_and_exports_their_arns(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:

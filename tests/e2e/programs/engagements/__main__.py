@@ -10,7 +10,7 @@ engagements = [
     incident_manager.Engagement(
         f"page-{index}",
         contact_id=contact_id,
-        sender="e2e-tests",
+        sender=config.get("sender") or "e2e-tests",
         subject=f"E2E-SECRET-SUBJECT-{index}",
         content=config.get(f"content{index}") or f"E2E-SECRET-CONTENT-{index}",
         public_subject=f"E2E-SECRET-PUBLIC-SUBJECT-{index}",
