@@ -8,6 +8,8 @@ plugin (``python -m pulumi.dynamic``) are the real ones; only the host of the ``
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import os
 import runpy
 import shutil
@@ -21,6 +23,10 @@ from typing import Any
 
 import yaml
 from pulumi import automation as auto
+
+from pulumi_incident_manager.policies import policy_pack_path
+from ssm_contacts_emulator import Emulator
+from ssm_contacts_emulator.seed import seed_rotation
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = REPO_ROOT / ".state"
@@ -57,7 +63,6 @@ def offline_env(cli_root: Path, state_dir: Path, extra: Mapping[str, str] | None
         "PULUMI_CONFIG_PASSPHRASE": os.environ.get("PULUMI_CONFIG_PASSPHRASE", "offline-drill"),
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "false",
         "PATH": os.pathsep.join([str(cli_root / "bin"), str(VENV_BIN), os.environ.get("PATH", "")]),
         "PULUMI_PYTHON_CMD": str(VENV_BIN / "python"),
     }
@@ -121,9 +126,8 @@ class Project:
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Runs a CLI command that needs no program (stack output, export, cancel, state ...) in the project."""
         env = {**os.environ, **offline_env(self.cli_root, self.state_dir, self.env)}
-        pulumi = shutil.which("pulumi", path=env["PATH"]) or str(self.cli_root / "bin" / "pulumi")
         return subprocess.run(
-            [pulumi, *args, "--stack", self.stack_name, "--non-interactive"],
+            [str(self.cli_root / "bin" / "pulumi"), *args, "--stack", self.stack_name, "--non-interactive"],
             cwd=self.project_dir,
             env=env,
             capture_output=True,
@@ -134,13 +138,6 @@ class Project:
 
 def main(argv: list[str] | None = None) -> int:
     """``python scripts/pulumi_cli.py PROJECT_DIR [options] COMMAND...``: run a project's commands in order."""
-    import argparse
-    import contextlib
-
-    from pulumi_incident_manager.policies import policy_pack_path
-    from ssm_contacts_emulator import Emulator
-    from ssm_contacts_emulator.seed import seed_rotation
-
     parser = argparse.ArgumentParser(
         prog="scripts/pulumi_cli.py",
         description="Run a Pulumi project of this repo through the real Pulumi CLI (see docs/engine.md).",
@@ -174,18 +171,20 @@ def main(argv: list[str] | None = None) -> int:
         copy = copy_project(project_dir, scratch / project_dir.name)
         project = Project(copy, args.stack, ensure_cli(), state_dir=state_dir, env=env)
         stack = project.stack()
-        echo = {"on_output": lambda line: print(line, end="" if line.endswith("\n") else "\n", flush=True)}
+        def echo(line: str) -> None:
+            print(line, end="" if line.endswith("\n") else "\n", flush=True)
+
         for command in args.commands:
             print(f"\n$ pulumi {command} --stack {args.stack}", flush=True)
             try:
                 if command == "preview":
-                    stack.preview(**echo, **packs)
+                    stack.preview(on_output=echo, **packs)
                 elif command == "up":
-                    stack.up(**echo, **packs)
+                    stack.up(on_output=echo, **packs)
                 elif command == "refresh":
-                    stack.refresh(**echo)
+                    stack.refresh(on_output=echo)
                 else:
-                    stack.destroy(**echo)
+                    stack.destroy(on_output=echo)
             except auto.CommandError:
                 return 1
     return 0

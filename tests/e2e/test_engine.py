@@ -29,6 +29,12 @@ def started_engagements(endpoint: Emulator) -> list[dict[str, Any]]:
     return [client.describe_engagement(EngagementId=arn) for arn in arns]
 
 
+def engagement_records(stack: auto.Stack) -> list[dict[str, Any]]:
+    """The Engagement resources in the stack's state (`pulumi stack export`)."""
+    resources = (stack.export_stack().deployment or {}).get("resources") or []
+    return [r for r in resources if r["type"].endswith(":Engagement")]
+
+
 def pages_by_engagement(endpoint: Emulator) -> dict[str, int]:
     counts: dict[str, int] = {}
     for message in endpoint.outbox():
@@ -122,13 +128,12 @@ def test_refresh_after_a_stop_behind_pulumis_back_records_the_stop(
     endpoint.client().stop_engagement(EngagementId=arn, Reason="stopped from the console")
 
     refresh = stack.refresh()
-    state = stack.export_stack().deployment["resources"]
+    [engagement] = engagement_records(stack)
     after_refresh = stack.up()
 
     # The engine counts a refreshed resource as updated only when Diff finds a change, and the token (the
     # engagement's identity) is unchanged: refresh reports `same`, and the state now records the stop.
     assert refresh.summary.resource_changes == {"same": 2}
-    engagement = next(r for r in state if r["type"].endswith(":Engagement"))
     assert engagement["outputs"]["stop_time"]
     assert engagement["outputs"]["arn"] == arn
     # The up that follows changes nothing and pages nobody: paging again takes a new `run`.
@@ -199,7 +204,8 @@ def test_replace_with_an_unchanged_token_never_records_a_stopped_engagement(
 ) -> None:
     stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "1"})
     arn = stack.up().outputs["arns"].value[0]
-    urn = next(r["urn"] for r in stack.export_stack().deployment["resources"] if r["type"].endswith(":Engagement"))
+    [record] = engagement_records(stack)
+    urn = record["urn"]
 
     with pytest.raises(auto.CommandError) as failure:
         stack.up(replace=[urn])
@@ -207,7 +213,7 @@ def test_replace_with_an_unchanged_token_never_records_a_stopped_engagement(
     assert "idempotency_token" in str(failure.value) and "run" in str(failure.value)
     assert "StopTime" in endpoint.client().describe_engagement(EngagementId=arn)
     # The engine keeps the old record, marked as awaiting its replacement, never as a live engagement.
-    [record] = [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith(":Engagement")]
+    [record] = engagement_records(stack)
     assert record["id"] == arn and record.get("pendingReplacement") is True
 
     # The documented way to page again with an unchanged drill: a new run.
@@ -229,7 +235,7 @@ def test_destroy_then_up_of_the_same_program_refuses_to_adopt_the_stopped_engage
 
     assert "which was stopped at" in str(failure.value)
     assert "set idempotency_token to a new value (or change run)" in str(failure.value)
-    assert not [r for r in stack.export_stack().deployment["resources"] if r["type"].endswith(":Engagement")]
+    assert engagement_records(stack) == []
     assert endpoint.request_counts()["StartEngagement"] == 2
     assert len(endpoint.outbox()) == 2
 
@@ -261,7 +267,7 @@ def test_destroy_stops_every_engagement_and_empties_the_stack(
 
     assert result.summary.resource_changes == {"delete": 4}
     assert all("StopTime" in e for e in started_engagements(endpoint))
-    assert stack.export_stack().deployment.get("resources") in (None, [])
+    assert not (stack.export_stack().deployment or {}).get("resources")
 
 
 def test_page_acceptance_acknowledges_a_page_with_the_code_it_was_sent(

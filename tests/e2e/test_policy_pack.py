@@ -50,7 +50,7 @@ def test_a_compliant_drill_passes_preview_and_up_with_the_pack(
     assert endpoint.request_counts() == before
     up = stack.up(**packs)  # type: ignore[arg-type]
 
-    assert preview.change_summary["create"] >= 2
+    assert preview.change_summary[auto.OpType.CREATE] >= 2
     assert up.summary.result == "succeeded"
     assert endpoint.request_counts()["StartEngagement"] == 1
     assert [m["contact_arn"] for m in endpoint.outbox()] == [rotation.alice_arn, rotation.alice_arn]
