@@ -169,9 +169,14 @@ def test_a_crash_after_start_engagement_never_pages_twice(
     killer.join()
     endpoint.set_faults(FaultConfig())
     assert len(started_engagements(endpoint)) == 1
+    # The engine died mid-create: the state holds the create as pending, with no engagement recorded.
+    deployment = json.loads(proj.cli("stack", "export").stdout)["deployment"]
+    [pending] = deployment["pending_operations"]
+    assert pending["type"] == "creating" and pending["resource"]["urn"].endswith("::page-0")
+    assert not [r for r in deployment.get("resources") or [] if r["type"].endswith(":Engagement")]
 
     # What a user does next: release the lock of the killed update, clear its pending create, run up again.
-    proj.cli("cancel", "--yes", check=False)
+    proj.cli("cancel", "--yes")
     stack.refresh(clear_pending_creates=True)
     result = stack.up()
 
