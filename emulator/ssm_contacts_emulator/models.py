@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
+import logging
 import secrets
 import threading
 import time
@@ -25,6 +26,8 @@ from .store import MemoryStore
 from .validation import parse_timestamp
 
 T = TypeVar("T")
+
+logger = logging.getLogger("ssm_contacts_emulator")
 
 # What StartEngagement compares to tell a retry (same token, same request) from a misuse of the token.
 ENGAGEMENT_PARAMETERS = (
@@ -286,7 +289,8 @@ class Backend:
             self._wake.notify_all()
         if self._scheduler is not None:
             self._scheduler.join()
-        self._store.close()
+        with self.lock:  # not under a request that is still finishing
+            self._store.close()
 
     def reset(self) -> None:
         with self._transaction():
@@ -754,8 +758,9 @@ class Backend:
                             with self._transaction():
                                 self._send_due(engagement, now)
                                 self._save("engagement", engagement)
-                        except Exception:  # a failing store must not kill the scheduler; retried next tick
-                            pass
+                        except Exception:  # a failing store must not kill the scheduler
+                            # The pages stay sent in memory (and in the outbox); the store rolled them back.
+                            logger.exception("could not save the escalation stage of %s", arn)
                     if engagement.pending:
                         head = engagement.pending[0][0]
                         due = head if due is None else min(due, head)

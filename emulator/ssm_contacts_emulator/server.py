@@ -7,11 +7,14 @@ model validation, the operation itself.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import hashlib
 import hmac
 import json
 import logging
 import random
+import socket
 import threading
 import time
 import uuid
@@ -48,6 +51,18 @@ JSON_CONTENT_TYPES = ("application/x-amz-json-1.1", "application/json")
 MAX_CLOCK_SKEW = datetime.timedelta(minutes=15)
 SIGNING_NAME = "ssm-contacts"
 _AMZ_DATE = "%Y%m%dT%H%M%SZ"
+
+
+def _not_json(constant: str) -> Any:
+    """NaN and Infinity, which Python's json accepts and JSON does not."""
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+class _ReceivedBodySigV4(SigV4Auth):  # type: ignore[misc]  # botocore is untyped
+    """botocore's signer, always hashing the body as received (never UNSIGNED-PAYLOAD, whatever the URL)."""
+
+    def payload(self, request: AWSRequest) -> str:
+        return hashlib.sha256(request.body or b"").hexdigest()
 
 
 class RequestLog:
@@ -99,14 +114,18 @@ class TokenBucket:
 
 
 class Faults:
-    """The active FaultConfig and its token bucket, swapped atomically by set_faults."""
+    """The active FaultConfig and its token bucket, swapped atomically by set_faults (one attribute, one store)."""
 
     def __init__(self, config: FaultConfig) -> None:
         self.set(config)
 
     def set(self, config: FaultConfig) -> None:
         bucket = TokenBucket(config.throttle_rate, config.throttle_burst) if config.throttle_rate else None
-        self.config, self.bucket = config, bucket
+        self.active: tuple[FaultConfig, TokenBucket | None] = (config, bucket)
+
+    @property
+    def config(self) -> FaultConfig:
+        return self.active[0]
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -121,7 +140,28 @@ class EmulatorServer(ThreadingHTTPServer):
         self.responses = SSMContactsResponse(backend)
         self.log = RequestLog()
         self.faults = Faults(config.faults)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
         super().__init__((config.host, config.port), Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stop listening and end every open connection: a keep-alive client must not reach a stopped emulator."""
+        super().server_close()
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already closed by its client
+                connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def endpoint_url(self) -> str:
@@ -140,9 +180,14 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing -----------------------------------------------------------------------------------------
 
-    def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+    def _body(self) -> bytes | None:
+        """The request body; None, once answered 400, if Content-Length is not a number of bytes."""
+        length = self.headers.get("Content-Length") or "0"
+        if not (length.isascii() and length.isdigit()):  # a negative length would read until the client hangs up
+            self.close_connection = True
+            self._send(400, {"message": f"Content-Length {length!r} is not a number of bytes."})
+            return None
+        return self.rfile.read(int(length))
 
     def _send(self, status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
         data = json.dumps(body, separators=(",", ":")).encode()
@@ -167,9 +212,11 @@ class Handler(BaseHTTPRequestHandler):
             self._admin("POST", path)
             return
         body = self._body()
+        if body is None:
+            return
         target = self.headers.get("X-Amz-Target") or ""
         operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else target or "<none>"
-        faults = self.server.faults.config
+        faults, bucket = self.server.faults.active  # one request sees one setting, even during set_faults
         if faults.latency_ms:
             time.sleep(faults.latency_ms / 1000.0)
         if faults.drop_rate and random.random() < faults.drop_rate:
@@ -181,9 +228,9 @@ class Handler(BaseHTTPRequestHandler):
             if path != "/":
                 raise UnknownOperationException(f"No operation is served at path {path}: POST to /.")
             access_key = self._verify_signature(body)
-            result = self._call(operation, target, access_key, body)
+            result = self._call(operation, target, access_key, body, faults, bucket)
             if operation == "StartEngagement":
-                hold = self.server.faults.config.hold_start_engagement_seconds
+                hold = faults.hold_start_engagement_seconds
         except EmulatorError as error:
             self.server.log.record(operation, error.status, error.code)
             self._send_error(error)
@@ -199,7 +246,9 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(hold)  # the engagement exists; the client waits (or times out) for the answer
         self._send(200, result)
 
-    def _call(self, operation: str, target: str, access_key: str, body: bytes) -> dict[str, Any]:
+    def _call(
+        self, operation: str, target: str, access_key: str, body: bytes, faults: FaultConfig, bucket: TokenBucket | None
+    ) -> dict[str, Any]:
         if not target.startswith(TARGET_PREFIX) or operation not in SSMContactsResponse.operations():
             raise UnknownOperationException(
                 f"Unknown operation {target or '(no X-Amz-Target header)'}: "
@@ -212,20 +261,18 @@ class Handler(BaseHTTPRequestHandler):
                 f"perform: ssm-contacts:{operation} because no identity-based policy allows the "
                 f"ssm-contacts:{operation} action"
             )
-        bucket = self.server.faults.bucket
         if bucket is not None and not bucket.take():
             raise ThrottlingException("Rate exceeded", retry_after_seconds=1)
-        error_rate = self.server.faults.config.error_rate
-        if error_rate and random.random() < error_rate:
-            raise InternalServerException(f"Injected fault: internal error (error_rate={error_rate}).")
+        if faults.error_rate and random.random() < faults.error_rate:
+            raise InternalServerException(f"Injected fault: internal error (error_rate={faults.error_rate}).")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if content_type not in JSON_CONTENT_TYPES:
             raise UnknownOperationException(
                 f"Content-Type {content_type or '(none)'} is not supported: send application/x-amz-json-1.1."
             )
         try:
-            params = json.loads(body or b"{}")
-        except ValueError as error:
+            params = json.loads(body or b"{}", parse_constant=_not_json)
+        except (ValueError, RecursionError) as error:
             raise SerializationException(f"The request body is not valid JSON: {error}.") from None
         if not isinstance(params, dict):
             raise SerializationException("The request body must be a JSON object.")
@@ -277,16 +324,37 @@ class Handler(BaseHTTPRequestHandler):
                 f"Signature not yet current: {stamp} is still later than "
                 f"{(now + MAX_CLOCK_SKEW).strftime(_AMZ_DATE)} ({now.strftime(_AMZ_DATE)} + 15 min.)"
             )
+        if day != stamp[:8]:
+            raise InvalidSignatureException(
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+                f"'{day}' != '{stamp[:8]}', from '{stamp}'."
+            )
         signed = [name for name in parts["SignedHeaders"].split(";") if name]
-        headers = {name: ", ".join(self.headers.get_all(name) or []) for name in signed}
+        for required, shown in (("host", "'Host' or ':authority'"), ("x-amz-date", "'X-Amz-Date'")):
+            if required not in signed:
+                raise InvalidSignatureException(f"{shown} must be a 'SignedHeader' in the AWS Authorization.")
+        for name in signed:
+            if self.headers.get_all(name) is None:
+                raise IncompleteSignatureException(
+                    f"'{name}' is named as a SignedHeader, but it does not exist in the HTTP request."
+                )
+        body_hash = hashlib.sha256(body).hexdigest()
+        claimed_hash = self.headers.get("X-Amz-Content-SHA256")
+        if claimed_hash is not None and claimed_hash != body_hash:
+            # botocore's signer would take the header's word for the body (UNSIGNED-PAYLOAD included): a body
+            # swapped after signing must not pass.
+            raise InvalidSignatureException(
+                "The provided 'x-amz-content-sha256' header does not match what was computed."
+            )
         request = AWSRequest(method="POST", url=f"http://{self.headers.get('Host', '')}{self.path}", data=body)
-        for name, value in headers.items():
-            request.headers[name] = value
+        for name in signed:
+            request.headers[name] = ", ".join(self.headers.get_all(name) or [])
         request.context["timestamp"] = stamp
-        signer = SigV4Auth(Credentials(access_key, secret), service, region)
+        signer = _ReceivedBodySigV4(Credentials(access_key, secret), service, region)
         canonical = signer.canonical_request(request)
         expected = signer.signature(signer.string_to_sign(request, canonical), request)
-        if day != stamp[:8] or not hmac.compare_digest(expected, parts["Signature"]):
+        # Bytes, not str: compare_digest refuses non-ASCII str (a 500), and bytes compare in constant time.
+        if not hmac.compare_digest(expected.encode(), parts["Signature"].encode()):
             raise InvalidSignatureException(
                 "The request signature we calculated does not match the signature you provided. Check your AWS "
                 "Secret Access Key and signing method. Consult the service documentation for details."
@@ -306,6 +374,8 @@ class Handler(BaseHTTPRequestHandler):
         server = self.server
         name = path[len(ADMIN_PREFIX) :].rstrip("/")
         body = self._body() if method == "POST" else b""
+        if body is None:
+            return
         if (method, name) == ("GET", "outbox"):
             self._send(200, {"outbox": server.backend.outbox_entries()})
         elif (method, name) == ("GET", "requests"):

@@ -125,7 +125,10 @@ def parse_timestamp(value: Any) -> datetime.datetime | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return datetime.datetime.fromtimestamp(value, datetime.UTC)
+        try:
+            return datetime.datetime.fromtimestamp(value, datetime.UTC)
+        except (OverflowError, OSError, ValueError):  # out of datetime's range, or NaN
+            return None
     if isinstance(value, str):
         try:
             parsed = datetime.datetime.fromisoformat(value)

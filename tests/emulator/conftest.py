@@ -68,7 +68,8 @@ RawPost = Callable[..., RawResponse]
 def raw(emu: Emulator) -> RawPost:
     """POST bytes to the emulator, signed by botocore's SigV4 signer unless ``sign=False``.
 
-    ``send`` replaces the body after signing (a tampered request).
+    ``headers`` are added before signing; ``send`` replaces the body and ``override`` sets headers after signing
+    (a tampered request).
     """
 
     def post(
@@ -85,10 +86,14 @@ def raw(emu: Emulator) -> RawPost:
         timestamp: str | None = None,
         method: str = "POST",
         send: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        override: dict[str, str] | None = None,
     ) -> RawResponse:
         data = json.dumps(body).encode() if isinstance(body, dict) else body.encode() if isinstance(body, str) else body
         url = emu.endpoint_url + path
-        request = AWSRequest(method=method, url=url, data=data, headers={"Content-Type": content_type})
+        request = AWSRequest(
+            method=method, url=url, data=data, headers={"Content-Type": content_type, **(headers or {})}
+        )
         if target is not None:
             request.headers["X-Amz-Target"] = target
         if sign:
@@ -106,7 +111,8 @@ def raw(emu: Emulator) -> RawPost:
         parts = urlsplit(url)
         connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
         try:
-            connection.request(method, path, body=data if send is None else send, headers=dict(request.headers.items()))
+            sent_headers = {**dict(request.headers.items()), **(override or {})}
+            connection.request(method, path, body=data if send is None else send, headers=sent_headers)
             response = connection.getresponse()
             payload = response.read()
             return RawResponse(

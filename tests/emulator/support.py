@@ -10,7 +10,6 @@ ARN = "arn:aws:ssm-contacts:us-east-1:123456789012"
 
 # 5 minutes of escalation delay become 1.2 s: long enough to act before stage 2, short enough to wait for it.
 TIME_SCALE = 250.0
-STAGE_2_DELAY = 5 * 60 / TIME_SCALE
 
 DRILL = {
     "Sender": "drill-bot",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import subprocess
@@ -147,3 +148,89 @@ def test_the_aws_cli_works_unchanged_through_the_environment(emu: Emulator, tmp_
     )  # fmt: skip
     assert [c["Alias"] for c in json.loads(listed.stdout)["Contacts"]] == ["cli-user"]
     assert emu.request_counts() == {"CreateContact": 1, "ListContacts": 1}
+
+
+def test_a_body_swapped_under_a_signed_content_hash_header_is_refused(raw: RawPost) -> None:
+    signed_body = json.dumps({"AliasPrefix": "nobody"}).encode()
+    claimed = {"X-Amz-Content-SHA256": hashlib.sha256(signed_body).hexdigest()}
+    assert raw(signed_body, headers=claimed).status == 200  # an honest request with the header passes
+    response = raw(signed_body, headers=claimed, send=b"{}")
+    assert (response.status, response.body) == (
+        400,
+        {
+            "__type": "InvalidSignatureException",
+            "Message": "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        },
+    )
+
+
+def test_an_unsigned_payload_is_refused(raw: RawPost) -> None:
+    response = raw({}, headers={"X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"})
+    assert (response.status, response.body) == (
+        400,
+        {
+            "__type": "InvalidSignatureException",
+            "Message": "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        },
+    )
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _authorization(signed_headers: str, stamp: str, *, day: str | None = None, signature: str = "0" * 64) -> str:
+    """An Authorization header of the right form, for checks made before the signature is compared."""
+    return (
+        f"AWS4-HMAC-SHA256 Credential={DEFAULT_ACCESS_KEY_ID}/{day or stamp[:8]}/us-east-1/ssm-contacts/aws4_request, "
+        f"SignedHeaders={signed_headers}, Signature={signature}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("signed_headers", "message"),
+    [
+        ("x-amz-date;x-amz-target", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."),
+        ("host;x-amz-target", "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."),
+    ],
+)
+def test_host_and_date_must_be_signed(raw: RawPost, signed_headers: str, message: str) -> None:
+    stamp = _now()
+    response = raw({}, timestamp=stamp, override={"Authorization": _authorization(signed_headers, stamp)})
+    assert (response.status, response.body) == (400, {"__type": "InvalidSignatureException", "Message": message})
+
+
+def test_a_signed_header_missing_from_the_request_is_refused(raw: RawPost) -> None:
+    stamp = _now()
+    response = raw({}, timestamp=stamp, override={"Authorization": _authorization("host;x-amz-date;x-custom", stamp)})
+    assert (response.status, response.body) == (
+        400,
+        {
+            "__type": "IncompleteSignatureException",
+            "Message": "'x-custom' is named as a SignedHeader, but it does not exist in the HTTP request.",
+        },
+    )
+
+
+def test_a_credential_scope_for_another_day_is_refused(raw: RawPost) -> None:
+    stamp = _now()
+    authorization = _authorization("host;x-amz-date", stamp, day="20200101")
+    response = raw({}, timestamp=stamp, override={"Authorization": authorization})
+    assert (response.status, response.body) == (
+        400,
+        {
+            "__type": "InvalidSignatureException",
+            "Message": "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+            f"'20200101' != '{stamp[:8]}', from '{stamp}'.",
+        },
+    )
+
+
+def test_a_non_ascii_signature_is_a_mismatch_not_a_server_error(raw: RawPost) -> None:
+    stamp = _now()
+    authorization = _authorization("content-type;host;x-amz-date;x-amz-target", stamp, signature="\u00e9" * 64)
+    response = raw({}, timestamp=stamp, override={"Authorization": authorization})
+    assert (response.status, response.body) == (
+        400,
+        {"__type": "InvalidSignatureException", "Message": SIGNATURE_MISMATCH},
+    )

@@ -10,7 +10,7 @@ import pytest
 
 from ssm_contacts_emulator import Emulator, EmulatorConfig, Rotation
 
-from .support import ARN, DRILL, STAGE_2_DELAY, wait_for
+from .support import ARN, DRILL, wait_for
 
 
 def test_engaging_a_personal_contact_pages_each_activated_channel_of_its_plan(
@@ -64,11 +64,26 @@ def test_an_escalation_plan_pages_stage_one_at_once_and_stage_two_after_its_dela
     assert all(o["engagement_arn"] == arn for o in outbox)
 
 
+def _wait_until_stage_two_has_come_due(client: Any, emu: Emulator, rotation: Rotation) -> None:
+    """Return once the scheduler is past the stage-2 moment of every engagement started so far.
+
+    A control engagement started now has a later stage 2: once bob is paged for it, the scheduler has handled every
+    earlier stage 2 in the same pass or before. No sleep, so a slow machine cannot make the test pass vacuously.
+    """
+    control = client.start_engagement(ContactId=rotation.escalation_arn, **{**DRILL, "IncidentId": "control"})
+    wait_for(
+        lambda: (
+            (control["EngagementArn"], rotation.bob_arn)
+            in {(o["engagement_arn"], o["contact_arn"]) for o in emu.outbox()}
+        )
+    )
+
+
 def test_stop_engagement_stops_later_stages_and_sets_stop_time(client: Any, emu: Emulator, rotation: Rotation) -> None:
     arn = client.start_engagement(ContactId=rotation.escalation_arn, **DRILL)["EngagementArn"]
     client.stop_engagement(EngagementId=arn, Reason="drill over")
-    time.sleep(STAGE_2_DELAY + 0.5)  # past the moment stage 2 would have paged bob
-    assert {o["contact_arn"] for o in emu.outbox()} == {rotation.alice_arn}
+    _wait_until_stage_two_has_come_due(client, emu, rotation)
+    assert {o["contact_arn"] for o in emu.outbox() if o["engagement_arn"] == arn} == {rotation.alice_arn}
     got = client.describe_engagement(EngagementId=arn)
     assert got["StopTime"] >= got["StartTime"]
     page = emu.outbox()[0]["page_arn"]
@@ -86,13 +101,13 @@ def test_stopping_a_stopped_engagement_is_harmless_and_keeps_the_first_stop(clie
 
 
 def test_acknowledging_a_page_stops_the_escalation(client: Any, emu: Emulator, rotation: Rotation) -> None:
-    client.start_engagement(ContactId=rotation.escalation_arn, **DRILL)
+    arn = client.start_engagement(ContactId=rotation.escalation_arn, **DRILL)["EngagementArn"]
     page = emu.outbox()[0]
     client.accept_page(
         PageId=page["page_arn"], AcceptType="READ", AcceptCode=page["accept_code"], AcceptCodeValidation="ENFORCE"
     )
-    time.sleep(STAGE_2_DELAY + 0.5)
-    assert {o["contact_arn"] for o in emu.outbox()} == {rotation.alice_arn}
+    _wait_until_stage_two_has_come_due(client, emu, rotation)
+    assert {o["contact_arn"] for o in emu.outbox() if o["engagement_arn"] == arn} == {rotation.alice_arn}
 
 
 def test_same_token_and_parameters_return_the_same_engagement_without_paging_again(

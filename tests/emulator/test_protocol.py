@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
 
 import pytest
@@ -28,6 +29,38 @@ def test_a_json_body_that_is_not_an_object_is_a_serialization_exception(raw: Raw
         400,
         {"__type": "SerializationException", "Message": "The request body must be a JSON object."},
     )
+
+
+def test_nan_and_infinity_are_not_json(raw: RawPost) -> None:
+    response = raw(b'{"TimeRangeValue": {"StartTime": NaN, "EndTime": Infinity}}', "SSMContacts.ListEngagements")
+    assert (response.status, response.body) == (
+        400,
+        {"__type": "SerializationException", "Message": "The request body is not valid JSON: NaN is not a JSON value."},
+    )
+
+
+def test_a_timestamp_beyond_the_calendar_is_a_validation_error_not_a_server_error(raw: RawPost) -> None:
+    response = raw({"TimeRangeValue": {"StartTime": 1e20, "EndTime": 0}}, "SSMContacts.ListEngagements")
+    assert (response.status, response.body) == (
+        400,
+        {
+            "__type": "ValidationException",
+            "Message": "1 validation error detected: Value at 'TimeRangeValue.StartTime' failed to satisfy "
+            "constraint: Member must be a timestamp (epoch seconds)",
+            "Reason": "FIELD_VALIDATION_FAILED",
+            "Fields": [{"Name": "TimeRangeValue.StartTime", "Message": "Member must be a timestamp (epoch seconds)"}],
+        },
+    )
+
+
+def test_a_content_length_that_is_not_a_length_is_a_bad_request(emu: Emulator) -> None:
+    host, port = emu.endpoint_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n{}")
+        answer = connection.makefile("rb").read()  # the server answers, then closes: no hang
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert json.loads(body) == {"message": "Content-Length '-1' is not a number of bytes."}
 
 
 @pytest.mark.parametrize(

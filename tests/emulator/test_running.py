@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import boto3
+import botocore.exceptions
 import pytest
 
 import ssm_contacts_emulator
@@ -130,3 +131,14 @@ def test_the_console_script_reports_a_busy_port(capsys: pytest.CaptureFixture[st
         port = busy.getsockname()[1]
         assert main(["--port", str(port)]) == 1
     assert capsys.readouterr().err.startswith(f"ssm-contacts-emulator: cannot listen on 127.0.0.1:{port}: ")
+
+
+def test_a_stopped_emulator_answers_nobody_on_a_kept_alive_connection() -> None:
+    from botocore.config import Config
+
+    emu = Emulator(EmulatorConfig()).start()
+    client = emu.client(config=Config(retries={"total_max_attempts": 1}))
+    assert client.list_contacts()["Contacts"] == []  # the client now holds an open keep-alive connection
+    emu.stop()
+    with pytest.raises(botocore.exceptions.EndpointConnectionError):
+        client.create_contact(Alias="after-stop", Type="PERSONAL", Plan={"Stages": []})
