@@ -69,3 +69,14 @@ def test_which_stacks_are_drills_and_the_marker_come_from_config() -> None:
 
 def test_an_empty_drill_marker_turns_the_subject_check_off() -> None:
     assert run_policy(INCIDENT_OR_DRILL_MARKER, engagement(), config={"drillMarker": ""}, stack="drill") == []
+
+
+def test_a_broken_incident_id_pattern_is_reported_as_a_config_error() -> None:
+    config = {"incidentIdPattern": "INC-(\\d+"}
+
+    messages = run_policy(INCIDENT_OR_DRILL_MARKER, engagement(incident_id="INC-1"), config=config, name="p")
+
+    assert messages == [
+        'Engagement "p": policy config incidentIdPattern is not a valid regular expression (missing ), unterminated '
+        "subpattern at position 4). Fix: correct the pattern in the policy config."
+    ]

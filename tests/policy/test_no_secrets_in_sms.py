@@ -36,6 +36,18 @@ def test_the_secure_channels_may_carry_details() -> None:
         ("email-address", "write to alice.smith@example.com", "an e-mail address"),
         ("phone-number", "call +1 206 555 0100", "a phone number"),
         ("phone-number", "call (206) 555-0100", "a phone number"),
+        # Forms real leaks take, which word boundaries or a "=" before the value used to let through.
+        ("aws-access-key-id", "aws_key_AKIAIOSFODNN7EXAMPLE", "an AWS access key ID"),
+        (
+            "aws-secret-access-key",
+            "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "an AWS secret access key",
+        ),
+        ("token", "session IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ", "an API token"),
+        ("credential", "DB_PASSWORD=hunter2hunter2", "a credential"),
+        ("credential", '{"password": "hunter2hunter2"}', "a credential"),
+        ("private-key", "-----BEGIN PGP PRIVATE KEY BLOCK-----", "a private key"),
+        ("phone-number", "call (206)555-0100", "a phone number"),
     ],
 )
 def test_each_sensitive_pattern_is_refused_without_echoing_it(pattern: str, text: str, what: str) -> None:

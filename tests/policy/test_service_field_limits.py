@@ -61,6 +61,18 @@ def test_an_idempotency_token_with_a_colon_is_refused() -> None:
     assert "(not allowed: ':')" in messages[0]
 
 
+def test_a_contact_arn_with_a_trailing_space_is_refused_without_hanging_or_listing_its_characters() -> None:
+    # The model's ARN pattern ends in a nested repeat: matched as written, this would backtrack for ages.
+    contact = f"{CONTACT[: CONTACT.rindex('/') + 1]}{'checkout-escalation-' * 20} "
+
+    messages = run_policy(FIELD_LIMITS, engagement(contact_id=contact), name="page")
+
+    assert messages == [
+        f'Engagement "page": contact_id does not match the pattern {START["ContactId"].metadata["pattern"]} that '
+        "StartEngagement.ContactId requires. Fix: change contact_id so it matches that pattern."
+    ]
+
+
 def test_the_stop_reason_follows_stop_engagement() -> None:
     assert run_policy(FIELD_LIMITS, engagement(stop_reason="x" * 256), name="page") == [
         'Engagement "page": stop_reason is 256 characters, over the maximum of 255 (StopEngagement.Reason). '
@@ -112,4 +124,13 @@ def test_config_adds_a_sender_convention_and_a_tighter_sms_limit() -> None:
         "Fix: use a sender name that follows the convention in the policy config.",
         'Engagement "p": public_content is 161 characters, over the publicMaxLength of 160. '
         "Fix: shorten public_content to at most 160 characters.",
+    ]
+
+
+def test_a_broken_sender_pattern_is_reported_as_a_config_error() -> None:
+    messages = run_policy(FIELD_LIMITS, engagement(), config={"senderPattern": "[a-"}, name="p")
+
+    assert messages == [
+        'Engagement "p": policy config senderPattern is not a valid regular expression (unterminated character set '
+        "at position 0). Fix: correct the pattern in the policy config."
     ]

@@ -61,7 +61,7 @@ class ReceiptSummary:
 
 @dataclass(frozen=True)
 class PageSummary:
-    """One page of the engagement (one per engaged person), with its receipts in time order."""
+    """One page of the engagement (one per engaged contact channel), with its receipts in time order."""
 
     arn: str
     contact_arn: str

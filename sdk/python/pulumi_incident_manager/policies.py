@@ -113,6 +113,23 @@ def _drill_context(args: ResourceValidationArgs, settings: Mapping[str, Any]) ->
     return stack, is_drill_stack(stack, settings["drillStacks"])
 
 
+def _config_regex(
+    args: ResourceValidationArgs, report_violation: ReportViolation, setting: str, pattern: str
+) -> re.Pattern[str] | None:
+    """A regular expression from the policy config; None, reported as a config error, if it does not compile."""
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        _report(
+            args,
+            report_violation,
+            f"policy config {setting}",
+            f"is not a valid regular expression ({error})",
+            "correct the pattern in the policy config",
+        )
+        return None
+
+
 def _contact_alias(contact_id: str) -> str:
     """``arn:aws:ssm-contacts:<region>:<account>:contact/<alias>`` -> ``<alias>``; anything else as given."""
     _, sep, alias = contact_id.partition(":contact/")
@@ -258,7 +275,9 @@ def _validate_marker(args: ResourceValidationArgs, report_violation: ReportViola
             f'is missing, and stack "{stack}" is not a drill (drillStacks: {list(settings["drillStacks"])})',
             "set incident_id to the incident this engagement is for, or run it from a drill stack",
         )
-    elif not re.fullmatch(settings["incidentIdPattern"], incident_id):
+    elif (
+        incident_pattern := _config_regex(args, report_violation, "incidentIdPattern", settings["incidentIdPattern"])
+    ) and not incident_pattern.fullmatch(incident_id):
         _report(
             args,
             report_violation,
@@ -295,30 +314,45 @@ class _SensitivePattern:
 SENSITIVE_PATTERNS: Mapping[str, _SensitivePattern] = {
     name: _SensitivePattern(description, re.compile(regex))
     for name, description, regex in (
-        ("aws-access-key-id", "an AWS access key ID", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
+        # Lookarounds rather than \b, which fails after "_" (key_AKIA...): likewise for credential below.
+        (
+            "aws-access-key-id",
+            "an AWS access key ID",
+            r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Za-z0-9])",
+        ),
         (
             "aws-secret-access-key",
             "an AWS secret access key",
-            r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[0-9])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
+            # A "=" may come before (AWS_SECRET_ACCESS_KEY=...), not after (base64 padding of something longer).
+            r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[0-9])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
         ),
-        ("private-key", "a private key", r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+        ("private-key", "a private key", r"-----BEGIN [A-Z ]*PRIVATE KEY[A-Z ]*-----"),
         (
             "token",
             "an API token",
             r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|xox[abposr]-[A-Za-z0-9-]{10,}"
-            r"|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})",
+            r"|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
+            # AWS STS session tokens: base64 of a serialized token, whose first bytes are fixed.
+            r"|(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|AQoDYXdzE)[A-Za-z0-9/+=]{20,})",
         ),
         (
             "credential",
             "a credential",
-            r"(?i:\b(?:password|passwd|pwd|secret|token|api[_-]?key)\s*[:=]\s*[^\s,;]{6,}"
+            # Not \b: DB_PASSWORD=..., AWS_SESSION_TOKEN=...; quotes allowed around the name ("password": "...").
+            r"(?i:(?<![A-Za-z0-9])(?:password|passwd|pwd|secret|token|api[_-]?key)[\"']?\s*[:=]\s*[^\s,;]{6,}"
             r"|\bbearer\s+[A-Za-z0-9._~+/-]{16,})",
         ),
-        ("email-address", "an e-mail address", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+        (
+            "email-address",
+            "an e-mail address",
+            # The lookbehind starts a try only where a local part can start: linear, not quadratic, in the text.
+            r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+        ),
         (
             "phone-number",
             "a phone number",
-            r"(?<![\w+])\+\d[\d ().-]{6,18}\d(?!\w)|(?<!\w)\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\w)",
+            r"(?<![\w+])\+\d[\d ().-]{6,18}\d(?!\w)"
+            r"|(?<!\w)(?:\(\d{3}\) ?|\(?\d{3}\)?[ .-])\d{3}[ .-]\d{4}(?!\w)",
         ),
     )
 }
@@ -350,16 +384,9 @@ def _validate_no_secrets_in_sms(args: ResourceValidationArgs, report_violation: 
     settings = _settings(args, _SECRETS_SCHEMA)
     patterns = {name: p for name, p in SENSITIVE_PATTERNS.items() if name not in settings["ignoredPatterns"]}
     for name, regex in settings["extraPatterns"].items():
-        try:
-            patterns[name] = _SensitivePattern(f'text matching extraPatterns["{name}"]', re.compile(regex))
-        except re.error as error:
-            _report(
-                args,
-                report_violation,
-                f'policy config extraPatterns["{name}"]',
-                f"is not a valid regular expression ({error})",
-                "correct the pattern in the policy config",
-            )
+        compiled = _config_regex(args, report_violation, f'extraPatterns["{name}"]', regex)
+        if compiled is not None:
+            patterns[name] = _SensitivePattern(f'text matching extraPatterns["{name}"]', compiled)
     for prop in _SMS_FIELDS:
         value = args.props.get(prop)
         if not isinstance(value, str):
@@ -406,6 +433,19 @@ class _FieldRule:
     max_length: int | None
     pattern: str | None
     enum: tuple[str, ...]
+
+
+# botocore's ARN pattern ends in ``([...]+)*``: a value that fails it (an ARN with a trailing space) makes Python's
+# re backtrack exponentially and the pack hang. ``(?:[...])*`` accepts exactly the same strings, in linear time.
+_NESTED_REPEAT = re.compile(r"\((\[(?:\\.|[^\]\\])*\])\+\)\*")
+# A pattern that is one character class repeated (``^[...]*$``): a value breaks it by the characters it uses.
+_CHARACTER_CLASS = re.compile(r"\^?\[(?:\\.|[^\]\\])*\]\*\$?")
+
+
+@functools.cache
+def _model_regex(pattern: str) -> re.Pattern[str]:
+    """A service-model pattern, compiled so that checking a value cannot backtrack exponentially."""
+    return re.compile(_NESTED_REPEAT.sub(r"(?:\1)*", pattern))
 
 
 # Properties the SDK stores as secrets: messages may name them but never quote them.
@@ -487,7 +527,12 @@ def _validate_field_limits(args: ResourceValidationArgs, report_violation: Repor
             continue
         _check_field(args, report_violation, prop, value, rule)
     sender = _known(args.props, "sender")
-    if settings["senderPattern"] and isinstance(sender, str) and not re.fullmatch(settings["senderPattern"], sender):
+    sender_pattern = (
+        _config_regex(args, report_violation, "senderPattern", settings["senderPattern"])
+        if settings["senderPattern"]
+        else None
+    )
+    if sender_pattern and isinstance(sender, str) and not sender_pattern.fullmatch(sender):
         _report(
             args,
             report_violation,
@@ -530,8 +575,10 @@ def _check_field(
             f"is {len(value)} characters, over the maximum of {rule.max_length} ({rule.member})",
             f"shorten {prop} to at most {rule.max_length} characters",
         )
-    elif rule.pattern and not re.fullmatch(rule.pattern, value):
-        bad = sorted({char for char in value if not re.fullmatch(rule.pattern, char)})
+    elif rule.pattern and not (regex := _model_regex(rule.pattern)).fullmatch(value):
+        # Characters at fault only mean something for a character-class pattern (not for an ARN's shape).
+        per_character = _CHARACTER_CLASS.fullmatch(rule.pattern) is not None
+        bad = sorted({char for char in value if not regex.fullmatch(char)}) if per_character else []
         shown = bad and prop not in _SECRET_PROPS  # never echo any part of a secret
         detail = f" (not allowed: {' '.join(repr(c) for c in bad)})" if shown else ""
         _report(

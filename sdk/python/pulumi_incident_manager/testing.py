@@ -38,7 +38,7 @@ from incident_manager_provider.tokens import derive_idempotency_token
 
 from . import _functions
 from ._functions import Page
-from .policies import ENGAGEMENT_TYPE, PAGE_ACCEPTANCE_TYPE, POLICIES, POLICY_PACK_NAME
+from .policies import ENGAGEMENT_TYPE, PAGE_ACCEPTANCE_TYPE, POLICIES, POLICY_PACK_NAME, _contact_alias
 
 __all__ = [
     "UNKNOWN",
@@ -328,10 +328,6 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
         outputs = {**inputs, **{key: value for key, value in PAGE_ACCEPTANCE_DEFAULTS.items() if not inputs.get(key)}}
         outputs["accepted_at"] = self.clock().isoformat()
         return f"{outputs['page_id']}#{outputs['accept_type']}", outputs
-
-
-def _contact_alias(contact_id: str) -> str:
-    return contact_id.rpartition(":contact/")[2] or contact_id
 
 
 def _plain(value: Any) -> Any:
