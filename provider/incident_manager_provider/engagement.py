@@ -121,7 +121,7 @@ class EngagementProvider(ResourceProvider):
         params = {
             member: props[name] for name, member in START_ENGAGEMENT_MEMBERS.items() if props.get(name)
         }
-        with aws_errors("StartEngagement", props.get("contact_id")):
+        with aws_errors("StartEngagement", props.get("contact_id"), [props.get(n) for n in SECRET_PROPERTIES]):
             arn: str = aws.client(self.settings).start_engagement(**params)["EngagementArn"]
         live = self._find(arn)
         if live is None:
@@ -144,9 +144,11 @@ class EngagementProvider(ResourceProvider):
         return ReadResult(id_, _outputs(id_, props, live))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Only ``stop_reason`` updates in place, and it is used at delete: keep every output, take the news."""
-        outs = {key: value for key, value in olds.items() if key != PROVIDER_KEY}
-        outs.update((key, value) for key, value in news.items() if key != PROVIDER_KEY)
+        """Only ``stop_reason`` updates in place (diff replaces on anything else that pages), and it is used at
+        delete: keep every output as AWS stored it, take the new reason (none if it was removed)."""
+        outs = {key: value for key, value in olds.items() if key not in (PROVIDER_KEY, "stop_reason")}
+        if news.get("stop_reason"):
+            outs["stop_reason"] = news["stop_reason"]
         return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

@@ -66,6 +66,21 @@ def test_stop_reason_alone_updates_in_place() -> None:
     assert diff(state(stop_reason="done"), checked(stop_reason="drill over")) == (True, [])
 
 
+def test_update_takes_only_the_new_stop_reason_and_a_removed_one_stays_removed() -> None:
+    provider = EngagementProvider()
+    olds = state(stop_reason="done", idempotency_token="a")
+    news = checked(idempotency_token="a", content="Edited, but the token says it is the same engagement.")
+
+    outs = provider.update(ARN, olds, news).outs
+
+    assert outs == {key: value for key, value in olds.items() if key not in ("__provider", "stop_reason")}
+    assert diff(outs, news) == (False, None)  # no update again on the next run
+
+
+def test_an_optional_field_set_to_empty_instead_of_unset_is_no_change() -> None:
+    assert diff(state(), checked(public_subject="", run="")) == (False, None)
+
+
 def test_an_unknown_field_during_preview_is_a_replacement() -> None:
     changes, replaces = diff(state(), checked(subject=Unknown()))
     assert changes is True and replaces == ["subject", "idempotency_token"]
