@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 
 ENGAGEMENT_FIELDS = (
@@ -24,9 +23,6 @@ ENGAGEMENT_FIELDS = (
 """The inputs that say who is engaged and with what message: changing one starts a new engagement."""
 
 TOKEN_PREFIX = "pulumi-im-"
-TOKEN_PATTERN = re.compile(r"^[\\\/a-zA-Z0-9_+=\-]*$")
-"""StartEngagement's IdempotencyToken pattern (no ``:`` or ``.``, so a Pulumi URN cannot be used as is)."""
-TOKEN_MAX_LENGTH = 2048
 
 
 def derive_idempotency_token(
@@ -38,8 +34,9 @@ def derive_idempotency_token(
 ) -> str:
     """A token for the engagement ``name`` of ``project``/``stack`` with the given engagement ``fields``.
 
-    Only :data:`ENGAGEMENT_FIELDS` count, and an unset field (``None``) counts as absent. ``run`` lets a user
-    start a new run of an unchanged drill. The result is ``pulumi-im-`` and a SHA-256 in hex (74 characters).
+    Only :data:`ENGAGEMENT_FIELDS` count, and an unset or empty field counts as absent (StartEngagement is
+    sent neither, so they page the same way). ``run`` lets a user start a new run of an unchanged drill. The
+    result is ``pulumi-im-`` and a SHA-256 in hex (74 characters).
     """
     canonical = {
         "project": project,
@@ -49,7 +46,7 @@ def derive_idempotency_token(
         **{key: fields.get(key) for key in ENGAGEMENT_FIELDS},
     }
     document = json.dumps(
-        {key: value for key, value in canonical.items() if value is not None},
+        {key: value for key, value in canonical.items() if value is not None and value != ""},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from incident_manager_provider.tokens import ENGAGEMENT_FIELDS, TOKEN_PATTERN, derive_idempotency_token
+from incident_manager_provider.tokens import ENGAGEMENT_FIELDS, derive_idempotency_token
+from incident_manager_provider.validation import broken_rule, input_shape
 
 FIELDS = {
     "contact_id": "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation",
@@ -37,7 +38,7 @@ def test_same_inputs_give_the_same_token_on_every_machine() -> None:
 
 def test_token_satisfies_the_api_pattern_and_length() -> None:
     value = token(content="x" * 8192, name="a" * 500)
-    assert TOKEN_PATTERN.fullmatch(value)
+    assert broken_rule(input_shape("StartEngagement"), "IdempotencyToken", value) is None  # the service model's rules
     assert ":" not in value and "." not in value
     assert len(value) == len("pulumi-im-") + 64 <= 2048
 
@@ -47,11 +48,14 @@ def test_every_engagement_field_and_the_stack_identity_change_the_token(field: s
     assert token(**{field: "something else"}) != token()
 
 
-def test_an_unset_optional_field_counts_as_absent() -> None:
+def test_an_unset_or_empty_optional_field_counts_as_absent() -> None:
+    # StartEngagement is sent neither, so they page the same way: no new token, no second page.
     required = {"contact_id": "c", "sender": "x", "subject": "s", "content": "c"}
     without = derive_idempotency_token("p", "s", "n", required)
     with_nones = derive_idempotency_token("p", "s", "n", {**required, "incident_id": None, "public_subject": None})
-    assert without == with_nones
+    empties = {**required, "incident_id": "", "public_subject": ""}
+    with_empties = derive_idempotency_token("p", "s", "n", empties, run="")
+    assert without == with_nones == with_empties
 
 
 def test_fields_that_do_not_page_differently_do_not_change_the_token() -> None:
