@@ -6,7 +6,7 @@ Exceptions raised by a dynamic provider reach the user as text, so the botocore 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -41,11 +41,17 @@ def error_code(err: ClientError) -> str:
     return str(err.response.get("Error", {}).get("Code", ""))
 
 
-def describe_client_error(err: ClientError, action: str, resource: str | None = None) -> str:
-    """One sentence for an error answer from ssm-contacts to ``action`` (an operation name) on ``resource``."""
+def describe_client_error(
+    err: ClientError, action: str, resource: str | None = None, secrets: Iterable[Any] = ()
+) -> str:
+    """One sentence for an error answer from ssm-contacts to ``action`` (an operation name) on ``resource``.
+
+    AWS may quote the values it rejects: any of ``secrets`` in its text is replaced by ``[secret]``.
+    """
     response: dict[str, Any] = dict(err.response)
     code = error_code(err)
     message = str(response.get("Error", {}).get("Message") or response.get("Message") or "").rstrip(".")
+    message = redact(message, secrets)
     attempts = int(response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1
     target = f" on {resource}" if resource else ""
     qualified = f"ssm-contacts:{action}"
@@ -64,7 +70,8 @@ def describe_client_error(err: ClientError, action: str, resource: str | None = 
         )
     if code == "ValidationException":
         fields = "; ".join(
-            f"{field.get('Name')}: {field.get('Message')}" for field in response.get("Fields") or []
+            f"{field.get('Name')}: {redact(str(field.get('Message')), secrets)}"
+            for field in response.get("Fields") or []
         )
         detail = f" ({fields})" if fields else ""
         return f"ssm-contacts rejected {action}{target}: {message}{detail}; fix the input and run again."
@@ -91,8 +98,11 @@ def describe_client_error(err: ClientError, action: str, resource: str | None = 
     return f"{qualified}{target} failed with {code}: {message}."
 
 
-def describe_botocore_error(err: BotoCoreError, action: str) -> str:
-    """One sentence for a failure before any answer came back (credentials, region, network)."""
+def describe_botocore_error(err: BotoCoreError, action: str, secrets: Iterable[Any] = ()) -> str:
+    """One sentence for a failure before any answer came back (credentials, region, network).
+
+    botocore may quote parameter values: any of ``secrets`` in its text is replaced by ``[secret]``.
+    """
     qualified = f"ssm-contacts:{action}"
     if isinstance(err, NoCredentialsError):
         return (
@@ -108,15 +118,22 @@ def describe_botocore_error(err: BotoCoreError, action: str) -> str:
             f"Could not reach the ssm-contacts endpoint for {action} ({err}); check incident-manager:endpoint, "
             f"AWS_ENDPOINT_URL_SSM_CONTACTS and the network."
         )
-    return f"{qualified} failed before AWS answered: {err}."
+    return f"{qualified} failed before AWS answered: {redact(str(err), secrets)}."
 
 
 @contextmanager
-def aws_errors(action: str, resource: str | None = None) -> Iterator[None]:
-    """Re-raise botocore failures inside the block as :class:`IncidentManagerError`."""
+def aws_errors(action: str, resource: str | None = None, secrets: Iterable[Any] = ()) -> Iterator[None]:
+    """Re-raise botocore failures inside the block as :class:`IncidentManagerError`, ``secrets`` redacted."""
     try:
         yield
     except ClientError as err:
-        raise IncidentManagerError(describe_client_error(err, action, resource)) from None
+        raise IncidentManagerError(describe_client_error(err, action, resource, secrets)) from None
     except BotoCoreError as err:
-        raise IncidentManagerError(describe_botocore_error(err, action)) from None
+        raise IncidentManagerError(describe_botocore_error(err, action, secrets)) from None
+
+
+def redact(text: str, secrets: Iterable[Any]) -> str:
+    """``text`` with every non-empty string of ``secrets`` in it replaced by ``[secret]``."""
+    for secret in sorted({value for value in secrets if isinstance(value, str) and value}, key=len, reverse=True):
+        text = text.replace(secret, "[secret]")
+    return text

@@ -18,8 +18,9 @@ ENGAGEMENT = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/drill-escal
 PROPS = {
     "contact_id": CONTACT,
     "sender": "gameday-bot",
-    "subject": "s",
-    "content": "c",
+    "subject": "[DRILL] Checkout latency",
+    "content": "Runbook: https://wiki.example/checkout",
+    "public_subject": "[DRILL] checkout",
     "idempotency_token": "pulumi-im-abc",
 }
 
@@ -57,6 +58,25 @@ def test_data_encryption_points_at_the_key_policy(stubbed: Stubber) -> None:
     with pytest.raises(IncidentManagerError, match=r"could not use the KMS key for StartEngagement on .*"
                        r"\(KMS key is disabled\); check the key policy and that the key is enabled\.$"):
         EngagementProvider().create(PROPS)
+
+
+def test_a_rejection_that_quotes_a_secret_input_never_repeats_it(stubbed: Stubber) -> None:
+    stubbed.add_client_error(
+        "start_engagement",
+        service_error_code="ValidationException",
+        service_message="1 validation error detected: Value '[DRILL] Checkout latency' at 'subject' was refused.",
+        http_status_code=400,
+        modeled_fields={
+            "Message": "1 validation error detected",
+            "Fields": [{"Name": "PublicSubject", "Message": "'[DRILL] checkout' was refused"}],
+        },
+    )
+    with pytest.raises(IncidentManagerError) as caught:
+        EngagementProvider().create(PROPS)
+    assert str(caught.value) == (
+        f"ssm-contacts rejected StartEngagement on {CONTACT}: 1 validation error detected: Value '[secret]' at "
+        "'subject' was refused (PublicSubject: '[secret]' was refused); fix the input and run again."
+    )
 
 
 def test_a_stop_the_service_refuses_for_another_reason_is_reported(stubbed: Stubber) -> None:

@@ -96,7 +96,7 @@ def accept_page(
         raise ValueError("; ".join(failure.reason for failure in failures))
     if pulumi.runtime.is_dry_run():
         return AcceptPageResult(page_id, accept_type, acknowledged=False)
-    with aws_errors("AcceptPage", page_id):
+    with aws_errors("AcceptPage", page_id, [accept_code]):
         aws.client(stack_settings()).accept_page(**accept_page_params(props))
     return AcceptPageResult(page_id, accept_type, acknowledged=True)
 
