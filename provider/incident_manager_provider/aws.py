@@ -66,6 +66,8 @@ class AwsSettings:
             return str(value).strip() or None
 
         attempts = text(CONFIG_MAX_ATTEMPTS)
+        if attempts is not None and not (attempts.isascii() and attempts.isdigit() and int(attempts) > 0):
+            raise ValueError(f"{CONFIG_MAX_ATTEMPTS} must be a whole number of attempts, at least 1, not {attempts!r}")
         return cls(
             region=text(CONFIG_REGION),
             profile=text(CONFIG_PROFILE),

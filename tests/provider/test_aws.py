@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import pickle
+import base64
 from pathlib import Path
 
+import dill
 import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.dynamic.dynamic import serialize_provider
 
 from incident_manager_provider import aws
 from incident_manager_provider.engagement import EngagementProvider
+from incident_manager_provider.page_acceptance import PageAcceptanceProvider
 
 
 def test_settings_come_from_namespaced_stack_config() -> None:
@@ -28,6 +32,15 @@ def test_settings_come_from_namespaced_stack_config() -> None:
         max_attempts=4,
     )
     assert aws.AwsSettings.from_config({"aws:region": "  "}.get) == aws.AwsSettings()
+
+
+@pytest.mark.parametrize("attempts", ["ten", "0", "-1", "2.5"])
+def test_max_attempts_that_is_not_a_positive_whole_number_is_named(attempts: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        aws.AwsSettings.from_config({"incident-manager:maxAttempts": attempts}.get)
+    assert str(caught.value) == (
+        f"incident-manager:maxAttempts must be a whole number of attempts, at least 1, not {attempts!r}"
+    )
 
 
 def test_retries_prefer_stack_config_then_the_aws_environment_then_a_patient_default() -> None:
@@ -79,12 +92,17 @@ def test_the_endpoint_environment_variable_is_honoured(monkeypatch: pytest.Monke
     assert aws.client().meta.endpoint_url == "http://127.0.0.1:3"
 
 
-def test_a_configured_provider_pickles_without_clients_or_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("provider_class", [EngagementProvider, PageAcceptanceProvider])
+def test_a_configured_provider_pickles_without_clients_or_credentials(
+    provider_class: type[EngagementProvider | PageAcceptanceProvider], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-    provider = EngagementProvider()
-    provider.settings = aws.AwsSettings(region="us-east-1")
+    provider = provider_class()
+    provider.configure(ConfigureRequest(Config(raw_config={"aws:region": "us-east-1"}, project_name="shop")))
     aws.client(provider.settings)  # a client exists in this process, but not on the provider
-    pickled = pickle.dumps(provider)
-    assert b"EXAMPLEKEY" not in pickled and b"AKIA" not in pickled
-    assert pickle.loads(pickled).settings == aws.AwsSettings(region="us-east-1")
+
+    pickled = base64.b64decode(serialize_provider(provider))  # as pulumi.dynamic.Resource stores __provider
+
+    assert b"EXAMPLEKEY" not in pickled and b"AKIA" not in pickled and b"boto" not in pickled
+    assert dill.loads(pickled).settings == aws.AwsSettings(region="us-east-1")

@@ -154,6 +154,8 @@ def test_page_acceptance_registers_a_secret_accept_code(engine: RecordingMonitor
     ack, delivered = engine.registrations
     assert ack.type == "pulumi-python:dynamic/incident-manager:PageAcceptance"
     assert ack.secret_inputs == {"accept_code", "__provider"}
+    pickled = base64.b64decode(ack.inputs["__provider"]["value"])  # by reference, no state: no settings, no keys
+    assert b"incident_manager_provider.page_acceptance" in pickled and b"settings" not in pickled
     assert ack.inputs["accept_code"]["value"] == "123456"
     assert ack.additional_secret_outputs == ["accept_code"]
     assert (ack.inputs["page_id"], ack.inputs["note"]) == (PAGE, "on it")
