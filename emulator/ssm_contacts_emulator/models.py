@@ -545,7 +545,6 @@ class Backend:
 
     def start_engagement(self, params: dict[str, Any]) -> Engagement:
         with self._transaction():
-            contact = self.find_contact(params["ContactId"])
             now = time.time()
             token = params.get("IdempotencyToken")
             if token:
@@ -560,6 +559,8 @@ class Backend:
                         f"parameters ({', '.join(differing)} differ): use a new token to start a new engagement.",
                         "OTHER",
                     )
+            # After the token: a retry answers with its engagement even if the contact is gone since.
+            contact = self.find_contact(params["ContactId"])
             engagement = Engagement(
                 arn=self._arn("engagement", contact.alias, str(uuid.uuid4())),
                 contact_arn=contact.arn,

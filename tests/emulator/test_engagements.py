@@ -120,6 +120,17 @@ def test_same_token_and_parameters_return_the_same_engagement_without_paging_aga
     assert len(client.list_engagements()["Engagements"]) == 1
 
 
+def test_a_retry_answers_with_its_engagement_even_after_the_contact_is_deleted(
+    client: Any, emu: Emulator, rotation: Rotation
+) -> None:
+    first = client.start_engagement(ContactId=rotation.alice_arn, IdempotencyToken="drill-1", **DRILL)["EngagementArn"]
+    client.delete_contact(ContactId=rotation.escalation_arn)  # its plan targets alice
+    client.delete_contact(ContactId=rotation.alice_arn)
+    again = client.start_engagement(ContactId=rotation.alice_arn, IdempotencyToken="drill-1", **DRILL)["EngagementArn"]
+    assert again == first
+    assert len(emu.outbox()) == 2
+
+
 def test_same_token_with_different_parameters_is_rejected(client: Any, emu: Emulator, rotation: Rotation) -> None:
     first = client.start_engagement(ContactId=rotation.alice_arn, IdempotencyToken="drill-1", **DRILL)["EngagementArn"]
     with pytest.raises(client.exceptions.ValidationException) as info:
