@@ -26,6 +26,15 @@ ARN_RESOURCE_TYPES = {
     "ContactChannelId": "contact-channel",
 }
 _ARN_RESOURCE = re.compile(r"arn:[^:]+:ssm-contacts:[^:]*:[0-9]+:(?P<type>[a-z-]+)/.+")
+# The model's ARN pattern ends in `([...]+)*`, a repeat inside a repeat: Python's re backtracks exponentially on a
+# near miss (a trailing space), so preview would hang. `(?:[...])*` accepts exactly the same strings in linear time.
+_NESTED_REPEAT = re.compile(r"\((\[(?:\\.|[^\]\\])*\])\+\)\*")
+
+
+@functools.cache
+def model_regex(pattern: str) -> re.Pattern[str]:
+    """A service-model pattern, compiled so that checking a value cannot backtrack exponentially."""
+    return re.compile(_NESTED_REPEAT.sub(r"(?:\1)*", pattern))
 
 
 def is_unknown(value: Any) -> bool:
@@ -78,8 +87,8 @@ def broken_rule(structure: StructureShape, member: str, value: Any) -> str | Non
     if member in ARN_RESOURCE_TYPES:
         return _arn_rule(shape, ARN_RESOURCE_TYPES[member], value)
     pattern = shape.metadata.get("pattern")
-    if pattern is not None and not re.fullmatch(pattern, value):
-        bad = next((char for char in value if not re.fullmatch(pattern, char)), None)
+    if pattern is not None and not model_regex(pattern).fullmatch(value):
+        bad = next((char for char in value if not model_regex(pattern).fullmatch(char)), None)
         offender = f": {bad!r} is not allowed" if bad is not None else ""
         return f"must match the pattern {pattern}{offender}"
     return None
@@ -88,7 +97,7 @@ def broken_rule(structure: StructureShape, member: str, value: Any) -> str | Non
 def _arn_rule(shape: Shape, resource_type: str, value: str) -> str | None:
     example = f"arn:aws:ssm-contacts:<region>:<account>:{resource_type}/..."
     found = _ARN_RESOURCE.fullmatch(value)
-    if not re.fullmatch(shape.metadata["pattern"], value) or found is None:
+    if not model_regex(shape.metadata["pattern"]).fullmatch(value) or found is None:
         return f"must be an ssm-contacts ARN shaped like {example}, not {value!r}"
     if found["type"] != resource_type:
         return f"must be a {resource_type} ARN shaped like {example}, not an ARN of type {found['type']}"

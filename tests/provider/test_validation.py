@@ -9,6 +9,7 @@ from pulumi.output import Unknown
 from incident_manager_provider.engagement import EngagementProvider
 from incident_manager_provider.page_acceptance import PageAcceptanceProvider
 from incident_manager_provider.tokens import derive_idempotency_token
+from incident_manager_provider.validation import validate
 
 CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
 PAGE = "arn:aws:ssm-contacts:us-east-1:123456789012:page/alice-oncall/5f8d7c7e-1f6a-4f57-9d4e-2b1c3a4d5e6f"
@@ -124,3 +125,16 @@ def test_page_acceptance_check_fills_defaults_and_checks_enums_and_code_length()
         "accept_code": "accept_code must be at least 6 characters long, not 2 (ssm-contacts AcceptPage AcceptCode)",
         "accept_type": "accept_type must be one of DELIVERED, READ, not 'SEEN' (ssm-contacts AcceptPage AcceptType)",
     }
+
+
+def test_an_arn_with_a_trailing_space_is_refused_at_once_not_after_exponential_backtracking() -> None:
+    # The model's ARN pattern nests a repeat in a repeat; matched as written, this value takes minutes.
+    contact = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/checkout-escalation-plan-primary "
+    failures = validate("StartEngagement", {"contact_id": contact}, {"contact_id": "ContactId"})
+    assert [(f.property, f.reason) for f in failures] == [
+        (
+            "contact_id",
+            "contact_id must be an ssm-contacts ARN shaped like arn:aws:ssm-contacts:<region>:<account>:contact/..., "
+            f"not {contact!r} (ssm-contacts StartEngagement ContactId)",
+        )
+    ]

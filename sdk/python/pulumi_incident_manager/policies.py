@@ -34,6 +34,8 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
+from incident_manager_provider.validation import model_regex
+
 __all__ = [
     "CONTACT_ALLOWLIST",
     "DEFAULT_DRILL_STACKS",
@@ -437,15 +439,8 @@ class _FieldRule:
 
 # botocore's ARN pattern ends in ``([...]+)*``: a value that fails it (an ARN with a trailing space) makes Python's
 # re backtrack exponentially and the pack hang. ``(?:[...])*`` accepts exactly the same strings, in linear time.
-_NESTED_REPEAT = re.compile(r"\((\[(?:\\.|[^\]\\])*\])\+\)\*")
 # A pattern that is one character class repeated (``^[...]*$``): a value breaks it by the characters it uses.
 _CHARACTER_CLASS = re.compile(r"\^?\[(?:\\.|[^\]\\])*\]\*\$?")
-
-
-@functools.cache
-def _model_regex(pattern: str) -> re.Pattern[str]:
-    """A service-model pattern, compiled so that checking a value cannot backtrack exponentially."""
-    return re.compile(_NESTED_REPEAT.sub(r"(?:\1)*", pattern))
 
 
 # Properties the SDK stores as secrets: messages may name them but never quote them.
@@ -575,7 +570,7 @@ def _check_field(
             f"is {len(value)} characters, over the maximum of {rule.max_length} ({rule.member})",
             f"shorten {prop} to at most {rule.max_length} characters",
         )
-    elif rule.pattern and not (regex := _model_regex(rule.pattern)).fullmatch(value):
+    elif rule.pattern and not (regex := model_regex(rule.pattern)).fullmatch(value):
         # Characters at fault only mean something for a character-class pattern (not for an ARN's shape).
         per_character = _CHARACTER_CLASS.fullmatch(rule.pattern) is not None
         bad = sorted({char for char in value if not regex.fullmatch(char)}) if per_character else []
