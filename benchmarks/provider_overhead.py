@@ -13,6 +13,7 @@ Usage: python benchmarks/provider_overhead.py [--runs 60] [--latency-ms 0]
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import tempfile
@@ -92,7 +93,7 @@ def main() -> None:
             for index in range(5):  # warm: provider unpickled, service model loaded, client built
                 server.create(PROVIDER, engagement_inputs(contact, f"warm-{index}"))
             prepared = [engagement_inputs(contact, f"steady-{index}") for index in range(args.runs)]
-            through_provider = [timed(lambda props=props: server.create(PROVIDER, props)) for props in prepared]
+            through_provider = [timed(functools.partial(server.create, PROVIDER, props)) for props in prepared]
 
         def bare(token: str, read: bool) -> None:
             arn = client.start_engagement(
@@ -109,8 +110,8 @@ def main() -> None:
 
         for index in range(5):  # warm the bare client's connection too
             bare(f"warm-{index}", read=True)
-        bare_start = [timed(lambda i=i: bare(f"bare-{i}", read=False)) for i in range(args.runs)]
-        bare_pair = [timed(lambda i=i: bare(f"pair-{i}", read=True)) for i in range(args.runs)]
+        bare_start = [timed(functools.partial(bare, f"bare-{i}", read=False)) for i in range(args.runs)]
+        bare_pair = [timed(functools.partial(bare, f"pair-{i}", read=True)) for i in range(args.runs)]
 
     provider_ms, start_ms, pair_ms = median_ms(through_provider), median_ms(bare_start), median_ms(bare_pair)
     print(f"endpoint latency added:                 {args.latency_ms} ms per answer, {args.runs} runs each")
