@@ -160,3 +160,24 @@ def test_page_acceptance_registers_a_secret_accept_code(engine: RecordingMonitor
     assert ack.additional_secret_outputs == ["accept_code"]
     assert (ack.inputs["page_id"], ack.inputs["note"]) == (PAGE, "on it")
     assert delivered.inputs["accept_type"] == "DELIVERED"
+
+
+def test_keywords_beside_an_args_object_are_refused_not_ignored() -> None:
+    engagement_args = incident_manager.EngagementArgs(
+        contact_id="arn:aws:ssm-contacts:us-east-1:123456789012:contact/alice-oncall",
+        sender="s",
+        subject="s",
+        content="c",
+    )
+    with pytest.raises(TypeError) as engagement:
+        incident_manager.Engagement("drill", engagement_args, run="2")
+    acceptance_args = incident_manager.PageAcceptanceArgs(page_id="arn:page", accept_code="123456")
+    with pytest.raises(TypeError) as acceptance:
+        incident_manager.PageAcceptance("ack", acceptance_args, note="on it")
+
+    assert str(engagement.value) == (
+        "Engagement 'drill' got both EngagementArgs and keyword input(s) run: pass one or the other"
+    )
+    assert str(acceptance.value) == (
+        "PageAcceptance 'ack' got both PageAcceptanceArgs and keyword input(s) note: pass one or the other"
+    )

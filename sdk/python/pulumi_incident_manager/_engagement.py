@@ -109,6 +109,13 @@ class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engag
                 stop_reason=stop_reason,
                 run=run,
             )
+        else:
+            given = {
+                "contact_id": contact_id, "sender": sender, "subject": subject, "content": content,
+                "public_subject": public_subject, "public_content": public_content, "incident_id": incident_id,
+                "idempotency_token": idempotency_token, "stop_reason": stop_reason, "run": run,
+            }
+            refuse_keywords_beside_args("Engagement", resource_name, given)
         props: dict[str, Any] = {
             "contact_id": args.contact_id,
             "sender": args.sender,
@@ -133,6 +140,16 @@ class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engag
             if props[name] is not None:
                 props[name] = pulumi.Output.secret(props[name])
         super().__init__(EngagementProvider(), resource_name, props, engagement_options(opts))
+
+
+def refuse_keywords_beside_args(kind: str, resource_name: str, given: dict[str, Any]) -> None:
+    # Pulumi's generated SDKs ignore keywords when an Args object is passed; a silently ignored `run` would not page.
+    ignored = [name for name, value in given.items() if value is not None]
+    if ignored:
+        raise TypeError(
+            f"{kind} {resource_name!r} got both {kind}Args and keyword input(s) {', '.join(ignored)}: "
+            f"pass one or the other"
+        )
 
 
 def engagement_options(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:

@@ -10,6 +10,8 @@ import pulumi.dynamic
 
 from incident_manager_provider.page_acceptance import SECRET_PROPERTIES, PageAcceptanceProvider
 
+from ._engagement import refuse_keywords_beside_args
+
 
 @dataclass
 class PageAcceptanceArgs:
@@ -74,6 +76,12 @@ class PageAcceptance(pulumi.dynamic.Resource, module="incident-manager", name="P
                 note=note,
                 accept_code_validation=accept_code_validation,
             )
+        else:
+            given = {
+                "page_id": page_id, "accept_code": accept_code, "accept_type": accept_type, "note": note,
+                "contact_channel_id": contact_channel_id, "accept_code_validation": accept_code_validation,
+            }
+            refuse_keywords_beside_args("PageAcceptance", resource_name, given)
         props: dict[str, Any] = {
             "page_id": args.page_id,
             "accept_code": pulumi.Output.secret(args.accept_code),
