@@ -291,3 +291,28 @@ def test_page_acceptance_acknowledges_a_page_with_the_code_it_was_sent(
     receipts = endpoint.client().list_page_receipts(PageId=sms["page_arn"])["Receipts"]
     assert "READ" in [r["ReceiptType"] for r in receipts]
     assert sms["accept_code"] not in proj.cli("stack", "export").stdout
+
+
+def test_engagement_get_reads_an_engagement_started_elsewhere_and_never_stops_it(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    arn = endpoint.client().start_engagement(
+        ContactId=rotation.bob_arn, Sender="console", Subject="E2E-SECRET-SUBJECT-console", Content="paged by hand"
+    )["EngagementArn"]
+    proj = project("lookup")
+    stack = proj.stack({"engagementArn": arn})
+
+    up = stack.up()
+    exported = proj.cli("stack", "export").stdout
+    destroy = stack.destroy()
+
+    assert up.summary.resource_changes == {"create": 1}  # the stack; the engagement is only read
+    assert "read pulumi-python:dynamic/incident-manager:Engagement existing" in up.stdout
+    assert up.outputs["contact_arn"].value == rotation.bob_arn
+    assert up.outputs["sender"].value == "console"
+    assert up.outputs["subject"].value == "E2E-SECRET-SUBJECT-console" and up.outputs["subject"].secret
+    assert "E2E-SECRET" not in exported
+    assert destroy.summary.resource_changes == {"delete": 1, "discard": 1}  # forgotten, not stopped
+    assert "StopTime" not in endpoint.client().describe_engagement(EngagementId=arn)
+    assert endpoint.request_counts()["StartEngagement"] == 1  # the one this test made
+    assert "StopEngagement" not in endpoint.request_counts()

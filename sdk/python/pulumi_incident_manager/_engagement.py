@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pulumi
@@ -140,6 +140,23 @@ class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engag
             if props[name] is not None:
                 props[name] = pulumi.Output.secret(props[name])
         super().__init__(EngagementProvider(), resource_name, props, engagement_options(opts))
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Engagement:
+        """An existing engagement, by ARN: read with DescribeEngagement on every run, never started or stopped.
+
+        For drills and checks that refer to an engagement started elsewhere (another stack, the console).
+        """
+        engagement = Engagement.__new__(Engagement)
+        outputs = [field.name for field in fields(EngagementArgs)] + ["arn", "contact_arn", "start_time", "stop_time"]
+        pulumi.dynamic.Resource.__init__(
+            engagement,
+            EngagementProvider(),
+            resource_name,
+            dict.fromkeys(outputs),
+            pulumi.ResourceOptions.merge(engagement_options(opts), pulumi.ResourceOptions(id=id)),
+        )
+        return engagement
 
 
 def refuse_keywords_beside_args(kind: str, resource_name: str, given: dict[str, Any]) -> None:
