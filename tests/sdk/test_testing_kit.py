@@ -88,6 +88,23 @@ def test_an_engagement_gets_the_outputs_the_provider_would_give(program: Path) -
     assert engagement.inputs["subject"] == "[DRILL] checkout database failover"  # secrets arrive unwrapped
 
 
+def test_an_engagement_looked_up_by_arn_reads_as_that_engagement(tmp_path: Path) -> None:
+    program = tmp_path / "__main__.py"
+    program.write_text(
+        "import pulumi\nimport pulumi_incident_manager as incident_manager\n"
+        "existing = incident_manager.Engagement.get('existing', pulumi.Config().require('arn'))\n"
+    )
+    arn = "arn:aws:ssm-contacts:eu-west-1:210987654321:engagement/bob-oncall/0f4c6a52-5d3c-4f0e-9a59-1b2c3d4e5f60"
+    mocks = IncidentManagerMocks(project="gameday", stack="drill", clock=lambda: START)
+
+    run_program(program, mocks, config={"gameday:arn": arn})
+
+    [existing] = mocks.engagements
+    assert existing.id == arn
+    assert existing.outputs["contact_arn"] == "arn:aws:ssm-contacts:eu-west-1:210987654321:contact/bob-oncall"
+    assert existing.outputs["start_time"] == "2026-11-23T09:00:00+00:00"
+
+
 def test_the_same_program_names_the_same_engagement_and_a_new_run_a_new_one(program: Path) -> None:
     first, again, rerun = run(program), run(program), run(program, run="2")
 

@@ -249,7 +249,9 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         inputs = {key: _plain(value) for key, value in args.inputs.items() if key != "__provider"}
-        if args.typ == ENGAGEMENT_TYPE:
+        if args.typ == ENGAGEMENT_TYPE and args.resource_id:
+            id_, outputs = self._existing_engagement(args.resource_id, inputs)
+        elif args.typ == ENGAGEMENT_TYPE:
             id_, outputs = self._engagement(args.name, inputs)
         elif args.typ == PAGE_ACCEPTANCE_TYPE:
             id_, outputs = self._page_acceptance(inputs)
@@ -319,6 +321,18 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
             "arn": arn,
             "idempotency_token": token,
             "contact_arn": contact_id if contact_id.startswith("arn:") else f"{arn_prefix}:contact/{alias}",
+            "start_time": self.clock().isoformat(),
+            "stop_time": None,
+        }
+        return arn, outputs
+
+    def _existing_engagement(self, arn: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """``Engagement.get``: the engagement the ARN names, read as it was started elsewhere."""
+        prefix, _, rest = arn.partition(":engagement/")
+        outputs = {
+            **inputs,
+            "arn": arn,
+            "contact_arn": f"{prefix}:contact/{rest.split('/')[0]}",
             "start_time": self.clock().isoformat(),
             "stop_time": None,
         }
