@@ -153,20 +153,14 @@ class Engagement:
         )
 
     def describe(self) -> dict[str, Any]:
-        return _drop_none(
-            {
-                "ContactArn": self.contact_arn,
-                "EngagementArn": self.arn,
-                "Sender": self.sender,
-                "Subject": self.subject,
-                "Content": self.content,
-                "PublicSubject": self.public_subject,
-                "PublicContent": self.public_content,
-                "IncidentId": self.incident_id,
-                "StartTime": self.start_time,
-                "StopTime": self.stop_time,
-            }
-        )
+        """DescribeEngagement: the summary ListEngagements gives, and the message."""
+        message = {
+            "Subject": self.subject,
+            "Content": self.content,
+            "PublicSubject": self.public_subject,
+            "PublicContent": self.public_content,
+        }
+        return {**self.summary(), **_drop_none(message)}
 
 
 @dataclass
