@@ -81,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     faults.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="probability of a 500")
     faults.add_argument("--drop-rate", type=float, default=0.0, metavar="P", help="probability of a dropped connection")
     faults.add_argument("--latency-ms", type=float, default=0.0, metavar="MS", help="delay added to every answer")
+    faults.add_argument("--fault-seed", type=int, metavar="N", help="seed the error and drop draws (reproducible)")
     faults.add_argument(
         "--hold-start-engagement",
         type=float,
@@ -111,6 +112,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
             drop_rate=args.drop_rate,
             latency_ms=args.latency_ms,
             hold_start_engagement_seconds=args.hold_start_engagement,
+            seed=args.fault_seed,
         ),
     )
 

@@ -34,6 +34,8 @@ class FaultConfig:
     """Delay added before every answer."""
     hold_start_engagement_seconds: float = 0.0
     """StartEngagement starts the engagement, then waits this long before answering: a lost response."""
+    seed: int | None = None
+    """Seed of the draws behind error_rate and drop_rate, for a reproducible sequence of faults. None: random."""
 
     def __post_init__(self) -> None:
         for name in ("error_rate", "drop_rate"):

@@ -121,7 +121,9 @@ class Faults:
 
     def set(self, config: FaultConfig) -> None:
         bucket = TokenBucket(config.throttle_rate, config.throttle_burst) if config.throttle_rate else None
-        self.active: tuple[FaultConfig, TokenBucket | None] = (config, bucket)
+        # Draws for error_rate and drop_rate: seeded, the n-th request meets the same fault on every run.
+        draws = random.Random(config.seed)
+        self.active: tuple[FaultConfig, TokenBucket | None, random.Random] = (config, bucket, draws)
 
     @property
     def config(self) -> FaultConfig:
@@ -216,10 +218,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         target = self.headers.get("X-Amz-Target") or ""
         operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else target or "<none>"
-        faults, bucket = self.server.faults.active  # one request sees one setting, even during set_faults
+        faults, bucket, draws = self.server.faults.active  # one request sees one setting, even during set_faults
         if faults.latency_ms:
             time.sleep(faults.latency_ms / 1000.0)
-        if faults.drop_rate and random.random() < faults.drop_rate:
+        if faults.drop_rate and draws.random() < faults.drop_rate:
             self.server.log.record(operation, 0, "ConnectionDropped")
             self.close_connection = True  # no answer at all: the client sees the connection close
             return
@@ -228,7 +230,7 @@ class Handler(BaseHTTPRequestHandler):
             if path != "/":
                 raise UnknownOperationException(f"No operation is served at path {path}: POST to /.")
             access_key = self._verify_signature(body)
-            result = self._call(operation, target, access_key, body, faults, bucket)
+            result = self._call(operation, target, access_key, body, faults, bucket, draws)
             if operation == "StartEngagement":
                 hold = faults.hold_start_engagement_seconds
         except EmulatorError as error:
@@ -247,7 +249,14 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, result)
 
     def _call(
-        self, operation: str, target: str, access_key: str, body: bytes, faults: FaultConfig, bucket: TokenBucket | None
+        self,
+        operation: str,
+        target: str,
+        access_key: str,
+        body: bytes,
+        faults: FaultConfig,
+        bucket: TokenBucket | None,
+        draws: random.Random,
     ) -> dict[str, Any]:
         if not target.startswith(TARGET_PREFIX) or operation not in SSMContactsResponse.operations():
             raise UnknownOperationException(
@@ -263,7 +272,7 @@ class Handler(BaseHTTPRequestHandler):
             )
         if bucket is not None and not bucket.take():
             raise ThrottlingException("Rate exceeded", retry_after_seconds=1)
-        if faults.error_rate and random.random() < faults.error_rate:
+        if faults.error_rate and draws.random() < faults.error_rate:
             raise InternalServerException(f"Injected fault: internal error (error_rate={faults.error_rate}).")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if content_type not in JSON_CONTENT_TYPES:

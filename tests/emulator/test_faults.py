@@ -64,6 +64,23 @@ def test_error_rate_one_answers_internal_server_exception(client: Any, emu: Emul
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
 
 
+def test_a_fault_seed_gives_the_same_sequence_of_faults_on_every_run(client: Any, emu: Emulator) -> None:
+    def outcomes() -> list[int]:
+        emu.set_faults(FaultConfig(error_rate=0.5, seed=7))
+        statuses = []
+        for _ in range(12):
+            try:
+                statuses.append(client.list_contacts()["ResponseMetadata"]["HTTPStatusCode"])
+            except client.exceptions.InternalServerException as error:
+                statuses.append(error.response["ResponseMetadata"]["HTTPStatusCode"])
+        return statuses
+
+    first, second = outcomes(), outcomes()
+
+    assert first == second
+    assert set(first) == {200, 500}
+
+
 def test_drop_rate_one_closes_the_connection_without_an_answer(client: Any, emu: Emulator) -> None:
     emu.set_faults(FaultConfig(drop_rate=1.0))
     with pytest.raises(botocore.exceptions.ConnectionClosedError) as info:
