@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
+import json
 import logging
 import secrets
 import threading
@@ -218,25 +219,47 @@ class Page:
         )
 
 
-def paginate(items: list[T], params: dict[str, Any], default_size: int = 100) -> tuple[list[T], str | None]:
-    """One page of ``items`` after NextToken, at most MaxResults long, and the token of the next page."""
+def paginate(
+    items: list[T], params: dict[str, Any], key: Callable[[T], str] | None = None, default_size: int = 100
+) -> tuple[list[T], str | None]:
+    """One page of ``items`` after NextToken, at most MaxResults long, and the token of the next page.
+
+    With ``key`` (unique per item, never changing, and the order of ``items``), the token names the last item
+    returned, so items deleted or added between two calls neither make a page skip nor repeat one. Without it,
+    the token is a position: for lists that only grow (engagements, pages, receipts).
+    """
     token = params.get("NextToken")
     start = 0
     if token:
         try:
-            start = int(base64.b64decode(token, validate=True).decode())
+            mark = json.loads(base64.b64decode(token, validate=True))
+            if key is not None and isinstance(mark, dict) and isinstance(mark.get("after"), str):
+                start = next((i for i, item in enumerate(items) if key(item) > mark["after"]), len(items))
+            elif key is None and isinstance(mark, dict) and isinstance(mark.get("at"), int) and mark["at"] >= 0:
+                start = mark["at"]
+            else:
+                raise ValueError(token)
         except ValueError:
-            start = -1
-        if start < 0:
             raise ValidationException(
                 "NextToken is not a token this endpoint issued: pass the NextToken of the previous response.",
                 "FIELD_VALIDATION_FAILED",
                 [{"Name": "NextToken", "Message": "Member must be a NextToken from a previous response"}],
-            )
+            ) from None
     size = params.get("MaxResults") or default_size
     chunk = items[start : start + size]
     end = start + len(chunk)
-    return chunk, (base64.b64encode(str(end).encode()).decode() if end < len(items) else None)
+    if end >= len(items):
+        return chunk, None
+    mark = {"after": key(chunk[-1])} if key is not None and chunk else {"at": end}
+    return chunk, base64.b64encode(json.dumps(mark).encode()).decode()
+
+
+def _by_alias(contact: Contact) -> str:
+    return contact.alias
+
+
+def _by_name(channel: ContactChannel) -> str:
+    return f"{channel.name}\n{channel.arn}"  # names may repeat; the ARN settles the order
 
 
 class Backend:
@@ -397,10 +420,11 @@ class Backend:
         with self.lock:
             prefix = params.get("AliasPrefix") or ""
             kind = params.get("Type")
-            found = [
-                c for c in self.contacts.values() if c.alias.startswith(prefix) and (kind is None or c.type == kind)
-            ]
-            return paginate(found, params)
+            found = sorted(
+                (c for c in self.contacts.values() if c.alias.startswith(prefix) and (kind is None or c.type == kind)),
+                key=_by_alias,
+            )
+            return paginate(found, params, key=_by_alias)
 
     def _checked_plan(self, contact_type: str, contact_arn: str, plan: dict[str, Any]) -> dict[str, Any]:
         """The plan as stored, after the checks the model cannot express (target kinds, references)."""
@@ -516,8 +540,8 @@ class Backend:
     def list_contact_channels(self, params: dict[str, Any]) -> tuple[list[ContactChannel], str | None]:
         with self.lock:
             contact = self.find_contact(params["ContactId"])
-            found = [c for c in self.channels.values() if c.contact_arn == contact.arn]
-            return paginate(found, params)
+            found = sorted((c for c in self.channels.values() if c.contact_arn == contact.arn), key=_by_name)
+            return paginate(found, params, key=_by_name)
 
     # -- tags ---------------------------------------------------------------------------------------------
 

@@ -107,6 +107,21 @@ def test_list_contact_channels_paginates_and_delete_removes(client: Any, carol: 
     ]
 
 
+def test_deleting_the_last_listed_channel_between_pages_skips_nothing(client: Any, carol: str) -> None:
+    arns = [
+        client.create_contact_channel(
+            ContactId=carol, Name=f"m{i}", Type="EMAIL", DeliveryAddress={"SimpleAddress": f"c{i}@example.com"}
+        )["ContactChannelArn"]
+        for i in range(4)
+    ]
+    first = client.list_contact_channels(ContactId=carol, MaxResults=2)
+    client.delete_contact_channel(ContactChannelId=arns[1])
+    second = client.list_contact_channels(ContactId=carol, MaxResults=2, NextToken=first["NextToken"])
+
+    assert [c["ContactChannelArn"] for c in first["ContactChannels"]] == arns[:2]
+    assert [c["ContactChannelArn"] for c in second["ContactChannels"]] == arns[2:]
+
+
 def test_create_contact_channel_for_a_missing_contact_is_not_found(client: Any) -> None:
     missing = f"{ARN}:contact/ghost"
     with pytest.raises(client.exceptions.ResourceNotFoundException) as info:

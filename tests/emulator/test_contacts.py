@@ -176,6 +176,15 @@ def test_list_contacts_filters_by_alias_prefix_and_type_and_paginates(client: An
     assert paginated == aliases
 
 
+def test_a_contact_added_between_pages_neither_repeats_nor_skips_one(client: Any, rotation: Rotation) -> None:
+    first = client.list_contacts(MaxResults=2)
+    client.create_contact(Alias="aaron-oncall", Type="PERSONAL", Plan={"Stages": []})
+    second = client.list_contacts(MaxResults=2, NextToken=first["NextToken"])
+
+    assert [c["Alias"] for c in first["Contacts"]] == ["alice-oncall", "bob-oncall"]
+    assert [c["Alias"] for c in second["Contacts"]] == ["drill-escalation"]
+
+
 def test_a_next_token_the_endpoint_did_not_issue_is_rejected(client: Any) -> None:
     with pytest.raises(client.exceptions.ValidationException) as info:
         client.list_contacts(NextToken="bm90LWEtbnVtYmVy")
