@@ -13,6 +13,7 @@ import datetime
 import json
 import logging
 import secrets
+import sqlite3
 import threading
 import time
 import uuid
@@ -322,14 +323,22 @@ class Backend:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """Hold the lock; commit the store before the caller answers (write-through), roll back on error."""
+        """Hold the lock; commit the store before the caller answers (write-through), roll back on error.
+
+        If the store itself fails (a full disk), memory is reloaded from it: what the client is told failed
+        did not happen, now or after a restart.
+        """
         with self.lock:
             try:
                 yield
+                self._store.commit()
+            except sqlite3.Error:
+                self._store.rollback()
+                self._load()
+                raise
             except BaseException:
                 self._store.rollback()
                 raise
-            self._store.commit()
 
     def _save(self, kind: str, obj: Contact | ContactChannel | Engagement | Page) -> None:
         self._store.put(kind, obj.arn, obj.to_dict())

@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+import pytest
+from botocore.config import Config
 
 from ssm_contacts_emulator import Emulator, EmulatorConfig, EmulatorProcess, seed_rotation
 
 from .support import DRILL, TIME_SCALE, wait_for
+
+
+def test_a_failed_write_leaves_memory_as_the_file_has_it(tmp_path: Path) -> None:
+    with Emulator(EmulatorConfig(state_path=str(tmp_path / "state.db"))) as emu:
+        client = emu.client(config=Config(retries={"total_max_attempts": 1}))
+        store = emu._running().backend._store
+        commit = store.commit
+
+        def disk_full() -> None:
+            store.commit = commit  # fail once
+            raise sqlite3.OperationalError("database or disk is full")
+
+        store.commit = disk_full
+        with pytest.raises(client.exceptions.InternalServerException):
+            client.create_contact(Alias="carol-oncall", Type="PERSONAL", Plan={"Stages": []})
+        contacts_after_failure = client.list_contacts()["Contacts"]
+        client.create_contact(Alias="dave-oncall", Type="PERSONAL", Plan={"Stages": []})
+
+        assert contacts_after_failure == []
+        assert [c["Alias"] for c in client.list_contacts()["Contacts"]] == ["dave-oncall"]
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:
