@@ -20,14 +20,13 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.dynamic.dynamic import PROVIDER_KEY
 from pulumi.output import UNKNOWN
 
 from . import aws
 from .errors import IncidentManagerError, aws_errors, error_code
 from .tokens import ENGAGEMENT_FIELDS, derive_idempotency_token
 from .validation import is_unknown, validate
-
-PROVIDER_KEY = "__provider"
 
 START_ENGAGEMENT_MEMBERS = {
     "contact_id": "ContactId",

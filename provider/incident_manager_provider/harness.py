@@ -17,12 +17,10 @@ from typing import Any
 import grpc
 from google.protobuf import struct_pb2
 from pulumi.dynamic import ResourceProvider
-from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.proto.provider_pb2_grpc import ResourceProviderStub
-
-PROVIDER_KEY = "__provider"
 
 
 def to_struct(props: Mapping[str, Any]) -> struct_pb2.Struct:

@@ -13,12 +13,11 @@ from pulumi.dynamic import (
     ReadResult,
     ResourceProvider,
 )
+from pulumi.dynamic.dynamic import PROVIDER_KEY
 
 from . import aws
 from .errors import aws_errors
 from .validation import validate
-
-PROVIDER_KEY = "__provider"
 
 ACCEPT_PAGE_MEMBERS = {
     "page_id": "PageId",
