@@ -53,4 +53,6 @@ def test_a_compliant_drill_passes_preview_and_up_with_the_pack(
     assert preview.change_summary[auto.OpType.CREATE] >= 2
     assert up.summary.result == "succeeded"
     assert endpoint.request_counts()["StartEngagement"] == 1
-    assert [m["contact_arn"] for m in endpoint.outbox()] == [rotation.alice_arn, rotation.alice_arn]
+    # Stage 1 pages alice on both channels at once; whether bob's stage 2 (0.5 s later at this time scale) comes
+    # before the simulated acknowledgement is a race this test does not judge.
+    assert [m["contact_arn"] for m in endpoint.outbox()][:2] == [rotation.alice_arn, rotation.alice_arn]
