@@ -1,4 +1,4 @@
-"""The engine in the loop: `pulumi up` of 50 engagements, its no-op re-run, and 50 `aws` CLI processes.
+"""The engine in the loop: plain `pulumi up` of 50 engagements, its no-op re-run, and 50 `aws` CLI processes.
 
 One run of each against the offline endpoint, printed side by side with ratios. The `aws ssm-contacts
 start-engagement` loop is what a user would do with a command resource instead of this provider.
@@ -19,7 +19,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
-from pulumi_cli import Project, ensure_cli  # noqa: E402
+from pulumi_cli import Project, copy_project, ensure_cli  # noqa: E402
 from ssm_contacts_emulator import Emulator  # noqa: E402
 from ssm_contacts_emulator.seed import seed_rotation  # noqa: E402
 
@@ -38,8 +38,9 @@ def main() -> None:
 
     with Emulator() as endpoint, tempfile.TemporaryDirectory() as state:
         contact = seed_rotation(endpoint.client()).alice_arn
-        project = Project(REPO_ROOT / "tests/e2e/programs/engagements", "bench", cli_root, Path(state), endpoint.env())
-        stack = project.stack({"contactId": contact, "count": str(count)})
+        folder = copy_project(REPO_ROOT / "tests/e2e/programs/engagements", Path(state) / "project")
+        stack = Project(folder, "bench", cli_root, Path(state), endpoint.env())
+        stack.init({"contactId": contact, "count": str(count)})
         up = timed(stack.up)
         started = endpoint.request_counts()["StartEngagement"]
         noop = timed(stack.up)

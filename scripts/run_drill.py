@@ -1,19 +1,18 @@
 """The README's main command: an offline game-day drill, end to end, with the real Pulumi CLI.
 
-Starts the embedded Incident Manager endpoint, seeds an escalation plan (two people, SMS and e-mail), runs
-`pulumi up` on the root project (drill/__main__.py), shows the pages sent, acknowledges one as the on-call person
+Starts the embedded Incident Manager endpoint, seeds an escalation plan (two people, SMS and e-mail), runs the plain
+`pulumi up` in the root project (__main__.py), shows the pages sent, acknowledges one as the on-call person
 would (with the code their phone received), prints the drill summary and destroys the stack unless --keep.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-from pulumi_cli import REPO_ROOT, STATE_DIR, CliUnavailable, Project, ensure_cli
+from pulumi_cli import REPO_ROOT, STATE_DIR, CliUnavailable, Project, PulumiFailed, ensure_cli
 from pulumi_incident_manager.drill import summarize_drill
 from ssm_contacts_emulator import Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import seed_rotation
@@ -53,13 +52,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   escalation plan {alias(rotation.escalation_arn)}: stage 1 {alias(rotation.alice_arn)}, "
               f"stage 2 {alias(rotation.bob_arn)} after 5 minutes (SMS and e-mail each)")
 
-        step(3, f"pulumi up (stack {args.stack} of Pulumi.yaml: the program in drill/__main__.py)")
-        os.environ.update(endpoint.env())  # the program runs in this process (see pulumi_cli.Project)
+        step(3, f"pulumi up --stack {args.stack} (Pulumi.yaml: the program in __main__.py)")
         project = Project(REPO_ROOT, args.stack, cli_root, state_dir=args.state_dir, env=endpoint.env())
-        stack = project.stack({"contactId": rotation.escalation_arn})
+        project.init({"contactId": rotation.escalation_arn})
         started = time.monotonic()
-        up = stack.up(on_output=lambda line: print(f"   {line}", end="" if line.endswith("\n") else "\n"))
-        engagement_arn = up.outputs["engagement_arn"].value
+        try:
+            project.up(echo=lambda line: print(f"   {line}", flush=True))
+        except PulumiFailed:
+            print(f"error: pulumi up failed (stack {args.stack!r}, state in {project.state_dir})", file=sys.stderr)
+            return 1
+        engagement_arn = project.outputs()["engagement_arn"]
 
         step(4, "Pages sent")
         outbox = endpoint.outbox()
@@ -88,10 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep:
             print(f"\nKept stack {args.stack!r} (state in {project.state_dir}); the endpoint stops with this command.")
         else:
-            print(f"\n== pulumi destroy (stack {args.stack}; pass --keep to keep it)")
-            destroyed = stack.destroy()
-            print(f"   {destroyed.summary.resource_changes}: engagement stopped")
-            stack.workspace.remove_stack(args.stack)
+            print(f"\n== pulumi destroy --stack {args.stack} (pass --keep to keep it)")
+            destroyed = project.destroy()
+            print(f"   {destroyed.changes}: engagement stopped")
+            project.cli("stack", "rm", "--yes")
     return 0
 
 

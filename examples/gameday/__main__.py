@@ -2,6 +2,8 @@
 
 The program only translates the config: every engagement gets the drill marker in front of its subjects and the
 drill's identifier as incident_id; every acknowledgement becomes a PageAcceptance of the page the named person got.
+What the pages say is secret config (`messages`, one entry per engagement), so it is encrypted in Pulumi.drill.yaml
+as it is in state.
 """
 
 from typing import Any
@@ -10,7 +12,9 @@ import pulumi
 
 import pulumi_incident_manager as incident_manager
 
-drill: dict[str, Any] = pulumi.Config().require_object("drill")
+config = pulumi.Config()
+drill: dict[str, Any] = config.require_object("drill")
+messages: pulumi.Output[dict[str, Any]] = config.require_secret_object("messages")
 marker: str = drill.get("marker", "[DRILL]")
 
 
@@ -20,16 +24,22 @@ def marked(text: str | None) -> str | None:
     return f"{marker} {text}"
 
 
+def message(engagement: str, field: str, *, mark: bool = False) -> pulumi.Output[str | None]:
+    """One field of an engagement's message, from the secret config (still secret)."""
+    text = messages.apply(lambda all_messages: all_messages[engagement].get(field))
+    return text.apply(marked) if mark else text
+
+
 engagements: dict[str, incident_manager.Engagement] = {}
 for spec in drill["engagements"]:
     engagements[spec["name"]] = incident_manager.Engagement(
         spec["name"],
         contact_id=spec["contact"],
         sender=drill["sender"],
-        subject=marked(spec["subject"]),
-        content=spec["content"],
-        public_subject=marked(spec.get("publicSubject")),
-        public_content=spec.get("publicContent"),
+        subject=message(spec["name"], "subject", mark=True),
+        content=message(spec["name"], "content"),
+        public_subject=message(spec["name"], "publicSubject", mark=True),
+        public_content=message(spec["name"], "publicContent"),
         incident_id=drill["incidentId"],
         run=drill.get("run"),
         stop_reason=f"Game-day drill {drill['incidentId']} finished",

@@ -7,6 +7,7 @@ chain (environment, profile, SSO, container or instance role) and are never stor
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -31,6 +32,8 @@ CONFIG_PROFILE = "aws:profile"
 CONFIG_ENDPOINT = "incident-manager:endpoint"
 CONFIG_RETRY_MODE = "incident-manager:retryMode"
 CONFIG_MAX_ATTEMPTS = "incident-manager:maxAttempts"
+SETTING_KEYS = (CONFIG_REGION, CONFIG_PROFILE, CONFIG_ENDPOINT, CONFIG_RETRY_MODE, CONFIG_MAX_ATTEMPTS)
+"""Every stack config key the package reads: all that its resources' provider carries into state."""
 
 
 @dataclass(frozen=True)
@@ -110,9 +113,15 @@ _clients: dict[tuple[AwsSettings, tuple[tuple[str, str], ...]], Any] = {}
 _clients_lock = threading.Lock()
 
 
-def client(settings: AwsSettings | None = None) -> Any:
-    """The ssm-contacts client for ``settings`` and the current AWS environment variables."""
+def client(settings: AwsSettings | None = None, *, arn: str | None = None) -> Any:
+    """The ssm-contacts client for ``settings`` and the current AWS environment variables.
+
+    With ``arn``, the client of the region that ARN names: an existing engagement or page is read, stopped and
+    acknowledged where it lives, even after ``aws:region`` changed for new ones.
+    """
     settings = settings or AwsSettings()
+    if arn is not None and (region := region_of(arn)) and region != settings.region:
+        settings = dataclasses.replace(settings, region=region)
     environ = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
     key = (settings, tuple(sorted(environ.items())))
     with _clients_lock:
@@ -120,3 +129,9 @@ def client(settings: AwsSettings | None = None) -> Any:
         if found is None:
             found = _clients[key] = _build(settings, environ)
         return found
+
+
+def region_of(arn: str) -> str | None:
+    """The region an ARN names (``arn:aws:ssm-contacts:<region>:...``), or None for anything else."""
+    parts = arn.split(":", 5)
+    return parts[3] or None if len(parts) == 6 and parts[0] == "arn" else None

@@ -157,7 +157,7 @@ class EngagementProvider(ResourceProvider):
             params["Reason"] = props["stop_reason"]
         with aws_errors("StopEngagement", id_):
             try:
-                aws.client(self.settings).stop_engagement(**params)
+                aws.client(self.settings, arn=id_).stop_engagement(**params)
             except ClientError as err:
                 if not self._stopped_or_gone(id_, err):
                     raise
@@ -180,7 +180,7 @@ def find_engagement(settings: aws.AwsSettings, arn: str) -> dict[str, Any] | Non
     """DescribeEngagement's answer, or None if there is no such engagement."""
     with aws_errors("DescribeEngagement", arn):
         try:
-            answer: dict[str, Any] = aws.client(settings).describe_engagement(EngagementId=arn)
+            answer: dict[str, Any] = aws.client(settings, arn=arn).describe_engagement(EngagementId=arn)
         except ClientError as err:
             if error_code(err) == "ResourceNotFoundException":
                 return None

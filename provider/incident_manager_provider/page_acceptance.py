@@ -69,7 +69,7 @@ class PageAcceptanceProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with aws_errors("AcceptPage", props.get("page_id"), [props.get(n) for n in SECRET_PROPERTIES]):
-            aws.client(self.settings).accept_page(**accept_page_params(props))
+            aws.client(self.settings, arn=props["page_id"]).accept_page(**accept_page_params(props))
         outs = {key: value for key, value in props.items() if key != PROVIDER_KEY}
         outs["accepted_at"] = datetime.now(UTC).isoformat()
         return CreateResult(f"{props['page_id']}#{props['accept_type']}", outs)

@@ -1,8 +1,9 @@
-"""Fixtures for end-to-end runs of the real Pulumi CLI against the offline endpoint."""
+"""Fixtures for end-to-end runs of the plain Pulumi CLI against the offline endpoint."""
 
 from __future__ import annotations
 
-import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,13 +18,11 @@ PROGRAMS = Path(__file__).parent / "programs"
 
 @pytest.fixture(scope="session")
 def cli_root() -> Path:
-    """The Pulumi CLI. In CI a missing CLI fails the run; elsewhere these tests skip and say how to get it."""
+    """The Pulumi CLI and its language hosts, built by `make check` (scripts/get-pulumi) before pytest starts."""
     try:
         return ensure_cli(build=False)
     except CliUnavailable:
-        if os.environ.get("CI", "").lower() in ("1", "true"):
-            pytest.fail("the Pulumi CLI is missing in CI: `make check` builds it with scripts/get-pulumi")
-        pytest.skip("no Pulumi CLI yet: run `make cli` (scripts/get-pulumi builds it once, ~5 minutes)")
+        pytest.fail("no Pulumi CLI: `make check` builds it with scripts/get-pulumi (or run `make cli` first)")
 
 
 @pytest.fixture
@@ -42,13 +41,9 @@ ProjectFactory = Callable[..., Project]
 
 
 @pytest.fixture
-def project(
-    cli_root: Path, tmp_path: Path, endpoint: Emulator, monkeypatch: pytest.MonkeyPatch
-) -> ProjectFactory:
-    """Makes a `Project` from a copy of a program under tests/e2e/programs (or any folder of the repo),
-    wired to the endpoint, with its state in the test's temporary folder."""
-    for name, value in endpoint.env().items():  # the program runs in this process: see `Project`
-        monkeypatch.setenv(name, value)
+def project(cli_root: Path, tmp_path: Path, endpoint: Emulator) -> ProjectFactory:
+    """Makes a `Project` from a copy of a program under tests/e2e/programs (or any folder of the repo), its CLI
+    environment pointed at the endpoint, its state in the test's temporary folder."""
 
     def make(name: str, stack: str = "e2e") -> Project:
         source = PROGRAMS / name if (PROGRAMS / name).is_dir() else REPO_ROOT / name
@@ -56,3 +51,33 @@ def project(
         return Project(folder, stack, cli_root, state_dir=tmp_path / "state", env=endpoint.env())
 
     return make
+
+
+def make_virtualenv(folder: Path, *requirements: str) -> Path:
+    """A fresh virtualenv at `folder` with `requirements` installed (pip, pinned by constraints.txt)."""
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    subprocess.run(
+        [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-c", str(REPO_ROOT / "constraints.txt"), *requirements],
+        check=True, capture_output=True, text=True,
+    )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This checkout built as a wheel, as it would be published."""
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "-w", str(out), str(REPO_ROOT)],
+        check=True, capture_output=True, text=True,
+    )
+    [built] = out.glob("pulumi_incident_manager-*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def wheel_virtualenv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """A fresh virtualenv holding only the wheel and its dependencies: no source tree, no dev tools."""
+    return make_virtualenv(tmp_path_factory.mktemp("wheel") / "venv", str(wheel))

@@ -1,4 +1,7 @@
-"""`pulumi preview/up/refresh/destroy` of engagements by the real Pulumi CLI against the offline endpoint."""
+"""Plain `pulumi preview/up/refresh/destroy` of engagements in a project folder, against the offline endpoint.
+
+Every stack holds the stack resource, the package's `incident-manager` provider and the engagements.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pulumi import automation as auto
 
-from pulumi_cli import Project
+from pulumi_cli import Project, PulumiFailed
 from ssm_contacts_emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator, FaultConfig
 from ssm_contacts_emulator.seed import Rotation
 
@@ -29,10 +31,15 @@ def started_engagements(endpoint: Emulator) -> list[dict[str, Any]]:
     return [client.describe_engagement(EngagementId=arn) for arn in arns]
 
 
-def engagement_records(stack: auto.Stack) -> list[dict[str, Any]]:
+def engagement_records(stack: Project) -> list[dict[str, Any]]:
     """The Engagement resources in the stack's state (`pulumi stack export`)."""
-    resources = (stack.export_stack().deployment or {}).get("resources") or []
-    return [r for r in resources if r["type"].endswith(":Engagement")]
+    return stack.resources(":Engagement")
+
+
+def up_outputs(stack: Project) -> dict[str, Any]:
+    """`pulumi up`, then the stack's outputs."""
+    stack.up()
+    return stack.outputs()
 
 
 def pages_by_engagement(endpoint: Emulator) -> dict[str, int]:
@@ -43,12 +50,12 @@ def pages_by_engagement(endpoint: Emulator) -> dict[str, int]:
 
 
 def test_preview_makes_no_call_to_the_endpoint(project: ProjectFactory, rotation: Rotation, endpoint: Emulator) -> None:
-    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "3"})
+    stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "3"})
     before = dict(endpoint.request_counts())
 
     preview = stack.preview()
 
-    assert preview.change_summary == {"create": 4}  # the stack and three engagements
+    assert preview.changes == {"create": 5}  # the stack, the provider and three engagements
     assert endpoint.request_counts() == before
     assert endpoint.outbox() == []
 
@@ -56,10 +63,10 @@ def test_preview_makes_no_call_to_the_endpoint(project: ProjectFactory, rotation
 def test_preview_rejects_bad_input_naming_the_property_and_the_rule_before_anything_pages(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "1", "sender": "<ops>"})
+    stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "1", "sender": "<ops>"})
     before = dict(endpoint.request_counts())
 
-    with pytest.raises(auto.CommandError) as failure:
+    with pytest.raises(PulumiFailed) as failure:
         stack.preview()
 
     assert "sender" in str(failure.value) and "must match the pattern" in str(failure.value)
@@ -70,11 +77,11 @@ def test_up_starts_one_engagement_per_resource_and_exports_their_arns(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
     proj = project("engagements")
-    stack = proj.stack({"contactId": rotation.alice_arn, "count": "3"})
+    stack = proj.init({"contactId": rotation.alice_arn, "count": "3"})
 
     result = stack.up()
 
-    assert result.summary.resource_changes == {"create": 4}
+    assert result.changes == {"create": 5}
     assert endpoint.request_counts()["StartEngagement"] == 3
     live = started_engagements(endpoint)
     assert len(live) == 3 and all("StopTime" not in e for e in live)
@@ -89,13 +96,13 @@ def test_up_starts_one_engagement_per_resource_and_exports_their_arns(
 def test_second_up_with_nothing_changed_pages_nobody(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "3"})
+    stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "3"})
     stack.up()
     pages = len(endpoint.outbox())
 
     again = stack.up()
 
-    assert again.summary.resource_changes == {"same": 4}
+    assert again.changes == {"same": 5}
     assert endpoint.request_counts()["StartEngagement"] == 3
     assert len(endpoint.outbox()) == pages
 
@@ -103,14 +110,14 @@ def test_second_up_with_nothing_changed_pages_nobody(
 def test_changing_one_content_replaces_exactly_that_engagement(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "3"})
-    before = stack.up().outputs["arns"].value
+    stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "3"})
+    before = up_outputs(stack)["arns"]
 
-    stack.set_config("content1", auto.ConfigValue("E2E-SECRET-CONTENT-1, now with the runbook link"))
+    stack.set_config("content1", "E2E-SECRET-CONTENT-1, now with the runbook link")
     result = stack.up()
 
-    after = result.outputs["arns"].value
-    assert result.summary.resource_changes == {"replace": 1, "same": 3}
+    after = stack.outputs()["arns"]
+    assert result.changes == {"replace": 1, "same": 4}
     assert after[0] == before[0] and after[2] == before[2] and after[1] != before[1]
     client = endpoint.client()
     assert "StopTime" in client.describe_engagement(EngagementId=before[1])
@@ -123,8 +130,8 @@ def test_refresh_after_a_stop_behind_pulumis_back_records_the_stop(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
     proj = project("engagements")
-    stack = proj.stack({"contactId": rotation.alice_arn, "count": "1"})
-    arn = stack.up().outputs["arns"].value[0]
+    stack = proj.init({"contactId": rotation.alice_arn, "count": "1"})
+    arn = up_outputs(stack)["arns"][0]
     endpoint.client().stop_engagement(EngagementId=arn, Reason="stopped from the console")
 
     refresh = stack.refresh()
@@ -133,11 +140,11 @@ def test_refresh_after_a_stop_behind_pulumis_back_records_the_stop(
 
     # The engine counts a refreshed resource as updated only when Diff finds a change, and the token (the
     # engagement's identity) is unchanged: refresh reports `same`, and the state now records the stop.
-    assert refresh.summary.resource_changes == {"same": 2}
+    assert refresh.changes == {"same": 3}
     assert engagement["outputs"]["stop_time"]
     assert engagement["outputs"]["arn"] == arn
     # The up that follows changes nothing and pages nobody: paging again takes a new `run`.
-    assert after_refresh.summary.resource_changes == {"same": 2}
+    assert after_refresh.changes == {"same": 3}
     assert endpoint.request_counts()["StartEngagement"] == 1
     assert len(endpoint.outbox()) == 2
 
@@ -159,12 +166,12 @@ def test_a_crash_after_start_engagement_never_pages_twice(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
     proj = project("engagements")
-    stack = proj.stack({"contactId": rotation.alice_arn, "count": "1"})
+    stack = proj.init({"contactId": rotation.alice_arn, "count": "1"})
     # The endpoint starts the engagement, then holds its answer while the CLI is killed: the response is lost.
     endpoint.set_faults(FaultConfig(hold_start_engagement_seconds=30.0))
     killer = threading.Thread(target=_kill_cli_when, args=(lambda: len(endpoint.outbox()) == 2,))
     killer.start()
-    with pytest.raises(auto.CommandError):
+    with pytest.raises(PulumiFailed):
         stack.up()
     killer.join()
     endpoint.set_faults(FaultConfig())
@@ -177,26 +184,26 @@ def test_a_crash_after_start_engagement_never_pages_twice(
 
     # What a user does next: release the lock of the killed update, clear its pending create, run up again.
     proj.cli("cancel", "--yes")
-    stack.refresh(clear_pending_creates=True)
-    result = stack.up()
+    stack.refresh("--clear-pending-creates")
+    stack.up()
 
     live = started_engagements(endpoint)
     assert len(live) == 1
-    assert result.outputs["arns"].value == [live[0]["EngagementArn"]]
+    assert stack.outputs()["arns"] == [live[0]["EngagementArn"]]
     assert len(endpoint.outbox()) == 2  # the two pages of the first attempt, none sent again
 
 
 def test_up_of_twenty_engagements_rides_out_throttling_and_server_errors(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "20"})
+    stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "20"})
     # Seeded: the first request past the throttle fails with a 500 on every run, so the faults surely fire.
     endpoint.set_faults(FaultConfig(throttle_rate=10.0, throttle_burst=4, error_rate=0.2, seed=1))
 
     result = stack.up()
     endpoint.set_faults(FaultConfig())
 
-    assert result.summary.resource_changes == {"create": 21}
+    assert result.changes == {"create": 22}
     live = started_engagements(endpoint)
     assert len(live) == 20
     assert sorted(pages_by_engagement(endpoint).values()) == [2] * 20
@@ -207,13 +214,13 @@ def test_up_of_twenty_engagements_rides_out_throttling_and_server_errors(
 def test_replace_with_an_unchanged_token_never_records_a_stopped_engagement(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "1"})
-    arn = stack.up().outputs["arns"].value[0]
+    stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "1"})
+    arn = up_outputs(stack)["arns"][0]
     [record] = engagement_records(stack)
     urn = record["urn"]
 
-    with pytest.raises(auto.CommandError) as failure:
-        stack.up(replace=[urn])
+    with pytest.raises(PulumiFailed) as failure:
+        stack.up("--replace", urn)
 
     assert "idempotency_token" in str(failure.value) and "run" in str(failure.value)
     assert "StopTime" in endpoint.client().describe_engagement(EngagementId=arn)
@@ -222,8 +229,8 @@ def test_replace_with_an_unchanged_token_never_records_a_stopped_engagement(
     assert record["id"] == arn and record.get("pendingReplacement") is True
 
     # The documented way to page again with an unchanged drill: a new run.
-    stack.set_config("run0", auto.ConfigValue("second-run"))
-    new_arn = stack.up().outputs["arns"].value[0]
+    stack.set_config("run0", "second-run")
+    new_arn = up_outputs(stack)["arns"][0]
     assert new_arn != arn
     assert pages_by_engagement(endpoint)[new_arn] == 2
 
@@ -231,11 +238,11 @@ def test_replace_with_an_unchanged_token_never_records_a_stopped_engagement(
 def test_destroy_then_up_of_the_same_program_refuses_to_adopt_the_stopped_engagement(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "1"})
+    stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "1"})
     stack.up()
     stack.destroy()
 
-    with pytest.raises(auto.CommandError) as failure:
+    with pytest.raises(PulumiFailed) as failure:
         stack.up()
 
     assert "which was stopped at" in str(failure.value)
@@ -249,7 +256,7 @@ def test_stack_export_holds_no_plaintext_message_or_credential(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
     proj = project("engagements")
-    stack = proj.stack({"contactId": rotation.alice_arn, "count": "2"})
+    stack = proj.init({"contactId": rotation.alice_arn, "count": "2"})
     stack.up()
 
     exported = proj.cli("stack", "export").stdout
@@ -265,29 +272,29 @@ def test_stack_export_holds_no_plaintext_message_or_credential(
 def test_destroy_stops_every_engagement_and_empties_the_stack(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    stack = project("engagements").stack({"contactId": rotation.alice_arn, "count": "3"})
+    stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "3"})
     stack.up()
 
     result = stack.destroy()
 
-    assert result.summary.resource_changes == {"delete": 4}
+    assert result.changes == {"delete": 5}
     assert all("StopTime" in e for e in started_engagements(endpoint))
-    assert not (stack.export_stack().deployment or {}).get("resources")
+    assert stack.resources() == []
 
 
 def test_page_acceptance_acknowledges_a_page_with_the_code_it_was_sent(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
     proj = project("acceptance")
-    stack = proj.stack({"contactId": rotation.alice_arn})
+    stack = proj.init({"contactId": rotation.alice_arn})
     stack.up()
     sms = next(m for m in endpoint.outbox() if m["channel_type"] == "SMS")
 
-    stack.set_config("pageId", auto.ConfigValue(sms["page_arn"]))
-    stack.set_config("acceptCode", auto.ConfigValue(sms["accept_code"], secret=True))
+    stack.set_config("pageId", sms["page_arn"])
+    stack.set_config("acceptCode", sms["accept_code"], secret=True)
     result = stack.up()
 
-    assert result.summary.resource_changes == {"create": 1, "same": 2}
+    assert result.changes == {"create": 1, "same": 3}
     receipts = endpoint.client().list_page_receipts(PageId=sms["page_arn"])["Receipts"]
     assert "READ" in [r["ReceiptType"] for r in receipts]
     assert sms["accept_code"] not in proj.cli("stack", "export").stdout
@@ -300,19 +307,20 @@ def test_engagement_get_reads_an_engagement_started_elsewhere_and_never_stops_it
         ContactId=rotation.bob_arn, Sender="console", Subject="E2E-SECRET-SUBJECT-console", Content="paged by hand"
     )["EngagementArn"]
     proj = project("lookup")
-    stack = proj.stack({"engagementArn": arn})
+    stack = proj.init({"engagementArn": arn})
 
     up = stack.up()
     exported = proj.cli("stack", "export").stdout
+    outputs, secret_outputs = stack.outputs(), stack.secret_outputs()
     destroy = stack.destroy()
 
-    assert up.summary.resource_changes == {"create": 1}  # the stack; the engagement is only read
+    assert up.changes == {"create": 2}  # the stack and the provider; the engagement is only read
     assert "read pulumi-python:dynamic/incident-manager:Engagement existing" in up.stdout
-    assert up.outputs["contact_arn"].value == rotation.bob_arn
-    assert up.outputs["sender"].value == "console"
-    assert up.outputs["subject"].value == "E2E-SECRET-SUBJECT-console" and up.outputs["subject"].secret
+    assert outputs["contact_arn"] == rotation.bob_arn
+    assert outputs["sender"] == "console"
+    assert outputs["subject"] == "E2E-SECRET-SUBJECT-console" and "subject" in secret_outputs
     assert "E2E-SECRET" not in exported
-    assert destroy.summary.resource_changes == {"delete": 1, "discard": 1}  # forgotten, not stopped
+    assert destroy.changes == {"delete": 2, "discard": 1}  # forgotten, not stopped
     assert "StopTime" not in endpoint.client().describe_engagement(EngagementId=arn)
     assert endpoint.request_counts()["StartEngagement"] == 1  # the one this test made
     assert "StopEngagement" not in endpoint.request_counts()

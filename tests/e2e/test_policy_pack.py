@@ -1,11 +1,14 @@
-"""`pulumi preview --policy-pack` with the shipped CrossGuard pack, by the real CLI, on the game-day example."""
+"""`pulumi preview --policy-pack` with the shipped CrossGuard pack, by the plain CLI, on the game-day example."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from pulumi import automation as auto
 
 from pulumi_cli import Project
 from pulumi_incident_manager.policies import policy_pack_path
@@ -17,42 +20,66 @@ pytestmark = pytest.mark.cli
 ProjectFactory = Callable[..., Project]
 
 
-def gameday(project: ProjectFactory, contact_alias: str) -> tuple[auto.Stack, str]:
+def gameday(project: ProjectFactory, contact_alias: str) -> tuple[Project, list[str]]:
+    """The game-day example engaging `contact_alias`, and the flags that run the pack with its config."""
     proj = project("examples/gameday", stack="drill")
     stack_config = proj.project_dir / "Pulumi.drill.yaml"
     stack_config.write_text(stack_config.read_text().replace("contact/drill-escalation", f"contact/{contact_alias}"))
-    return proj.stack(), str(proj.project_dir / "policy-config.json")
+    proj.init()
+    config = proj.project_dir / "policy-config.json"
+    pack = ["--policy-pack", str(policy_pack_path()), "--policy-pack-config", str(config)]
+    return proj, pack
 
 
 def test_a_drill_that_engages_a_production_contact_fails_preview_with_the_policy_message(
     project: ProjectFactory, endpoint: Emulator
 ) -> None:
-    stack, policy_config = gameday(project, "payments-primary")
+    stack, pack = gameday(project, "payments-primary")
 
-    with pytest.raises(auto.CommandError) as failure:
-        stack.preview(policy_packs=[str(policy_pack_path())], policy_pack_configs=[policy_config])
+    # `pulumi preview --json` leaves policy violations out: read what a user reads.
+    result = stack.cli("preview", *pack, check=False)
 
-    message = str(failure.value)
-    assert "contact-allowlist" in message
-    assert 'Engagement "checkout-db-failover": contact_id' in message
-    assert "payments-primary" in message
+    assert result.returncode != 0
+    assert "[mandatory] [severity: critical]  contact-allowlist" in result.stdout
+    assert 'Engagement "checkout-db-failover": contact_id engages' in result.stdout
+    assert "payments-primary" in result.stdout
     assert endpoint.request_counts() == {}
 
 
 def test_a_compliant_drill_passes_preview_and_up_with_the_pack(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    stack, policy_config = gameday(project, "drill-escalation")
-    packs = {"policy_packs": [str(policy_pack_path())], "policy_pack_configs": [policy_config]}
+    stack, pack = gameday(project, "drill-escalation")
     before = dict(endpoint.request_counts())
 
-    preview = stack.preview(**packs)  # type: ignore[arg-type]
+    preview = stack.preview(*pack)
     assert endpoint.request_counts() == before
-    up = stack.up(**packs)  # type: ignore[arg-type]
+    up = stack.up(*pack)
 
-    assert preview.change_summary[auto.OpType.CREATE] >= 2
-    assert up.summary.result == "succeeded"
+    assert preview.changes["create"] >= 3
+    assert "incident-manager@v0.1.0" in up.stdout
     assert endpoint.request_counts()["StartEngagement"] == 1
     # Stage 1 pages alice on both channels at once; whether bob's stage 2 (0.5 s later at this time scale) comes
     # before the simulated acknowledgement is a race this test does not judge.
     assert [m["contact_arn"] for m in endpoint.outbox()][:2] == [rotation.alice_arn, rotation.alice_arn]
+
+
+def test_the_pack_starts_from_a_shell_whose_python_lacks_the_package(
+    project: ProjectFactory, endpoint: Emulator, cli_root: Path
+) -> None:
+    stack, _ = gameday(project, "payments-primary")
+    # What a user types, in a shell where `python` on PATH is not the virtualenv (no package, no pulumi).
+    bare_path = os.pathsep.join([str(cli_root / "bin"), "/usr/bin", "/bin"])
+    printed = subprocess.run(
+        [sys.executable, "-m", "pulumi_incident_manager.policy_pack", "--path"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    stack.env["PATH"] = bare_path
+
+    result = stack.cli("preview", "--policy-pack", printed, "--policy-pack-config",
+                       str(stack.project_dir / "policy-config.json"), check=False)
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "No module named" not in output
+    assert "contact-allowlist" in output and "payments-primary" in output

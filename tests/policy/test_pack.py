@@ -8,6 +8,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
@@ -66,7 +67,9 @@ def test_path_prints_the_directory_to_pass_to_policy_pack() -> None:
         "__main__.py",
         "requirements.txt",
     ]
-    assert "runtime: python" in (Path(printed) / "PulumiPolicy.yaml").read_text()
+    # The pack starts with this environment's interpreter, whatever `python` is on PATH.
+    settings = yaml.safe_load((Path(printed) / "PulumiPolicy.yaml").read_text())
+    assert settings["runtime"] == {"name": "python", "options": {"virtualenv": sys.prefix}}
 
 
 def test_the_pack_offers_every_policy_mandatory_with_its_description_and_config_schema(

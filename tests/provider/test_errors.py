@@ -30,7 +30,7 @@ def stubbed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
     client = boto3.session.Session().client(
         "ssm-contacts", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
     )
-    monkeypatch.setattr(aws, "client", lambda settings=None: client)
+    monkeypatch.setattr(aws, "client", lambda settings=None, arn=None: client)
     with Stubber(client) as stubber:
         yield stubber
         stubber.assert_no_pending_responses()

@@ -24,6 +24,8 @@ class Registration:
     delete_before_replace: bool
     delete_before_replace_defined: bool
     additional_secret_outputs: list[str]
+    provider: str
+    """The provider reference (``<urn>::<id>``) the resource names, empty for the default provider."""
 
 
 class EngineMocks(Mocks):
@@ -41,11 +43,14 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: Mocks) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        """Every resource but the stack and providers, in order."""
+        self.providers: list[Registration] = []
 
     def RegisterResource(self, request: Any) -> Any:
         if request.type != "pulumi:pulumi:Stack":
             fields = request.object.fields
-            self.registrations.append(
+            recorded = self.providers if request.type.startswith("pulumi:providers:") else self.registrations
+            recorded.append(
                 Registration(
                     type=request.type,
                     name=request.name,
@@ -54,6 +59,7 @@ class RecordingMonitor(MockMonitor):
                     delete_before_replace=request.deleteBeforeReplace,
                     delete_before_replace_defined=request.deleteBeforeReplaceDefined,
                     additional_secret_outputs=list(request.additionalSecretOutputs),
+                    provider=request.provider,
                 )
             )
         return super().RegisterResource(request)

@@ -16,6 +16,16 @@ from pulumi_incident_manager.testing import (
 
 EXAMPLE = Path(__file__).resolve().parents[1]
 ESCALATION = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
+# What Pulumi.drill.yaml holds encrypted under gameday:messages (load_stack_config leaves secure values out).
+MESSAGES = {
+    "checkout-db-failover": {
+        "subject": "Checkout database failover",
+        "content": "The primary checkout database failed over at 09:00 UTC. Follow the runbook checkout-db-failover "
+        "and report in the drill channel.",
+        "publicSubject": "Checkout DB failover",
+        "publicContent": "Game-day drill. Acknowledge, then open the runbook checkout-db-failover.",
+    }
+}
 
 
 def drill_config() -> dict[str, Any]:
@@ -27,7 +37,8 @@ def run(stack: str = "drill", drill: dict[str, Any] | None = None) -> IncidentMa
     mocks = IncidentManagerMocks(
         project="gameday", stack=stack, paged={"drill-escalation": ["alice-oncall", "bob-oncall"]}
     )
-    run_program(EXAMPLE / "__main__.py", mocks, config={"gameday:drill": json.dumps(drill or drill_config())})
+    config = {"gameday:drill": json.dumps(drill or drill_config()), "gameday:messages": json.dumps(MESSAGES)}
+    run_program(EXAMPLE / "__main__.py", mocks, config=config)
     return mocks
 
 

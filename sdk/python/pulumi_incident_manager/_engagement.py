@@ -10,6 +10,9 @@ import pulumi.dynamic
 
 from incident_manager_provider.engagement import SECRET_PROPERTIES, EngagementProvider
 
+from ._provider import with_settings_provider
+from ._secret_config import warn_about_plain_config
+
 
 @dataclass
 class EngagementArgs:
@@ -136,10 +139,12 @@ class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engag
             "start_time": None,
             "stop_time": None,
         }
+        given_secrets = {name: props[name] for name in SECRET_PROPERTIES}
         for name in SECRET_PROPERTIES:
             if props[name] is not None:
                 props[name] = pulumi.Output.secret(props[name])
         super().__init__(EngagementProvider(), resource_name, props, engagement_options(opts))
+        warn_about_plain_config(self, "Engagement", resource_name, given_secrets)
 
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Engagement:
@@ -178,4 +183,4 @@ def engagement_options(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOp
     defaults = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_PROPERTIES))
     if opts is None or opts.delete_before_replace is None:
         defaults.delete_before_replace = True
-    return pulumi.ResourceOptions.merge(defaults, opts)
+    return with_settings_provider(pulumi.ResourceOptions.merge(defaults, opts))

@@ -11,6 +11,8 @@ import pulumi.dynamic
 from incident_manager_provider.page_acceptance import SECRET_PROPERTIES, PageAcceptanceProvider
 
 from ._engagement import refuse_keywords_beside_args
+from ._provider import with_settings_provider
+from ._secret_config import warn_about_plain_config
 
 
 @dataclass
@@ -93,5 +95,9 @@ class PageAcceptance(pulumi.dynamic.Resource, module="incident-manager", name="P
         }
         defaults = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_PROPERTIES))
         super().__init__(
-            PageAcceptanceProvider(), resource_name, props, pulumi.ResourceOptions.merge(defaults, opts)
+            PageAcceptanceProvider(),
+            resource_name,
+            props,
+            with_settings_provider(pulumi.ResourceOptions.merge(defaults, opts)),
         )
+        warn_about_plain_config(self, "PageAcceptance", resource_name, {"accept_code": args.accept_code})

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import botocore.session
+import yaml
 from botocore import xform_name
 from pulumi_policy import (
     EnforcementLevel,
@@ -67,8 +71,30 @@ _DRILL_STACKS_SCHEMA: dict[str, Any] = {
 
 
 def policy_pack_path() -> Path:
-    """The directory to pass to ``pulumi preview --policy-pack``."""
-    return Path(__file__).resolve().parent / "policy_pack"
+    """The directory to pass to ``pulumi preview --policy-pack``: this pack, started with this Python environment.
+
+    Pulumi's Python language host starts a pack with the interpreter of the virtualenv its ``PulumiPolicy.yaml``
+    names, else with ``python`` on PATH, which need not have this package. So the shipped pack is written, once per
+    environment, to a folder in the user's cache whose ``PulumiPolicy.yaml`` names ``sys.prefix``.
+    """
+    shipped = Path(__file__).resolve().parent / "policy_pack"
+    settings = yaml.safe_load((shipped / "PulumiPolicy.yaml").read_text())
+    if sys.prefix != sys.base_prefix:  # a virtualenv: the host runs its bin/python
+        settings["runtime"] = {"name": "python", "options": {"virtualenv": sys.prefix}}
+    identity = hashlib.sha256(f"{sys.prefix}\0{shipped}".encode()).hexdigest()[:16]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = cache / "pulumi-incident-manager" / "policy-packs" / identity
+    files = {
+        "PulumiPolicy.yaml": yaml.safe_dump(settings, sort_keys=False),
+        "__main__.py": (shipped / "__main__.py").read_text(),
+        "requirements.txt": (shipped / "requirements.txt").read_text(),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = folder / name
+        if not path.is_file() or path.read_text() != text:
+            path.write_text(text)
+    return folder
 
 
 def stack_from_urn(urn: str) -> str:

@@ -1,0 +1,53 @@
+"""The provider this package's resources run under: it carries only the settings the package reads.
+
+Left to itself, the engine gives a dynamic resource Pulumi's default ``pulumi-python`` provider, hands that
+provider the *whole* stack config and records it as the provider's inputs in state and history, so a message kept
+in plain ``pulumi config`` would be plaintext in ``pulumi stack export``. This package's resources instead get one
+explicit ``pulumi-python`` provider per program, named ``incident-manager``, whose inputs are the settings of
+:data:`incident_manager_provider.aws.SETTING_KEYS` that the stack sets, secret where the config is secret.
+
+Changing one of those settings updates that provider in place: Pulumi's Python dynamic providers answer no
+DiffConfig, which the engine reads as "no replacement", so no engagement is replaced and nobody is paged again.
+Engagements and pages already started are read and stopped in the region their ARN names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings
+from pulumi.runtime.config import get_config, is_config_secret
+
+from incident_manager_provider.aws import SETTING_KEYS
+
+PROVIDER_PACKAGE = "pulumi-python"
+PROVIDER_NAME = "incident-manager"
+
+# One provider per program run: a run (or a unit test with mocks) has its own resource monitor.
+_provider_of_run: tuple[Any, pulumi.ProviderResource] | None = None
+
+
+def settings_provider() -> pulumi.ProviderResource:
+    """The ``incident-manager`` provider of this program, registered on first use."""
+    global _provider_of_run
+    monitor = settings.get_monitor()
+    if _provider_of_run is None or _provider_of_run[0] is not monitor:
+        props: dict[str, Any] = {}
+        for key in SETTING_KEYS:
+            value = get_config(key)
+            if value is not None:
+                props[key] = pulumi.Output.secret(value) if is_config_secret(key) else value
+        _provider_of_run = (monitor, pulumi.ProviderResource(PROVIDER_PACKAGE, PROVIDER_NAME, props))
+    return _provider_of_run[1]
+
+
+def with_settings_provider(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """``opts``, with :func:`settings_provider` unless they (or the parent) already name a provider for it."""
+    if opts is not None:
+        if opts.provider is not None or opts.providers:
+            return opts
+        inherited = getattr(opts.parent, "_providers", None) or {}
+        if PROVIDER_PACKAGE in inherited:
+            return opts
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=settings_provider()))
