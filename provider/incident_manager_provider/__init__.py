@@ -7,11 +7,13 @@ installed wherever the Pulumi engine runs the program.
 from .engagement import EngagementProvider
 from .errors import IncidentManagerError
 from .page_acceptance import PageAcceptanceProvider
-from .tokens import derive_idempotency_token
+from .token_key import TokenKeyProvider
+from .tokens import mint_idempotency_token
 
 __all__ = [
     "EngagementProvider",
     "IncidentManagerError",
     "PageAcceptanceProvider",
-    "derive_idempotency_token",
+    "TokenKeyProvider",
+    "mint_idempotency_token",
 ]

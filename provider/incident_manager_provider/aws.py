@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 import botocore.config
+import botocore.exceptions
 import botocore.session
 
 SERVICE_NAME = "ssm-contacts"
@@ -91,10 +92,13 @@ class AwsSettings:
 
 
 def _build(settings: AwsSettings, environ: Mapping[str, str]) -> Any:
-    # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which other AWS SDKs prefer.
-    region = settings.region or environ.get("AWS_REGION") or None
+    # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which other AWS SDKs prefer; blank means unset.
+    region = settings.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
     core = botocore.session.Session(profile=settings.profile)
     session = boto3.session.Session(botocore_session=core, region_name=region)
+    if not session.region_name:
+        # Without this botocore would build the endpoint "ssm-contacts..amazonaws.com" and fail obscurely.
+        raise botocore.exceptions.NoRegionError()
 
     def from_aws(name: str) -> Any:
         return core.get_config_variable(name, methods=("env", "config"))

@@ -25,7 +25,7 @@ from pulumi.output import UNKNOWN
 
 from . import aws
 from .errors import IncidentManagerError, aws_errors, error_code
-from .tokens import ENGAGEMENT_FIELDS, derive_idempotency_token
+from .tokens import IDENTITY_FIELDS, changed_identity_fields, mint_idempotency_token, next_run_token
 from .validation import is_unknown, validate
 
 START_ENGAGEMENT_MEMBERS = {
@@ -40,13 +40,13 @@ START_ENGAGEMENT_MEMBERS = {
 }
 """Input property -> StartEngagement parameter."""
 
-IDENTITY_INPUTS = ("pulumi_project", "pulumi_stack", "pulumi_name")
-"""The stack identity the SDK passes in, since a provider never sees the resource's URN."""
-
-REPLACING_INPUTS = (*ENGAGEMENT_FIELDS, "run", *IDENTITY_INPUTS, "idempotency_token")
-"""Inputs that feed the token: a change to any of them means a new engagement."""
-
 SECRET_PROPERTIES = ("subject", "content", "public_subject", "public_content")
+
+PREVIOUS_IDENTITY_INPUTS = ("pulumi_project", "pulumi_stack", "pulumi_name")
+"""Inputs of versions before 0.2, whose token hashed the resource's name: dropped by check, never compared."""
+
+MAX_RUNS = 20
+"""How many stopped runs of an unchanged engagement create skips before giving up."""
 
 _DESCRIBED = {
     "ContactArn": "contact_arn",
@@ -63,7 +63,7 @@ _DESCRIBED = {
 class EngagementProvider(ResourceProvider):
     """Engine-facing CRUD for ``Engagement``.
 
-    check: validates against the service model and derives ``idempotency_token``; no AWS call.
+    check: validates against the service model and mints (or keeps) ``idempotency_token``; no AWS call.
     diff: compares tokens; no AWS call.
     create: StartEngagement with the token, then DescribeEngagement.
     read: DescribeEngagement.
@@ -77,36 +77,56 @@ class EngagementProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self.settings = aws.AwsSettings.from_config(req.config.get)
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate ``news`` without calling AWS and fill in the derived ``idempotency_token``."""
-        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
-        failures = validate("StartEngagement", inputs, START_ENGAGEMENT_MEMBERS)
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate ``news`` without calling AWS, and settle the token.
+
+        An explicit ``idempotency_token`` is used as given. Otherwise the previous token is kept while the
+        engagement says the same thing to the same contact (a rename changes nothing), and a new one is minted
+        from the stack's ``token_key`` when it does not.
+        """
+        inputs = {
+            key: value for key, value in news.items() if key != PROVIDER_KEY and key not in PREVIOUS_IDENTITY_INPUTS
+        }
+        failures = validate("StartEngagement", inputs, START_ENGAGEMENT_MEMBERS, secret=SECRET_PROPERTIES)
         failures += validate("StopEngagement", inputs, {"stop_reason": "Reason"})
         run = inputs.get("run")
         if run is not None and not is_unknown(run) and not isinstance(run, str):
-            failures.append(CheckFailure("run", f"run must be a string, not {type(run).__name__}"))
-        if not inputs.get("idempotency_token"):
-            for name in IDENTITY_INPUTS:
-                value = inputs.get(name)
-                if not is_unknown(value) and (not isinstance(value, str) or not value):
-                    failures.append(
-                        CheckFailure(
-                            name,
-                            f"{name} is required to derive idempotency_token: build the resource with "
-                            f"pulumi_incident_manager.Engagement or set idempotency_token",
-                        )
+            failures.append(CheckFailure("run", f"run must be a string, not {type(run).__name__}: quote it"))
+        identity_known = not any(is_unknown(inputs.get(name)) for name in IDENTITY_FIELDS)
+        changed = changed_identity_fields(olds, inputs) if olds and identity_known else []
+        explicit = inputs.get("idempotency_token")
+        inputs["explicit_token"] = bool(explicit)
+        if explicit:
+            if changed and not is_unknown(explicit) and explicit == olds.get("idempotency_token"):
+                failures.append(
+                    CheckFailure(
+                        "",
+                        f"idempotency_token is unchanged but {', '.join(changed)} changed, and AWS refuses a token "
+                        f"reused for a different engagement: set a new idempotency_token (or remove it to let one "
+                        f"be minted).",
                     )
-            if not failures:
-                inputs["idempotency_token"] = _derived_token(inputs)
+                )
+        elif olds.get("idempotency_token") and identity_known and not changed:
+            inputs["idempotency_token"] = olds["idempotency_token"]
+        elif not identity_known or is_unknown(inputs.get("token_key")):
+            inputs["idempotency_token"] = UNKNOWN
+        elif not inputs.get("token_key"):
+            failures.append(
+                CheckFailure(
+                    "token_key",
+                    "token_key is required to mint idempotency_token: build the resource with "
+                    "pulumi_incident_manager.Engagement or set idempotency_token",
+                )
+            )
+        elif not failures:
+            inputs["idempotency_token"] = mint_idempotency_token(inputs["token_key"], inputs)
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Same token: nothing to do. New token: a new engagement. ``__provider`` never counts."""
-        if is_unknown(news.get("idempotency_token")) or olds.get("idempotency_token") != news.get(
-            "idempotency_token"
-        ):
-            changed = [name for name in REPLACING_INPUTS if _differs(olds.get(name), news.get(name))]
-            return DiffResult(changes=True, replaces=changed or ["idempotency_token"])
+        old_token = olds.get("minted_token") or olds.get("idempotency_token")
+        if is_unknown(news.get("idempotency_token")) or old_token != news.get("idempotency_token"):
+            return DiffResult(changes=True, replaces=[*changed_identity_fields(olds, news), "idempotency_token"])
         if _differs(olds.get("stop_reason"), news.get("stop_reason")):
             return DiffResult(changes=True, replaces=[])
         return DiffResult(changes=False)
@@ -114,12 +134,31 @@ class EngagementProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """StartEngagement, then read it back. A token seen before yields the engagement it started.
 
-        If that engagement has been stopped, fail instead of recording a stopped engagement as new.
+        If that engagement has been stopped (a replacement of an unchanged engagement stopped it first), a minted
+        token moves on to the next run's token, derived from the stopped one; an explicit token fails instead of
+        recording a stopped engagement as new.
         """
-        token = props["idempotency_token"]
-        params = {
-            member: props[name] for name, member in START_ENGAGEMENT_MEMBERS.items() if props.get(name)
-        }
+        minted = props["idempotency_token"]
+        token = minted
+        for _ in range(MAX_RUNS):
+            arn, live = self._start(props, token)
+            if live.get("StopTime") is None:
+                return CreateResult(arn, {**_outputs(arn, props, live), "idempotency_token": token,
+                                          "minted_token": minted})
+            if props.get("explicit_token") or not props.get("token_key"):
+                raise IncidentManagerError(
+                    f"The idempotency token {token} belongs to engagement {arn}, which was stopped at "
+                    f"{iso_time(live['StopTime'])}, so AWS will not page anyone with it again; to start a new run, "
+                    f"set idempotency_token to a new value (or change run)."
+                )
+            token = next_run_token(props["token_key"], token, arn)
+        raise IncidentManagerError(
+            f"The last {MAX_RUNS} runs of this engagement were all stopped; change run to start a new one."
+        )
+
+    def _start(self, props: Mapping[str, Any], token: str) -> tuple[str, dict[str, Any]]:
+        params = {member: props[name] for name, member in START_ENGAGEMENT_MEMBERS.items() if props.get(name)}
+        params["IdempotencyToken"] = token
         with aws_errors("StartEngagement", props.get("contact_id"), [props.get(n) for n in SECRET_PROPERTIES]):
             arn: str = aws.client(self.settings).start_engagement(**params)["EngagementArn"]
         live = self._find(arn)
@@ -127,18 +166,20 @@ class EngagementProvider(ResourceProvider):
             raise IncidentManagerError(
                 f"StartEngagement answered with {arn}, but DescribeEngagement cannot find it; run again."
             )
-        if live.get("StopTime") is not None:
-            raise IncidentManagerError(
-                f"The idempotency token {token} belongs to engagement {arn}, which was stopped at "
-                f"{iso_time(live['StopTime'])}, so AWS will not page anyone with it again; to start a new run, "
-                f"set idempotency_token to a new value (or change run)."
-            )
-        return CreateResult(arn, _outputs(arn, props, live))
+        return arn, live
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """DescribeEngagement; an engagement AWS no longer knows reads as gone (empty id)."""
+        """DescribeEngagement; an engagement AWS no longer knows reads as gone (empty id).
+
+        ``Engagement.get`` reads with no previous outputs: there an unknown ARN is an error, not a disappearance.
+        """
         live = self._find(id_)
         if live is None:
+            if not props.get("arn"):
+                raise IncidentManagerError(
+                    f"Engagement {id_} does not exist in this account and region; check the ARN given to "
+                    f"Engagement.get and the aws:region setting."
+                )
             return ReadResult("", {})
         return ReadResult(id_, _outputs(id_, props, live))
 
@@ -188,21 +229,9 @@ def find_engagement(settings: aws.AwsSettings, arn: str) -> dict[str, Any] | Non
     return answer
 
 
-def _derived_token(inputs: Mapping[str, Any]) -> Any:
-    feeding = [inputs.get(name) for name in (*ENGAGEMENT_FIELDS, "run", *IDENTITY_INPUTS)]
-    if any(is_unknown(value) for value in feeding):
-        return UNKNOWN
-    return derive_idempotency_token(
-        inputs["pulumi_project"],
-        inputs["pulumi_stack"],
-        inputs["pulumi_name"],
-        {name: inputs.get(name) for name in ENGAGEMENT_FIELDS},
-        run=inputs.get("run"),
-    )
-
-
 def _outputs(arn: str, props: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
-    outs = {key: value for key, value in props.items() if key != PROVIDER_KEY}
+    # The stack's token key is an input only: kept out of outputs, it is stored once per engagement, not twice.
+    outs = {key: value for key, value in props.items() if key not in (PROVIDER_KEY, "token_key")}
     outs.update((name, live[member]) for member, name in _DESCRIBED.items() if member in live)
     outs["arn"] = arn
     outs["start_time"] = iso_time(live.get("StartTime"))

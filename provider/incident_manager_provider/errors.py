@@ -6,6 +6,7 @@ Exceptions raised by a dynamic provider reach the user as text, so the botocore 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -46,12 +47,11 @@ def describe_client_error(
 ) -> str:
     """One sentence for an error answer from ssm-contacts to ``action`` (an operation name) on ``resource``.
 
-    AWS may quote the values it rejects: any of ``secrets`` in its text is replaced by ``[secret]``.
+    AWS's own text is kept intact, or withheld whole when it quotes one of ``secrets`` (see :func:`quotes_secret`).
     """
     response: dict[str, Any] = dict(err.response)
     code = error_code(err)
-    message = str(response.get("Error", {}).get("Message") or response.get("Message") or "").rstrip(".")
-    message = redact(message, secrets)
+    message = aws_words(str(response.get("Error", {}).get("Message") or response.get("Message") or ""), secrets)
     attempts = int(response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1
     target = f" on {resource}" if resource else ""
     qualified = f"ssm-contacts:{action}"
@@ -61,16 +61,15 @@ def describe_client_error(
             f"allow that action in their IAM policy or choose another profile with aws:profile."
         )
     if code == "ResourceNotFoundException":
-        missing = " ".join(
-            part for part in (response.get("ResourceType"), response.get("ResourceId") or resource) if part
-        )
+        kind = str(response.get("ResourceType") or "").lower().replace("_", " ")
+        missing = " ".join(part for part in (kind, response.get("ResourceId") or resource) if part)
         return (
             f"{qualified} failed because {missing or 'the resource'} does not exist in this account and region; "
             f"check the ARN and the aws:region setting."
         )
     if code == "ValidationException":
         fields = "; ".join(
-            f"{field.get('Name')}: {redact(str(field.get('Message')), secrets)}"
+            f"{field.get('Name')}: {aws_words(str(field.get('Message')), secrets)}"
             for field in response.get("Fields") or []
         )
         detail = f" ({fields})" if fields else ""
@@ -90,6 +89,11 @@ def describe_client_error(
             f"ssm-contacts could not use the KMS key for {action}{target} ({message}); "
             f"check the key policy and that the key is enabled."
         )
+    if code in _CREDENTIAL_CODES and "scoped to a valid region" in message:
+        return (
+            f"The ssm-contacts endpoint refused {qualified} because the request was signed for another region "
+            f"({message}); set aws:region (or AWS_REGION) to the region of the endpoint."
+        )
     if code in _CREDENTIAL_CODES:
         return (
             f"AWS rejected the credentials used for {qualified} ({code}: {message}); refresh them "
@@ -101,7 +105,7 @@ def describe_client_error(
 def describe_botocore_error(err: BotoCoreError, action: str, secrets: Iterable[Any] = ()) -> str:
     """One sentence for a failure before any answer came back (credentials, region, network).
 
-    botocore may quote parameter values: any of ``secrets`` in its text is replaced by ``[secret]``.
+    botocore may quote parameter values: its text is withheld when it quotes one of ``secrets``.
     """
     qualified = f"ssm-contacts:{action}"
     if isinstance(err, NoCredentialsError):
@@ -118,22 +122,48 @@ def describe_botocore_error(err: BotoCoreError, action: str, secrets: Iterable[A
             f"Could not reach the ssm-contacts endpoint for {action} ({err}); check incident-manager:endpoint, "
             f"AWS_ENDPOINT_URL_SSM_CONTACTS and the network."
         )
-    return f"{qualified} failed before AWS answered: {redact(str(err), secrets)}."
+    return f"{qualified} failed before AWS answered: {aws_words(str(err), secrets)}."
 
 
 @contextmanager
 def aws_errors(action: str, resource: str | None = None, secrets: Iterable[Any] = ()) -> Iterator[None]:
-    """Re-raise botocore failures inside the block as :class:`IncidentManagerError`, ``secrets`` redacted."""
+    """Re-raise botocore failures inside the block as :class:`IncidentManagerError`, quoting none of ``secrets``."""
     try:
         yield
     except ClientError as err:
         raise IncidentManagerError(describe_client_error(err, action, resource, secrets)) from None
     except BotoCoreError as err:
         raise IncidentManagerError(describe_botocore_error(err, action, secrets)) from None
+    except ValueError as err:
+        if not str(err).startswith("Invalid endpoint"):
+            raise
+        url = str(err).removeprefix("Invalid endpoint: ")
+        raise IncidentManagerError(
+            f"The endpoint {url!r} is not a valid URL for ssm-contacts:{action}; fix incident-manager:endpoint or "
+            f"AWS_ENDPOINT_URL_SSM_CONTACTS."
+        ) from None
 
 
-def redact(text: str, secrets: Iterable[Any]) -> str:
-    """``text`` with every non-empty string of ``secrets`` in it replaced by ``[secret]``."""
-    for secret in sorted({value for value in secrets if isinstance(value, str) and value}, key=len, reverse=True):
-        text = text.replace(secret, "[secret]")
-    return text
+WITHHELD = "its message is withheld because it quotes a secret input"
+
+# Secrets this long are withheld wherever they occur in a text; shorter ones (a 1-letter subject, say) only where
+# they stand as a whole word, as AWS quotes a value, so that ordinary words containing them stay readable.
+_SUBSTRING_LENGTH = 8
+
+
+def quotes_secret(text: str, secrets: Iterable[Any]) -> bool:
+    """Whether ``text`` contains one of ``secrets`` (non-empty strings), as a whole word or, if long, anywhere."""
+    for secret in secrets:
+        if not isinstance(secret, str) or not secret:
+            continue
+        if len(secret) >= _SUBSTRING_LENGTH and secret in text:
+            return True
+        if re.search(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", text):
+            return True
+    return False
+
+
+def aws_words(text: str, secrets: Iterable[Any]) -> str:
+    """AWS's (or botocore's) text unchanged, trailing period dropped; or :data:`WITHHELD` if it quotes a secret."""
+    secrets = list(secrets)
+    return WITHHELD if quotes_secret(text, secrets) else text.rstrip(".")

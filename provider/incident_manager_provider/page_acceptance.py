@@ -61,7 +61,7 @@ class PageAcceptanceProvider(ResourceProvider):
         for name, default in DEFAULTS.items():
             if inputs.get(name) is None:
                 inputs[name] = default
-        return CheckResult(inputs, validate("AcceptPage", inputs, ACCEPT_PAGE_MEMBERS))
+        return CheckResult(inputs, validate("AcceptPage", inputs, ACCEPT_PAGE_MEMBERS, secret=SECRET_PROPERTIES))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [name for name in ACCEPT_PAGE_MEMBERS if olds.get(name) != news.get(name)]

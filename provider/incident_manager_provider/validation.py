@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
-import botocore.session
-from botocore.model import Shape, StructureShape
+from botocore.loaders import create_loader
+from botocore.model import ServiceModel, Shape, StructureShape
 from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
 
@@ -43,18 +43,31 @@ def is_unknown(value: Any) -> bool:
 
 
 @functools.cache
+def service_model() -> ServiceModel:
+    """The ssm-contacts service model botocore ships, read from its data files alone.
+
+    A botocore session would resolve the AWS profile first: with ``AWS_PROFILE`` naming no profile, every check
+    would fail with botocore's bare "could not be found" before any rule was looked at.
+    """
+    return ServiceModel(create_loader().load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME)
+
+
+@functools.cache
 def input_shape(operation: str) -> StructureShape:
     """The input shape of an ssm-contacts operation, from the service model botocore ships."""
-    model = botocore.session.get_session().get_service_model(SERVICE_NAME)
-    shape = model.operation_model(operation).input_shape
+    shape = service_model().operation_model(operation).input_shape
     assert shape is not None, f"{operation} takes no input"
     return shape
 
 
-def validate(operation: str, props: Mapping[str, Any], members: Mapping[str, str]) -> list[CheckFailure]:
+def validate(
+    operation: str, props: Mapping[str, Any], members: Mapping[str, str], *, secret: Collection[str] = ()
+) -> list[CheckFailure]:
     """One failure per property in ``members`` (property name -> AWS member of ``operation``) that AWS would reject.
 
-    Unknown values pass: they are checked again once known, before anything is sent.
+    Unknown values pass: they are checked again once known, before anything is sent. A failure of a ``secret``
+    property names it in the reason only, with no part of its value: the CLI prints the value of the property a
+    failure names (``property content value {&{{...}}}``), and nothing for a failure that names none.
     """
     shape = input_shape(operation)
     failures = []
@@ -62,23 +75,33 @@ def validate(operation: str, props: Mapping[str, Any], members: Mapping[str, str
         value = props.get(prop)
         if is_unknown(value):
             continue
-        rule = broken_rule(shape, member, value)
+        hidden = prop in secret
+        rule = broken_rule(shape, member, value, reveal=not hidden)
         if rule is not None:
-            failures.append(CheckFailure(prop, f"{prop} {rule} (ssm-contacts {operation} {member})"))
+            reason = f"{prop} {rule} (ssm-contacts {operation} {member})"
+            failures.append(CheckFailure("" if hidden else prop, reason))
     return failures
 
 
-def broken_rule(structure: StructureShape, member: str, value: Any) -> str | None:
-    """The first rule of ``structure.member`` that ``value`` breaks, phrased to follow the property name."""
+def broken_rule(structure: StructureShape, member: str, value: Any, *, reveal: bool = True) -> str | None:
+    """The first rule of ``structure.member`` that ``value`` breaks, phrased to follow the property name.
+
+    With ``reveal`` False the phrase quotes nothing of the value (a secret's): no offending character, no excerpt.
+    """
     if value is None or value == "":
         return "is required" if member in structure.required_members else None
     shape: Shape = structure.members[member]
     if shape.type_name != "string":
         raise NotImplementedError(f"no validation for {shape.type_name} member {member}")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return f"must be a string, not {_kind(value)}"
     if not isinstance(value, str):
-        return f"must be a string, not {type(value).__name__}"
+        # The engine sends every number as a float: say what the user wrote, and how to fix it.
+        shown = f" {value:g}" if reveal else ""
+        return f"must be a string, not the number{shown}: quote it"
     if shape.enum:
-        return None if value in shape.enum else f"must be one of {', '.join(shape.enum)}, not {value!r}"
+        shown = f", not {value!r}" if reveal else ""
+        return None if value in shape.enum else f"must be one of {', '.join(shape.enum)}{shown}"
     minimum, maximum = shape.metadata.get("min"), shape.metadata.get("max")
     if minimum is not None and len(value) < minimum:
         return f"must be at least {minimum} characters long, not {len(value)}"
@@ -89,9 +112,13 @@ def broken_rule(structure: StructureShape, member: str, value: Any) -> str | Non
     pattern = shape.metadata.get("pattern")
     if pattern is not None and not model_regex(pattern).fullmatch(value):
         bad = next((char for char in value if not model_regex(pattern).fullmatch(char)), None)
-        offender = f": {bad!r} is not allowed" if bad is not None else ""
+        offender = f": {bad!r} is not allowed" if bad is not None and reveal else ""
         return f"must match the pattern {pattern}{offender}"
     return None
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def _arn_rule(shape: Shape, resource_type: str, value: str) -> str | None:

@@ -1,6 +1,7 @@
 """Plain `pulumi preview/up/refresh/destroy` of engagements in a project folder, against the offline endpoint.
 
-Every stack holds the stack resource, the package's `incident-manager` provider and the engagements.
+Every stack holds the stack resource, the package's `incident-manager` provider, the stack's token key and the
+engagements.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def test_preview_makes_no_call_to_the_endpoint(project: ProjectFactory, rotation
 
     preview = stack.preview()
 
-    assert preview.changes == {"create": 5}  # the stack, the provider and three engagements
+    assert preview.changes == {"create": 6}  # the stack, provider, token key and three engagements
     assert endpoint.request_counts() == before
     assert endpoint.outbox() == []
 
@@ -81,7 +82,7 @@ def test_up_starts_one_engagement_per_resource_and_exports_their_arns(
 
     result = stack.up()
 
-    assert result.changes == {"create": 5}
+    assert result.changes == {"create": 6}
     assert endpoint.request_counts()["StartEngagement"] == 3
     live = started_engagements(endpoint)
     assert len(live) == 3 and all("StopTime" not in e for e in live)
@@ -102,7 +103,7 @@ def test_second_up_with_nothing_changed_pages_nobody(
 
     again = stack.up()
 
-    assert again.changes == {"same": 5}
+    assert again.changes == {"same": 6}
     assert endpoint.request_counts()["StartEngagement"] == 3
     assert len(endpoint.outbox()) == pages
 
@@ -117,7 +118,7 @@ def test_changing_one_content_replaces_exactly_that_engagement(
     result = stack.up()
 
     after = stack.outputs()["arns"]
-    assert result.changes == {"replace": 1, "same": 4}
+    assert result.changes == {"replace": 1, "same": 5}
     assert after[0] == before[0] and after[2] == before[2] and after[1] != before[1]
     client = endpoint.client()
     assert "StopTime" in client.describe_engagement(EngagementId=before[1])
@@ -140,11 +141,11 @@ def test_refresh_after_a_stop_behind_pulumis_back_records_the_stop(
 
     # The engine counts a refreshed resource as updated only when Diff finds a change, and the token (the
     # engagement's identity) is unchanged: refresh reports `same`, and the state now records the stop.
-    assert refresh.changes == {"same": 3}
+    assert refresh.changes == {"same": 4}
     assert engagement["outputs"]["stop_time"]
     assert engagement["outputs"]["arn"] == arn
     # The up that follows changes nothing and pages nobody: paging again takes a new `run`.
-    assert after_refresh.changes == {"same": 3}
+    assert after_refresh.changes == {"same": 4}
     assert endpoint.request_counts()["StartEngagement"] == 1
     assert len(endpoint.outbox()) == 2
 
@@ -203,7 +204,7 @@ def test_up_of_twenty_engagements_rides_out_throttling_and_server_errors(
     result = stack.up()
     endpoint.set_faults(FaultConfig())
 
-    assert result.changes == {"create": 22}
+    assert result.changes == {"create": 23}
     live = started_engagements(endpoint)
     assert len(live) == 20
     assert sorted(pages_by_engagement(endpoint).values()) == [2] * 20
@@ -211,45 +212,41 @@ def test_up_of_twenty_engagements_rides_out_throttling_and_server_errors(
     assert {"ThrottlingException", "InternalServerException"} <= errors
 
 
-def test_replace_with_an_unchanged_token_never_records_a_stopped_engagement(
+def test_replace_of_an_unchanged_engagement_stops_it_and_starts_the_next_run_once(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
     stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "1"})
     arn = up_outputs(stack)["arns"][0]
     [record] = engagement_records(stack)
-    urn = record["urn"]
 
-    with pytest.raises(PulumiFailed) as failure:
-        stack.up("--replace", urn)
+    result = stack.up("--replace", record["urn"])
 
-    assert "idempotency_token" in str(failure.value) and "run" in str(failure.value)
-    assert "StopTime" in endpoint.client().describe_engagement(EngagementId=arn)
-    # The engine keeps the old record, marked as awaiting its replacement, never as a live engagement.
     [record] = engagement_records(stack)
-    assert record["id"] == arn and record.get("pendingReplacement") is True
-
-    # The documented way to page again with an unchanged drill: a new run.
-    stack.set_config("run0", "second-run")
-    new_arn = up_outputs(stack)["arns"][0]
-    assert new_arn != arn
+    new_arn = stack.outputs()["arns"][0]
+    assert result.changes == {"replace": 1, "same": 3}
+    assert "StopTime" in endpoint.client().describe_engagement(EngagementId=arn)
+    # State holds the new, live engagement: never the stopped one, never a record pending replacement.
+    assert new_arn != arn and record["id"] == new_arn and not record.get("pendingReplacement")
+    assert record["outputs"].get("stop_time") is None
     assert pages_by_engagement(endpoint)[new_arn] == 2
+    assert stack.up().changes == {"same": 4}  # and it stays that way
 
 
-def test_destroy_then_up_of_the_same_program_refuses_to_adopt_the_stopped_engagement(
+def test_destroy_then_up_of_the_same_program_starts_a_new_drill_once(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
     stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "1"})
-    stack.up()
+    first = up_outputs(stack)["arns"][0]
     stack.destroy()
 
-    with pytest.raises(PulumiFailed) as failure:
-        stack.up()
+    second = up_outputs(stack)["arns"][0]
+    stack.up()
 
-    assert "which was stopped at" in str(failure.value)
-    assert "set idempotency_token to a new value (or change run)" in str(failure.value)
-    assert engagement_records(stack) == []
+    # destroy forgot the stack's token key, so the next up is a new drill with new tokens: one new engagement.
+    assert second != first
+    assert "StopTime" in endpoint.client().describe_engagement(EngagementId=first)
     assert endpoint.request_counts()["StartEngagement"] == 2
-    assert len(endpoint.outbox()) == 2
+    assert pages_by_engagement(endpoint) == {first: 2, second: 2}
 
 
 def test_stack_export_holds_no_plaintext_message_or_credential(
@@ -277,7 +274,7 @@ def test_destroy_stops_every_engagement_and_empties_the_stack(
 
     result = stack.destroy()
 
-    assert result.changes == {"delete": 5}
+    assert result.changes == {"delete": 6}
     assert all("StopTime" in e for e in started_engagements(endpoint))
     assert stack.resources() == []
 
@@ -294,7 +291,7 @@ def test_page_acceptance_acknowledges_a_page_with_the_code_it_was_sent(
     stack.set_config("acceptCode", sms["accept_code"], secret=True)
     result = stack.up()
 
-    assert result.changes == {"create": 1, "same": 3}
+    assert result.changes == {"create": 1, "same": 4}
     receipts = endpoint.client().list_page_receipts(PageId=sms["page_arn"])["Receipts"]
     assert "READ" in [r["ReceiptType"] for r in receipts]
     assert sms["accept_code"] not in proj.cli("stack", "export").stdout

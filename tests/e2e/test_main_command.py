@@ -23,12 +23,12 @@ def test_the_drill_pages_the_rotation_acknowledges_and_cleans_up(cli_root: Path,
 
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
-    assert "+ 3 created" in out  # the stack, the package's provider and the engagement
+    assert "+ 4 created" in out  # the stack, the package's provider, the stack's token key and the engagement
     assert "alice-oncall   SMS    +15555550101" in out and "alice-oncall   EMAIL  alice@example.com" in out
     assert "stage 2 (bob-oncall) was not paged when it fell due" in out
     assert "pages     2 sent, 1 acknowledged" in out
     assert "first acknowledged by alice-oncall after" in out
-    assert "{'delete': 3}: engagement stopped" in out
+    assert "{'delete': 4}: engagement stopped" in out
     assert not (REPO_ROOT / "Pulumi.gameday-test.yaml").exists()
 
 
@@ -49,5 +49,5 @@ def test_make_gameday_runs_the_drill_with_plain_pulumi_commands_and_the_policy_p
     assert result.returncode == 0, out + result.stderr
     assert "incident-manager@v0.1.0" in out
     assert "$ pulumi preview --stack drill" in out and "$ pulumi up --stack drill" in out
-    assert "+ 4 created" in out and "- 4 deleted" in out
+    assert "+ 5 created" in out and "- 5 deleted" in out
     assert stack_config.read_text() == before

@@ -18,9 +18,7 @@ def checked(**changes: Any) -> dict[str, Any]:
         "sender": "gameday-bot",
         "subject": "[DRILL] latency",
         "content": "Acknowledge this page.",
-        "pulumi_project": "shop",
-        "pulumi_stack": "gameday",
-        "pulumi_name": "drill",
+        "token_key": "5ca1ab1e" * 8,
         "__provider": "pickled-v1",
     }
     news.update(changes)

@@ -74,9 +74,22 @@ def test_a_rejection_that_quotes_a_secret_input_never_repeats_it(stubbed: Stubbe
     with pytest.raises(IncidentManagerError) as caught:
         EngagementProvider().create(PROPS)
     assert str(caught.value) == (
-        f"ssm-contacts rejected StartEngagement on {CONTACT}: 1 validation error detected: Value '[secret]' at "
-        "'subject' was refused (PublicSubject: '[secret]' was refused); fix the input and run again."
+        f"ssm-contacts rejected StartEngagement on {CONTACT}: its message is withheld because it quotes a secret "
+        "input (PublicSubject: its message is withheld because it quotes a secret input); fix the input and run again."
     )
+
+
+def test_short_secrets_leave_awss_own_words_intact(stubbed: Stubber) -> None:
+    # Subject "S" and content "C": replacing every "S" and "C" would garble AWS's text and show where they occur.
+    message = (
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+        "Access Key and signing method."
+    )
+    error(stubbed, "start_engagement", "InvalidSignatureException", message, 403)
+    with pytest.raises(IncidentManagerError) as caught:
+        EngagementProvider().create({**PROPS, "subject": "S", "content": "C"})
+    assert message.rstrip(".") in str(caught.value)
+    assert "[secret]" not in str(caught.value)
 
 
 def test_a_stop_the_service_refuses_for_another_reason_is_reported(stubbed: Stubber) -> None:
@@ -120,3 +133,15 @@ def test_unknown_profile_says_which_settings_to_fix(monkeypatch: pytest.MonkeyPa
     assert str(caught.value) == (
         "The config profile (gameday) could not be found; fix aws:profile in the stack config or AWS_PROFILE."
     )
+
+
+def test_a_region_mismatch_says_to_fix_the_region_not_the_credentials(stubbed: Stubber) -> None:
+    message = "Credential should be scoped to a valid region, not 'eu-west-1'. This endpoint serves 'us-east-1'."
+    error(stubbed, "start_engagement", "InvalidSignatureException", message, 403)
+    with pytest.raises(IncidentManagerError) as caught:
+        EngagementProvider().create(PROPS)
+    assert str(caught.value) == (
+        "The ssm-contacts endpoint refused ssm-contacts:StartEngagement because the request was signed for another "
+        f"region ({message.rstrip('.')}); set aws:region (or AWS_REGION) to the region of the endpoint."
+    )
+    assert "sso login" not in str(caught.value)

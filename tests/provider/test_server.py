@@ -13,7 +13,7 @@ from incident_manager_provider import aws
 from incident_manager_provider.engagement import EngagementProvider
 from incident_manager_provider.harness import ProviderServer
 from incident_manager_provider.page_acceptance import PageAcceptanceProvider
-from incident_manager_provider.tokens import derive_idempotency_token
+from incident_manager_provider.tokens import mint_idempotency_token, next_run_token
 from ssm_contacts_emulator import Emulator
 from ssm_contacts_emulator.seed import Rotation
 
@@ -33,9 +33,7 @@ def inputs(rotation: Rotation, **changes: Any) -> dict[str, Any]:
         "public_subject": "[DRILL] checkout",
         "public_content": "Drill: acknowledge with the code.",
         "incident_id": "gameday",
-        "pulumi_project": "shop",
-        "pulumi_stack": "gameday",
-        "pulumi_name": "drill",
+        "token_key": "5ca1ab1e" * 8,
     }
     props.update(changes)
     return props
@@ -79,7 +77,7 @@ def test_check_reports_one_failure_per_bad_property(server: ProviderServer, rota
     _, failures = server.check(ENGAGEMENT, {}, inputs(rotation, sender="ops;bot", subject="", incident_id="i" * 1025))
     assert [(prop, reason.split(" (ssm-contacts")[0]) for prop, reason in failures] == [
         ("sender", "sender must match the pattern ^[\\\\a-zA-Z0-9_@#%*+=:?.\\/!\\s-]*$: ';' is not allowed"),
-        ("subject", "subject is required"),
+        ("", "subject is required"),  # a secret: the failure names no property, so the CLI prints no value
         ("incident_id", "incident_id must be at most 1024 characters long, not 1025"),
     ]
 
@@ -89,7 +87,7 @@ def test_create_pages_once_and_records_the_engagement_as_aws_stored_it(
 ) -> None:
     arn, outs = create(server, rotation)
 
-    token = derive_idempotency_token("shop", "gameday", "drill", inputs(rotation))
+    token = mint_idempotency_token("5ca1ab1e" * 8, inputs(rotation))
     assert arn.startswith("arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/")
     assert outs["arn"] == arn and outs["idempotency_token"] == token
     assert outs["contact_arn"] == rotation.alice_arn and outs["subject"] == "[DRILL] Checkout latency"
@@ -117,21 +115,38 @@ def test_a_second_create_with_the_same_token_adopts_the_engagement_and_pages_nob
     assert [engagement["EngagementArn"] for engagement in listed] == [first]
 
 
-def test_create_with_the_token_of_a_stopped_engagement_says_how_to_start_a_new_run(
+def test_a_create_after_the_engagement_was_stopped_starts_the_next_run_once(
     server: ProviderServer, rotation: Rotation, ssm_contacts_emulator: Emulator
 ) -> None:
+    # `pulumi up --replace` of an unchanged engagement: delete stops it, then create runs with the same token.
     arn, outs = create(server, rotation)
+    server.delete(ENGAGEMENT, arn, outs)
+
+    new_arn, new_outs = create(server, rotation)
+    again, _ = create(server, rotation)  # a crash-retry of that create: the same next run, no new page
+
+    expected = next_run_token("5ca1ab1e" * 8, outs["idempotency_token"], arn)
+    assert new_arn != arn and again == new_arn
+    assert new_outs["idempotency_token"] == expected and new_outs["minted_token"] == outs["idempotency_token"]
+    assert len(pages_of(ssm_contacts_emulator, new_arn)) == 2
+    assert "StopTime" not in ssm_contacts_emulator.client().describe_engagement(EngagementId=new_arn)
+
+
+def test_create_with_an_explicit_token_of_a_stopped_engagement_says_how_to_start_a_new_run(
+    server: ProviderServer, rotation: Rotation, ssm_contacts_emulator: Emulator
+) -> None:
+    arn, outs = create(server, rotation, idempotency_token="drill-2026-q3")
     server.delete(ENGAGEMENT, arn, outs)
     pages = len(ssm_contacts_emulator.outbox())
 
-    details = rpc_error(server.create, ENGAGEMENT, checked(server, rotation))
+    details = rpc_error(server.create, ENGAGEMENT, checked(server, rotation, idempotency_token="drill-2026-q3"))
 
     assert (
         f"The idempotency token {outs['idempotency_token']} belongs to engagement {arn}, which was stopped at "
     ) in details
     assert "to start a new run, set idempotency_token to a new value (or change run)." in details
     assert len(ssm_contacts_emulator.outbox()) == pages
-    new_arn, _ = create(server, rotation, run="2")
+    new_arn, _ = create(server, rotation, idempotency_token="drill-2026-q4")
     assert new_arn != arn and len(pages_of(ssm_contacts_emulator, new_arn)) == 2
 
 

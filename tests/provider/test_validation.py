@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pulumi.output import Unknown
 
 from incident_manager_provider.engagement import EngagementProvider
 from incident_manager_provider.page_acceptance import PageAcceptanceProvider
-from incident_manager_provider.tokens import derive_idempotency_token
+from incident_manager_provider.tokens import mint_idempotency_token
 from incident_manager_provider.validation import validate
 
 CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
 PAGE = "arn:aws:ssm-contacts:us-east-1:123456789012:page/alice-oncall/5f8d7c7e-1f6a-4f57-9d4e-2b1c3a4d5e6f"
+CODE_PATTERN = "^[0-9]*$"
 
 
 def engagement(**changes: Any) -> dict[str, Any]:
@@ -21,25 +23,26 @@ def engagement(**changes: Any) -> dict[str, Any]:
         "sender": "gameday-bot",
         "subject": "[DRILL] latency",
         "content": "Acknowledge this page.",
-        "pulumi_project": "shop",
-        "pulumi_stack": "gameday",
-        "pulumi_name": "drill",
+        "token_key": "5ca1ab1e" * 8,
     }
     props.update(changes)
     return props
 
 
 def failures(**changes: Any) -> dict[str, str]:
+    """Reason by property; a secret's failure names no property (the CLI would print its value), so its key is
+    the property its reason starts with, marked ``(secret)``."""
     result = EngagementProvider().check({}, engagement(**changes))
-    return {failure.property: failure.reason for failure in result.failures}
+    return {
+        failure.property or f"{failure.reason.split()[0]} (secret)": failure.reason for failure in result.failures
+    }
 
 
-def test_valid_inputs_pass_and_get_the_derived_token() -> None:
+def test_valid_inputs_pass_and_get_a_minted_token() -> None:
     result = EngagementProvider().check({}, engagement())
     assert result.failures == []
-    assert result.inputs["idempotency_token"] == derive_idempotency_token(
-        "shop", "gameday", "drill", engagement()
-    )
+    assert result.inputs["idempotency_token"] == mint_idempotency_token("5ca1ab1e" * 8, engagement())
+    assert result.inputs["explicit_token"] is False
 
 
 def test_a_given_token_is_kept() -> None:
@@ -49,14 +52,14 @@ def test_a_given_token_is_kept() -> None:
 
 
 def test_missing_required_field_names_the_property_and_the_rule() -> None:
-    assert failures(subject=None) == {"subject": "subject is required (ssm-contacts StartEngagement Subject)"}
+    assert failures(subject=None) == {"subject (secret)": "subject is required (ssm-contacts StartEngagement Subject)"}
 
 
 def test_too_long_field_names_the_limit() -> None:
     assert failures(sender="s" * 256) == {
         "sender": "sender must be at most 255 characters long, not 256 (ssm-contacts StartEngagement Sender)"
     }
-    assert failures(content="c" * 8193)["content"].startswith("content must be at most 8192 characters long")
+    assert failures(content="c" * 8193)["content (secret)"].startswith("content must be at most 8192 characters long")
 
 
 def test_pattern_failure_names_the_offending_character() -> None:
@@ -89,7 +92,7 @@ def test_stop_reason_is_checked_against_stop_engagement() -> None:
 
 def test_one_failure_per_bad_property() -> None:
     found = failures(sender="a;b" * 200, subject="", contact_id="nope")
-    assert sorted(found) == ["contact_id", "sender", "subject"]
+    assert sorted(found) == ["contact_id", "sender", "subject (secret)"]
     assert found["sender"].startswith("sender must be at most 255")  # the first broken rule only
 
 
@@ -99,14 +102,14 @@ def test_unknown_values_pass_and_leave_the_token_unknown() -> None:
     assert isinstance(result.inputs["idempotency_token"], Unknown)
 
 
-def test_without_stack_identity_the_token_cannot_be_derived() -> None:
+def test_without_the_stack_key_no_token_can_be_minted() -> None:
     props = engagement()
-    del props["pulumi_name"]
+    del props["token_key"]
     result = EngagementProvider().check({}, props)
     assert [(f.property, f.reason) for f in result.failures] == [
         (
-            "pulumi_name",
-            "pulumi_name is required to derive idempotency_token: build the resource with "
+            "token_key",
+            "token_key is required to mint idempotency_token: build the resource with "
             "pulumi_incident_manager.Engagement or set idempotency_token",
         )
     ]
@@ -122,7 +125,7 @@ def test_page_acceptance_check_fills_defaults_and_checks_enums_and_code_length()
     assert {f.property: f.reason for f in bad.failures} == {
         "page_id": "page_id must be a page ARN shaped like arn:aws:ssm-contacts:<region>:<account>:page/..., "
         "not an ARN of type contact (ssm-contacts AcceptPage PageId)",
-        "accept_code": "accept_code must be at least 6 characters long, not 2 (ssm-contacts AcceptPage AcceptCode)",
+        "": "accept_code must be at least 6 characters long, not 2 (ssm-contacts AcceptPage AcceptCode)",
         "accept_type": "accept_type must be one of DELIVERED, READ, not 'SEEN' (ssm-contacts AcceptPage AcceptType)",
     }
 
@@ -138,3 +141,27 @@ def test_an_arn_with_a_trailing_space_is_refused_at_once_not_after_exponential_b
             f"not {contact!r} (ssm-contacts StartEngagement ContactId)",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("subject", "S" * 2049), ("content", "C" * 8193), ("public_subject", 12345.0), ("public_content", ["x"])],
+)
+def test_a_secret_fields_failure_names_no_property_and_quotes_nothing_of_its_value(field: str, value: Any) -> None:
+    [failure] = EngagementProvider().check({}, engagement(**{field: value})).failures
+    assert failure.property == ""  # the CLI prints the value of the property a failure names
+    assert failure.reason.startswith(f"{field} must ")
+    assert str(value)[:5] not in failure.reason and "12345" not in failure.reason
+
+
+def test_an_accept_codes_failure_shows_no_digit_of_it() -> None:
+    [failure] = PageAcceptanceProvider().check({}, {"page_id": PAGE, "accept_code": "98765x"}).failures
+    assert (failure.property, failure.reason) == ("", f"accept_code must match the pattern {CODE_PATTERN} "
+                                                      "(ssm-contacts AcceptPage AcceptCode)")
+
+
+def test_a_number_where_text_belongs_says_to_quote_it() -> None:
+    # Numbers reach the provider as floats, whatever the program wrote.
+    assert failures(sender=123.0) == {
+        "sender": "sender must be a string, not the number 123: quote it (ssm-contacts StartEngagement Sender)"
+    }

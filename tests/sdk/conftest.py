@@ -43,13 +43,19 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: Mocks) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
-        """Every resource but the stack and providers, in order."""
+        """Every resource but the stack, providers and the stack's token key, in order."""
         self.providers: list[Registration] = []
+        self.token_keys: list[Registration] = []
 
     def RegisterResource(self, request: Any) -> Any:
         if request.type != "pulumi:pulumi:Stack":
             fields = request.object.fields
-            recorded = self.providers if request.type.startswith("pulumi:providers:") else self.registrations
+            if request.type.startswith("pulumi:providers:"):
+                recorded = self.providers
+            elif request.type.endswith(":TokenKey"):
+                recorded = self.token_keys
+            else:
+                recorded = self.registrations
             recorded.append(
                 Registration(
                     type=request.type,

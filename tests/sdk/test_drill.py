@@ -143,14 +143,45 @@ def test_the_module_prints_the_summary_from_the_standard_aws_environment(
 ) -> None:
     arn = engage(ssm_contacts_emulator, rotation)
 
-    printed = subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "pulumi_incident_manager.drill", arn, "--json"],
         env={"PATH": "/usr/bin:/bin", **ssm_contacts_emulator.env()},
         capture_output=True,
         text=True,
         check=True,
-    ).stdout
+    )
 
-    document = json.loads(printed)
+    assert result.stderr == ""  # no RuntimeWarning from runpy, nothing else
+    document = json.loads(result.stdout)
     assert (document["engagement_arn"], len(document["pages"]), document["acknowledged"]) == (arn, 4, False)
     assert ssm_contacts_emulator.request_counts()["ListPagesByEngagement"] == 1
+
+
+ARN = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/5f8d7c7e-1f6a-4f57-9d4e-2b1c3a4d5e6f"
+
+
+@pytest.mark.parametrize(
+    "arn, environment, sentence",
+    [
+        ("", {}, "engagement_arn is required"),
+        ("alice-oncall", {}, "engagement_arn must be an ssm-contacts ARN shaped like "
+                             "arn:aws:ssm-contacts:<region>:<account>:engagement/..., not 'alice-oncall'"),
+        (ARN, {"AWS_REGION": "", "AWS_DEFAULT_REGION": ""}, "No AWS region is set for ssm-contacts:DescribeEngagement"),
+        (ARN, {"AWS_ENDPOINT_URL_SSM_CONTACTS": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"},
+         "Could not reach the ssm-contacts endpoint for DescribeEngagement"),
+        (ARN, {}, f"ssm-contacts:DescribeEngagement failed because engagement {ARN} does not exist"),
+    ],
+    ids=["missing", "malformed", "no-region", "unreachable", "unknown"],
+)
+def test_the_module_fails_with_one_sentence_and_no_traceback(
+    ssm_contacts_emulator: Emulator, arn: str, environment: dict[str, str], sentence: str
+) -> None:
+    env = {"PATH": "/usr/bin:/bin", "AWS_CONFIG_FILE": "/nonexistent", **ssm_contacts_emulator.env(), **environment}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pulumi_incident_manager.drill", arn], env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {sentence}") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr and result.stdout == ""

@@ -60,6 +60,27 @@ def test_accept_page_acknowledges_the_page(paged: tuple[Emulator, str, dict[str,
     assert read_receipts(emulator, sms["page_arn"]) == [("READ", "on it")]
 
 
+def test_accept_page_acknowledges_once_however_often_a_program_calls_it(
+    paged: tuple[Emulator, str, dict[str, Any]], engine: RecordingMonitor
+) -> None:
+    # A program calling accept_page_output runs it on every `pulumi up`: the second run finds the READ receipt.
+    emulator, _, sms = paged
+    results: list[AcceptPageResult] = []
+
+    def program() -> pulumi.Output[Any]:
+        return accept_page_output(sms["page_arn"], sms["accept_code"], note="on it").apply(results.append)
+
+    pulumi.runtime.test(program)()
+    pulumi.runtime.test(program)()
+
+    assert results == [
+        AcceptPageResult(sms["page_arn"], "READ", acknowledged=True),
+        AcceptPageResult(sms["page_arn"], "READ", acknowledged=True, already=True),
+    ]
+    assert read_receipts(emulator, sms["page_arn"]) == [("READ", "on it")]
+    assert emulator.request_counts()["AcceptPage"] == 1
+
+
 def test_accept_page_checks_its_inputs_before_calling_aws(paged: tuple[Emulator, str, dict[str, Any]]) -> None:
     emulator, _, sms = paged
     with pytest.raises(ValueError) as caught:

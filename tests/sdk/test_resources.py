@@ -59,7 +59,7 @@ def test_public_api() -> None:
     ]
 
 
-def test_engagement_registers_its_type_inputs_and_the_stack_identity(engine: RecordingMonitor) -> None:
+def test_engagement_registers_its_type_inputs_and_the_stacks_token_key(engine: RecordingMonitor) -> None:
     def program() -> pulumi.Output[Any]:
         return drill().arn
 
@@ -74,10 +74,13 @@ def test_engagement_registers_its_type_inputs_and_the_stack_identity(engine: Rec
         "sender": "gameday-bot",
         "incident_id": "gameday",
         "stop_reason": "drill over",
-        "pulumi_project": "shop",
-        "pulumi_stack": "gameday",
-        "pulumi_name": "drill",
     }
+    # No name, stack or project: the token is minted from what the engagement says, so renames change nothing.
+    [token_key] = engine.token_keys
+    assert (token_key.type, token_key.name) == (
+        "pulumi-python:dynamic/incident-manager:TokenKey", "incident-manager-token-key"
+    )
+    assert token_key.additional_secret_outputs == ["key"]
 
 
 def test_the_provider_is_pickled_by_reference_to_the_installed_package(engine: RecordingMonitor) -> None:
@@ -96,32 +99,38 @@ def test_message_fields_are_secret_inputs_and_outputs(engine: RecordingMonitor) 
     assert registration.additional_secret_outputs == ["subject", "content", "public_subject", "public_content"]
 
 
-def test_engagements_are_deleted_before_they_are_replaced_by_default(engine: RecordingMonitor) -> None:
-    def program() -> pulumi.Output[Any]:
-        drill()
-        return Engagement(
+def test_engagements_are_deleted_before_they_are_replaced(engine: RecordingMonitor) -> None:
+    run(lambda: drill().arn)
+
+    [registration] = engine.registrations
+    assert registration.delete_before_replace is True and registration.delete_before_replace_defined is True
+
+
+def test_create_before_delete_is_refused_with_a_sentence() -> None:
+    # With the token unchanged (`pulumi up --replace`), the create would adopt the live engagement, then the
+    # delete would stop it: state would record a stopped engagement as live.
+    with pytest.raises(TypeError) as refused:
+        Engagement(
             "side-by-side",
             EngagementArgs(contact_id=CONTACT, sender="bot", subject="s", content="c"),
             pulumi.ResourceOptions(delete_before_replace=False),
-        ).arn
-
-    run(program)
-
-    by_name = {registration.name: registration for registration in engine.registrations}
-    assert by_name["drill"].delete_before_replace is True
-    assert by_name["side-by-side"].delete_before_replace is False
-    assert by_name["side-by-side"].delete_before_replace_defined is True
+        )
+    assert str(refused.value) == (
+        "Engagement 'side-by-side': delete_before_replace=False is not supported, because a replacement must stop "
+        "the old engagement before starting the new one (or state would record a stopped engagement as live); "
+        "remove the option."
+    )
 
 
 def test_args_object_and_keywords_register_the_same_inputs(engine: RecordingMonitor) -> None:
     def program() -> pulumi.Output[Any]:
-        Engagement("a", contact_id=CONTACT, sender="bot", subject="s", content="c", run="2")
-        return Engagement("b", EngagementArgs(contact_id=CONTACT, sender="bot", subject="s", content="c", run="2")).arn
+        Engagement("a", contact_id=CONTACT, sender="bot", subject="s", content="c", run="a")
+        return Engagement("b", EngagementArgs(contact_id=CONTACT, sender="bot", subject="s", content="c", run="b")).arn
 
     run(program)
 
     a, b = engine.registrations
-    assert {**a.inputs, "pulumi_name": "b"} == b.inputs
+    assert {**a.inputs, "run": "b"} == b.inputs
 
 
 def test_outputs_are_attributes_a_program_can_export(engine: RecordingMonitor) -> None:
@@ -181,3 +190,28 @@ def test_keywords_beside_an_args_object_are_refused_not_ignored() -> None:
     assert str(acceptance.value) == (
         "PageAcceptance 'ack' got both PageAcceptanceArgs and keyword input(s) note: pass one or the other"
     )
+
+
+def test_two_engagements_that_would_be_one_fail_the_program_naming_both(engine: RecordingMonitor) -> None:
+    def program() -> None:
+        drill()
+        Engagement("copy", contact_id=CONTACT, sender="gameday-bot", subject="[DRILL] Checkout latency",
+                   content="Acknowledge this page.", public_subject="[DRILL] checkout", incident_id="gameday")
+
+    with pytest.raises(pulumi.RunError) as refused:
+        run(program)
+
+    assert str(refused.value) == (
+        "Engagements 'drill' and 'copy' have the same contact, message and run (so the same minted token), so they "
+        "would share one engagement and destroying either would stop the other's: give one of them a different run "
+        "or idempotency_token."
+    )
+
+
+def test_two_engagements_with_one_explicit_token_fail_the_program(engine: RecordingMonitor) -> None:
+    def program() -> None:
+        Engagement("one", contact_id=CONTACT, sender="bot", subject="s", content="c", idempotency_token="t-1")
+        Engagement("two", contact_id=CONTACT, sender="bot", subject="s", content="other", idempotency_token="t-1")
+
+    with pytest.raises(pulumi.RunError, match="'one' and 'two' have the same idempotency_token"):
+        run(program)

@@ -10,8 +10,9 @@ import pulumi.dynamic
 
 from incident_manager_provider.engagement import SECRET_PROPERTIES, EngagementProvider
 
-from ._provider import with_settings_provider
+from ._provider import stack_token_key, with_settings_provider
 from ._secret_config import warn_about_plain_config
+from ._shared import refuse_shared_engagements
 
 
 @dataclass
@@ -40,7 +41,8 @@ class EngagementArgs:
     """The incident the engagement belongs to, free text."""
 
     idempotency_token: pulumi.Input[str] | None = None
-    """StartEngagement's token. Unset: derived from the stack, the resource name, ``run`` and the fields above."""
+    """StartEngagement's token. Unset: minted once from the fields above and ``run`` with the stack's secret key,
+    then kept through renames."""
 
     stop_reason: pulumi.Input[str] | None = None
     """Reason given to StopEngagement when the resource is destroyed or replaced; changes update in place."""
@@ -59,7 +61,7 @@ class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engag
     arn: pulumi.Output[str]
     """The engagement ARN, also the resource id."""
     idempotency_token: pulumi.Output[str]
-    """The token StartEngagement was called with (given, or derived)."""
+    """The token StartEngagement was called with (given, or minted)."""
     contact_arn: pulumi.Output[str]
     """The engaged contact, as AWS stored it."""
     start_time: pulumi.Output[str]
@@ -119,6 +121,7 @@ class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engag
                 "idempotency_token": idempotency_token, "stop_reason": stop_reason, "run": run,
             }
             refuse_keywords_beside_args("Engagement", resource_name, given)
+        options = engagement_options(resource_name, opts)
         props: dict[str, Any] = {
             "contact_id": args.contact_id,
             "sender": args.sender,
@@ -130,10 +133,8 @@ class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engag
             "idempotency_token": args.idempotency_token,
             "stop_reason": args.stop_reason,
             "run": args.run,
-            # The provider derives the token from these: it never sees the URN.
-            "pulumi_project": pulumi.get_project(),
-            "pulumi_stack": pulumi.get_stack(),
-            "pulumi_name": resource_name,
+            # Only for minting a token: an explicit one needs no key (nor a TokenKey resource in the stack).
+            "token_key": None if args.idempotency_token is not None else stack_token_key(options.provider),
             "arn": None,
             "contact_arn": None,
             "start_time": None,
@@ -143,8 +144,9 @@ class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engag
         for name in SECRET_PROPERTIES:
             if props[name] is not None:
                 props[name] = pulumi.Output.secret(props[name])
-        super().__init__(EngagementProvider(), resource_name, props, engagement_options(opts))
+        super().__init__(EngagementProvider(), resource_name, props, options)
         warn_about_plain_config(self, "Engagement", resource_name, given_secrets)
+        refuse_shared_engagements(resource_name, props)
 
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Engagement:
@@ -159,7 +161,7 @@ class Engagement(pulumi.dynamic.Resource, module="incident-manager", name="Engag
             EngagementProvider(),
             resource_name,
             dict.fromkeys(outputs),
-            pulumi.ResourceOptions.merge(engagement_options(opts), pulumi.ResourceOptions(id=id)),
+            pulumi.ResourceOptions.merge(engagement_options(resource_name, opts), pulumi.ResourceOptions(id=id)),
         )
         return engagement
 
@@ -174,13 +176,18 @@ def refuse_keywords_beside_args(kind: str, resource_name: str, given: dict[str, 
         )
 
 
-def engagement_options(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
-    """``opts`` with the message fields as secret outputs and delete-before-replace unless the user chose.
+def engagement_options(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """``opts`` with the message fields as secret outputs, delete-before-replace, and the package's provider.
 
     Create-before-delete would meet the engagement it already started when the token is unchanged
-    (``pulumi up --replace``), record it, then stop it while deleting the old one.
+    (``pulumi up --replace``), record it, then stop it while deleting the old one: state would hold a stopped
+    engagement as live. So it is refused.
     """
-    defaults = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_PROPERTIES))
-    if opts is None or opts.delete_before_replace is None:
-        defaults.delete_before_replace = True
+    if opts is not None and opts.delete_before_replace is False:
+        raise TypeError(
+            f"Engagement {resource_name!r}: delete_before_replace=False is not supported, because a replacement must "
+            f"stop the old engagement before starting the new one (or state would record a stopped engagement as "
+            f"live); remove the option."
+        )
+    defaults = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_PROPERTIES), delete_before_replace=True)
     return with_settings_provider(pulumi.ResourceOptions.merge(defaults, opts))

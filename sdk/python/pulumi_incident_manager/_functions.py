@@ -16,7 +16,7 @@ import pulumi.runtime
 from incident_manager_provider import aws
 from incident_manager_provider.engagement import find_engagement, iso_time
 from incident_manager_provider.errors import IncidentManagerError, aws_errors
-from incident_manager_provider.page_acceptance import ACCEPT_PAGE_MEMBERS, accept_page_params
+from incident_manager_provider.page_acceptance import ACCEPT_PAGE_MEMBERS, SECRET_PROPERTIES, accept_page_params
 from incident_manager_provider.validation import validate
 
 
@@ -30,6 +30,8 @@ class AcceptPageResult:
     """``READ`` or ``DELIVERED``."""
     acknowledged: bool
     """False during a preview, which acknowledges nothing."""
+    already: bool = False
+    """True when the page already had a receipt of this type, so nothing was sent (``pulumi up`` run again)."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,9 @@ def accept_page(
     note: str | None = None,
     accept_code_validation: str = "ENFORCE",
 ) -> AcceptPageResult:
-    """Acknowledge a page with AcceptPage. During a preview, acknowledge nothing."""
+    """Acknowledge a page with AcceptPage, once: a page that already has a receipt of ``accept_type`` is left as
+    it is (so a program calling this on every ``pulumi up`` acknowledges once). During a preview, acknowledge
+    nothing."""
     props = {
         "page_id": page_id,
         "accept_code": accept_code,
@@ -91,13 +95,22 @@ def accept_page(
         "note": note,
         "accept_code_validation": accept_code_validation,
     }
-    failures = validate("AcceptPage", props, ACCEPT_PAGE_MEMBERS)
+    failures = validate("AcceptPage", props, ACCEPT_PAGE_MEMBERS, secret=SECRET_PROPERTIES)
     if failures:
         raise ValueError("; ".join(failure.reason for failure in failures))
     if pulumi.runtime.is_dry_run():
         return AcceptPageResult(page_id, accept_type, acknowledged=False)
+    client = aws.client(stack_settings(), arn=page_id)
+    with aws_errors("ListPageReceipts", page_id):
+        receipts = [
+            receipt["ReceiptType"]
+            for listing in client.get_paginator("list_page_receipts").paginate(PageId=page_id)
+            for receipt in listing["Receipts"]
+        ]
+    if accept_type in receipts:
+        return AcceptPageResult(page_id, accept_type, acknowledged=True, already=True)
     with aws_errors("AcceptPage", page_id, [accept_code]):
-        aws.client(stack_settings()).accept_page(**accept_page_params(props))
+        client.accept_page(**accept_page_params(props))
     return AcceptPageResult(page_id, accept_type, acknowledged=True)
 
 

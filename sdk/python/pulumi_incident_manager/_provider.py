@@ -1,4 +1,6 @@
-"""The provider this package's resources run under: it carries only the settings the package reads.
+"""What every program's engagements share: the provider they run under, and the stack's token key.
+
+The provider carries only the settings the package reads.
 
 Left to itself, the engine gives a dynamic resource Pulumi's default ``pulumi-python`` provider, hands that
 provider the *whole* stack config and records it as the provider's inputs in state and history, so a message kept
@@ -16,10 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
+import pulumi.dynamic
 from pulumi.runtime import settings
 from pulumi.runtime.config import get_config, is_config_secret
 
 from incident_manager_provider.aws import SETTING_KEYS
+from incident_manager_provider.token_key import TokenKeyProvider
 
 PROVIDER_PACKAGE = "pulumi-python"
 PROVIDER_NAME = "incident-manager"
@@ -51,3 +55,32 @@ def with_settings_provider(opts: pulumi.ResourceOptions | None) -> pulumi.Resour
         if PROVIDER_PACKAGE in inherited:
             return opts
     return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=settings_provider()))
+
+
+class TokenKey(pulumi.dynamic.Resource, module="incident-manager", name="TokenKey"):
+    """The stack's random secret that engagement tokens are minted with (see ``incident_manager_provider.tokens``).
+
+    Made once per stack, before any engagement; its ``key`` is secret in state.
+    """
+
+    key: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        secret = pulumi.ResourceOptions(additional_secret_outputs=["key"])
+        super().__init__(TokenKeyProvider(), resource_name, {"key": None}, pulumi.ResourceOptions.merge(secret, opts))
+
+
+TOKEN_KEY_NAME = "incident-manager-token-key"
+
+_token_key_of_run: tuple[Any, TokenKey] | None = None
+
+
+def stack_token_key(provider: pulumi.ProviderResource | None = None) -> pulumi.Output[str]:
+    """The key of this stack's :class:`TokenKey`, registered on first use in this program run under ``provider``
+    (the first engagement's; the key calls no AWS API, so which provider serves it never matters)."""
+    global _token_key_of_run
+    monitor = settings.get_monitor()
+    if _token_key_of_run is None or _token_key_of_run[0] is not monitor:
+        resource = TokenKey(TOKEN_KEY_NAME, pulumi.ResourceOptions(provider=provider or settings_provider()))
+        _token_key_of_run = (monitor, resource)
+    return _token_key_of_run[1].key

@@ -25,7 +25,6 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 import yaml
 from botocore import xform_name
 from pulumi_policy import (
@@ -38,7 +37,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from incident_manager_provider.validation import model_regex
+from incident_manager_provider.validation import model_regex, service_model
 
 __all__ = [
     "CONTACT_ALLOWLIST",
@@ -59,6 +58,7 @@ __all__ = [
 
 ENGAGEMENT_TYPE = "pulumi-python:dynamic/incident-manager:Engagement"
 PAGE_ACCEPTANCE_TYPE = "pulumi-python:dynamic/incident-manager:PageAcceptance"
+TOKEN_KEY_TYPE = "pulumi-python:dynamic/incident-manager:TokenKey"
 POLICY_PACK_NAME = "incident-manager"
 DEFAULT_DRILL_STACKS = ("*drill*", "*gameday*")
 
@@ -478,7 +478,7 @@ _SDK_DEFAULTED = frozenset({"accept_type", "accept_code_validation"})
 @functools.cache
 def _field_rules(resource_type: str) -> Mapping[str, _FieldRule]:
     """Property -> constraints, read from botocore's ssm-contacts model rather than copied by hand."""
-    model = botocore.session.get_session().get_service_model("ssm-contacts")
+    model = service_model()
     sources: dict[str, list[tuple[str, str, str]]] = {
         # (operation, AWS member, property)
         ENGAGEMENT_TYPE: [

@@ -34,11 +34,11 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 
 from incident_manager_provider.errors import IncidentManagerError
 from incident_manager_provider.page_acceptance import DEFAULTS as PAGE_ACCEPTANCE_DEFAULTS
-from incident_manager_provider.tokens import derive_idempotency_token
+from incident_manager_provider.tokens import mint_idempotency_token
 
 from . import _functions
 from ._functions import Page
-from .policies import ENGAGEMENT_TYPE, PAGE_ACCEPTANCE_TYPE, POLICIES, POLICY_PACK_NAME, _contact_alias
+from .policies import ENGAGEMENT_TYPE, PAGE_ACCEPTANCE_TYPE, POLICIES, POLICY_PACK_NAME, TOKEN_KEY_TYPE, _contact_alias
 
 __all__ = [
     "UNKNOWN",
@@ -232,6 +232,8 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
     account_id: str = DEFAULT_ACCOUNT_ID
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     """Where ``start_time`` comes from; pass a fixed time for outputs that never change."""
+    token_key: str = "0" * 64
+    """The stack's token key the mocks answer for the ``TokenKey`` resource; tokens are minted with it."""
     paged: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """Contact alias -> aliases its engagement pages (an escalation plan); unlisted contacts page themselves.
 
@@ -255,6 +257,8 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
             id_, outputs = self._engagement(args.name, inputs)
         elif args.typ == PAGE_ACCEPTANCE_TYPE:
             id_, outputs = self._page_acceptance(inputs)
+        elif args.typ == TOKEN_KEY_TYPE:
+            id_, outputs = f"{args.name}-id", {"key": self.token_key}
         else:
             id_, outputs = f"{args.name}-id", dict(inputs)
         urn = resource_urn(self.stack, self.project, args.typ, args.name)
@@ -305,12 +309,8 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
         ]
 
     def _engagement(self, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        token = inputs.get("idempotency_token") or derive_idempotency_token(
-            inputs.get("pulumi_project") or self.project,
-            inputs.get("pulumi_stack") or self.stack,
-            inputs.get("pulumi_name") or name,
-            inputs,
-            run=inputs.get("run"),
+        token = inputs.get("idempotency_token") or mint_idempotency_token(
+            str(inputs.get("token_key") or self.token_key), inputs
         )
         contact_id = str(inputs.get("contact_id", ""))
         alias = _contact_alias(contact_id)

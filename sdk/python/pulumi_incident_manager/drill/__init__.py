@@ -20,7 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import boto3
+from incident_manager_provider import aws
+from incident_manager_provider.errors import IncidentManagerError, aws_errors
+from incident_manager_provider.validation import validate
+
+from .._functions import stack_settings
 
 __all__ = ["ChannelSummary", "DrillSummary", "PageSummary", "ReceiptSummary", "summarize_drill"]
 
@@ -192,10 +196,18 @@ class DrillSummary:
 def summarize_drill(engagement_arn: str, client: Any | None = None) -> DrillSummary:
     """Read what the engagement ``engagement_arn`` paged so far.
 
-    ``client`` is a boto3 ``ssm-contacts`` client; by default one is made from the standard AWS environment
-    (``AWS_REGION``, ``AWS_PROFILE``, ``AWS_ENDPOINT_URL_SSM_CONTACTS``...).
+    ``client`` is a boto3 ``ssm-contacts`` client; by default the package's own, from the stack config inside a
+    program (``aws:region``, ``incident-manager:endpoint``...) and the AWS environment outside one. Failures raise
+    :class:`IncidentManagerError` with one sentence.
     """
-    client = client if client is not None else boto3.client("ssm-contacts")
+    failures = validate("DescribeEngagement", {"engagement_arn": engagement_arn}, {"engagement_arn": "EngagementId"})
+    if failures:
+        raise IncidentManagerError(failures[0].reason)
+    with aws_errors("DescribeEngagement", engagement_arn):
+        return _summarize(engagement_arn, client if client is not None else aws.client(stack_settings()))
+
+
+def _summarize(engagement_arn: str, client: Any) -> DrillSummary:
     engagement = client.describe_engagement(EngagementId=engagement_arn)
     channels: dict[str, ChannelSummary] = {}
 
@@ -267,16 +279,17 @@ def _duration(span: timedelta | None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m pulumi_incident_manager.drill ARN [--json]``; exits 1 with one sentence when AWS cannot answer."""
     parser = argparse.ArgumentParser(
         prog="python -m pulumi_incident_manager.drill", description="Summarize what an engagement paged."
     )
     parser.add_argument("engagement_arn")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     args = parser.parse_args(argv)
-    summary = summarize_drill(args.engagement_arn)
+    try:
+        summary = summarize_drill(args.engagement_arn)
+    except IncidentManagerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(summary.to_json() if args.json else summary.to_text())
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,38 @@
+"""The TokenKey resource: the stack's random secret that engagement tokens are minted with.
+
+One per stack, made by the SDK before any engagement and kept in state encrypted (a secret output), so that a token
+minted from it can be minted again after a crash, yet reveals nothing of the message to whoever reads the state.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider
+from pulumi.dynamic.dynamic import PROVIDER_KEY
+
+KEY_BYTES = 32
+
+
+class TokenKeyProvider(ResourceProvider):
+    """Engine-facing CRUD for ``TokenKey``; no AWS call anywhere.
+
+    check: takes no inputs. diff: never changes. create: draws the key. read: keeps it. delete: forgets it.
+    """
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult({key: value for key, value in news.items() if key != PROVIDER_KEY}, [])
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        return DiffResult(changes=False)
+
+    def create(self, _props: dict[str, Any]) -> CreateResult:
+        return CreateResult(str(uuid.uuid4()), {"key": secrets.token_hex(KEY_BYTES)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_, props)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        return None
