@@ -87,7 +87,9 @@ class EmulatorConfig:
     state_path: str | None = None
     """SQLite file to persist to (write-through); None keeps everything in memory."""
     activation_code: str | None = None
-    """The code ActivateContactChannel requires; None accepts any well-formed code."""
+    """A code ActivateContactChannel accepts (as well as one SendActivationCode sent); None: any well-formed code."""
+    strict_activation: bool = False
+    """ActivateContactChannel accepts only the code SendActivationCode last sent to the channel."""
     faults: FaultConfig = field(default_factory=FaultConfig)
     """Faults active from the start (change them later with set_faults)."""
 
