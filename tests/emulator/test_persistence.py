@@ -52,6 +52,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
             "alice-oncall",
             "bob-oncall",
             "drill-escalation",
+            "drill-oncall",
         ]
         assert client.get_contact_channel(ContactChannelId=rotation.alice_sms_arn)["ActivationStatus"] == "ACTIVATED"
         assert emu.outbox() == outbox

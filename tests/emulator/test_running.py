@@ -88,7 +88,7 @@ def test_a_subprocess_has_the_same_api_and_stops_cleanly_on_ctrl_c() -> None:
         assert f"  export AWS_ENDPOINT_URL_SSM_CONTACTS={emu.endpoint_url}" in emu.banner
         assert "  escalation_arn = arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation" in emu.banner
         client = emu.client()
-        assert len(client.list_contacts()["Contacts"]) == 3
+        assert len(client.list_contacts()["Contacts"]) == 4  # alice, bob, the escalation plan, the schedule
         emu.set_faults(FaultConfig(error_rate=1.0))
         with pytest.raises(client.exceptions.InternalServerException):
             client.list_contacts()
