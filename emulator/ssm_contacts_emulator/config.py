@@ -89,7 +89,8 @@ class EmulatorConfig:
     activation_code: str | None = None
     """A code ActivateContactChannel accepts (as well as one SendActivationCode sent); None: any well-formed code."""
     strict_activation: bool = False
-    """ActivateContactChannel accepts only the code SendActivationCode last sent to the channel."""
+    """ActivateContactChannel accepts only the code SendActivationCode last sent to the channel (or activation_code,
+    if set: the seed activates its channels with "123456")."""
     faults: FaultConfig = field(default_factory=FaultConfig)
     """Faults active from the start (change them later with set_faults)."""
 
