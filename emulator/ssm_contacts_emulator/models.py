@@ -381,6 +381,7 @@ class Backend:
         """Channel ARNs or delivery addresses whose sends fail (an ERROR receipt); not persisted."""
         self._active: set[str] = set()  # engagements with pages still to send
         self._tokens: dict[str, str] = {}  # IdempotencyToken -> the latest engagement started with it
+        self._clock_origin = time.time()
         self._load()
 
     # -- lifecycle ----------------------------------------------------------------------------------------
@@ -939,7 +940,7 @@ class Backend:
     def list_rotation_shifts(self, params: dict[str, Any]) -> tuple[list[Shift], str | None]:
         with self.lock:
             rotation = self.find_rotation(params["RotationId"])
-            start, end = _time_range(params, "StartTime", "EndTime", default_start=_utc(time.time()))
+            start, end = _time_range(params, "StartTime", "EndTime", default_start=self.rotation_now())
             shifts = compute_shifts(
                 rotation.contact_ids,
                 rotation.recurrence,
@@ -954,7 +955,7 @@ class Backend:
     def on_call_report(self) -> list[dict[str, Any]]:
         """Admin view: every rotation, its overrides and who is on call now."""
         with self.lock:
-            now = _utc(time.time())
+            now = self.rotation_now()
             return [
                 {
                     **rotation.describe(),
@@ -1009,7 +1010,7 @@ class Backend:
                 (
                     [now + minutes * scale, contact_arn, channel_arn, path, retry, 1, None]
                     for minutes, contact_arn, channel_arn, path, retry in self._expand(
-                        contact, 0, frozenset({contact.arn}), root, _utc(now)
+                        contact, 0, frozenset({contact.arn}), root, self.rotation_now(now)
                     )
                 ),
                 key=lambda item: float(item[0]),  # stable: plan order within a stage
@@ -1029,6 +1030,18 @@ class Backend:
         if engagement is None or engagement.start_time < now - self.config.idempotency_window_seconds:
             return None
         return engagement
+
+    def rotation_now(self, real: float | None = None) -> datetime.datetime:
+        """The rotations' clock: real time sped up by ``time_scale`` from the moment the emulator started.
+
+        At time scale 60, a hand-off due in an hour happens a minute after start, as escalation stages do.
+        At 1 (the default) and 0 (no waiting for stages) it is real time.
+        """
+        real = time.time() if real is None else real
+        scale = self.config.time_scale
+        if scale in (0, 1):
+            return _utc(real)
+        return _utc(self._clock_origin + (real - self._clock_origin) * scale)
 
     def on_call_now(self, rotation: Rotation, at: datetime.datetime) -> tuple[str, ...]:
         """Who is on call in ``rotation`` at ``at``, overrides included; the caller holds the lock."""
@@ -1309,12 +1322,14 @@ def _time_range(
     return start, end
 
 
-def preview_shifts(params: dict[str, Any]) -> list[Shift]:
-    """ListPreviewRotationShifts: the same computation as ListRotationShifts, from settings instead of a rotation."""
+def preview_shifts(params: dict[str, Any], now: datetime.datetime) -> list[Shift]:
+    """ListPreviewRotationShifts: the same computation as ListRotationShifts, from settings instead of a rotation.
+
+    ``now`` (the rotations' clock) is where the range starts when the request gives no StartTime.
+    """
     members = list(params["Members"])
     time_zone(params["TimeZoneId"])
     check_recurrence(params["Recurrence"], len(members))
-    now = _utc(time.time())
     start = parse_timestamp(params["StartTime"]) if params.get("StartTime") is not None else now
     rotation_start = (
         parse_timestamp(params["RotationStartTime"]) if params.get("RotationStartTime") is not None else start

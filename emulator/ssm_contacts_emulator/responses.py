@@ -143,7 +143,7 @@ class SSMContactsResponse:
         return _page({"RotationShifts": [s.to_shape() for s in shifts]}, token)
 
     def list_preview_rotation_shifts(self, params: dict[str, Any]) -> dict[str, Any]:
-        shifts, token = paginate(preview_shifts(params), params)
+        shifts, token = paginate(preview_shifts(params, self.backend.rotation_now()), params)
         return _page({"RotationShifts": [s.to_shape() for s in shifts]}, token)
 
     # -- tags ---------------------------------------------------------------------------------------------

@@ -402,7 +402,10 @@ class Handler(BaseHTTPRequestHandler):
         elif (method, name) == ("GET", "faults"):
             self._send(200, server.faults.config.to_dict())
         elif (method, name) == ("GET", "rotations"):
-            self._send(200, {"rotations": server.backend.on_call_report()})
+            self._send(
+                200,
+                {"now": server.backend.rotation_now().isoformat(), "rotations": server.backend.on_call_report()},
+            )
         elif (method, name) == ("GET", "failing-channels"):
             self._send(200, {"channels": sorted(server.backend.failing_channels)})
         elif (method, name) == ("POST", "failing-channels"):

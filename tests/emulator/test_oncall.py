@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ssm_contacts_emulator import Emulator, Rotation
+from ssm_contacts_emulator import Emulator, EmulatorConfig, Rotation
 
 from .support import ARN, DRILL, wait_for
 
@@ -343,3 +343,40 @@ def test_admin_sets_and_shows_failing_channels(emu: Emulator) -> None:
     )
     emu.reset()
     assert _admin(emu, "GET", "failing-channels") == (200, {"channels": []})
+
+
+# -- time scale -------------------------------------------------------------------------------------------------
+
+
+def test_the_rotations_clock_runs_time_scale_times_faster_so_hand_offs_come_sooner() -> None:
+    # At time scale 3600 an hour of rotation time passes every real second: an hourly rotation hands off
+    # about once a second, as a 60-minute escalation stage would be due after a second.
+    hourly = {
+        "NumberOfOnCalls": 1,
+        "RecurrenceMultiplier": 1,
+        "DailySettings": [{"HourOfDay": h, "MinuteOfHour": 0} for h in range(24)],
+    }
+    with Emulator(EmulatorConfig(time_scale=3600)) as emu:
+        client = emu.client()
+        people = [
+            client.create_contact(Alias=name, Type="PERSONAL", Plan={"Stages": []})["ContactArn"]
+            for name in ("ann", "ben")
+        ]
+        client.create_rotation(
+            Name="hourly", ContactIds=people, TimeZoneId="UTC", Recurrence=hourly,
+            StartTime=datetime.datetime(2026, 1, 1, tzinfo=UTC),
+        )  # fmt: skip
+        real_before, (status, before) = time.time(), _admin(emu, "GET", "rotations")
+        first = before["rotations"][0]["OnCallNow"]
+        wait_for(lambda: _admin(emu, "GET", "rotations")[1]["rotations"][0]["OnCallNow"] != first, timeout=5)
+        real_after, (_, after) = time.time(), _admin(emu, "GET", "rotations")
+        advanced = datetime.datetime.fromisoformat(after["now"]) - datetime.datetime.fromisoformat(before["now"])
+        assert status == 200
+        assert advanced >= datetime.timedelta(seconds=(real_after - real_before) * 3600 * 0.9)
+
+
+def test_at_time_scale_one_the_rotations_clock_is_real_time() -> None:
+    with Emulator(EmulatorConfig()) as emu:
+        time.sleep(0.2)
+        _, body = _admin(emu, "GET", "rotations")
+        assert abs(datetime.datetime.fromisoformat(body["now"]) - now()) < datetime.timedelta(seconds=0.1)
