@@ -379,7 +379,9 @@ def test_a_range_too_long_to_compute_is_refused(client: Any) -> None:
 # -- the AWS CLI ------------------------------------------------------------------------------------------------
 
 
-def test_the_aws_cli_creates_a_rotation_and_lists_its_shifts(emu: Emulator, rotation: Rotation, tmp_path: Path) -> None:
+@pytest.fixture
+def aws_cli(emu: Emulator, tmp_path: Path) -> Any:
+    """Run ``aws ssm-contacts <args> --output json`` (the venv's AWS CLI) against the emulator; its parsed answer."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
         **emu.env(),
@@ -395,6 +397,11 @@ def test_the_aws_cli_creates_a_rotation_and_lists_its_shifts(emu: Emulator, rota
                               text=True, check=True, timeout=60)  # fmt: skip
         return json.loads(done.stdout) if done.stdout.strip() else None
 
+    return run
+
+
+def test_the_aws_cli_creates_a_rotation_and_lists_its_shifts(emu: Emulator, rotation: Rotation, aws_cli: Any) -> None:
+    run = aws_cli
     created = run(
         "create-rotation", "--name", "cli-weekly",
         "--contact-ids", rotation.alice_arn, rotation.bob_arn,
@@ -410,3 +417,38 @@ def test_the_aws_cli_creates_a_rotation_and_lists_its_shifts(emu: Emulator, rota
     assert run("get-rotation", "--rotation-id", arn)["Name"] == "cli-weekly"
     assert run("delete-rotation", "--rotation-id", arn) is None
     assert emu.request_counts()["CreateRotation"] == 2  # the seed's and the CLI's
+
+
+def test_the_aws_cli_drives_overrides_previews_activation_policies_and_resolutions(
+    client: Any, emu: Emulator, rotation: Rotation, aws_cli: Any
+) -> None:
+    run = aws_cli
+    preview = run(
+        "list-preview-rotation-shifts", "--rotation-start-time", "2026-03-02T09:00:00Z",
+        "--start-time", "2026-03-02T09:00:00Z", "--end-time", "2026-03-16T09:00:00Z",
+        "--members", "Pat", "Ming", "--time-zone-id", "UTC", "--recurrence", json.dumps(WEEKLY),
+    )  # fmt: skip
+    assert [s["ContactIds"] for s in preview["RotationShifts"]] == [["Pat"], ["Ming"]]
+    override = run(
+        "create-rotation-override", "--rotation-id", rotation.oncall_rotation_arn,
+        "--new-contact-ids", rotation.bob_arn,
+        "--start-time", "2026-03-03T00:00:00Z", "--end-time", "2026-03-04T00:00:00Z",
+    )["RotationOverrideId"]  # fmt: skip
+    listed = run(
+        "list-rotation-overrides", "--rotation-id", rotation.oncall_rotation_arn,
+        "--start-time", "2026-03-01T00:00:00Z", "--end-time", "2026-03-31T00:00:00Z",
+    )  # fmt: skip
+    assert [o["RotationOverrideId"] for o in listed["RotationOverrides"]] == [override]
+    run("update-contact-channel", "--contact-channel-id", rotation.bob_sms_arn,
+        "--delivery-address", "SimpleAddress=+15555550133")  # fmt: skip
+    run("send-activation-code", "--contact-channel-id", rotation.bob_sms_arn)
+    code = emu.outbox()[-1]["activation_code"]
+    run("activate-contact-channel", "--contact-channel-id", rotation.bob_sms_arn, "--activation-code", code)
+    policy = json.dumps({"Statement": [{"Effect": "Allow"}]})
+    run("put-contact-policy", "--contact-arn", rotation.bob_arn, "--policy", policy)
+    assert run("get-contact-policy", "--contact-arn", rotation.bob_arn)["Policy"] == policy
+    client.start_engagement(ContactId=rotation.alice_arn, Sender="cli", Subject="s", Content="c")
+    page = emu.outbox()[-1]["page_arn"]
+    resolved = run("list-page-resolutions", "--page-id", page)
+    assert resolved["PageResolutions"] == [{"ContactArn": rotation.alice_arn, "Type": "PERSONAL", "StageIndex": 0}]
+    assert client.get_contact_channel(ContactChannelId=rotation.bob_sms_arn)["ActivationStatus"] == "ACTIVATED"
