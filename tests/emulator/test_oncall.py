@@ -103,16 +103,15 @@ def test_engaging_a_schedule_pages_whoever_is_on_call_now_on_their_channels(
 
 
 def test_the_seeded_schedule_pages_the_member_whose_week_it_is(client: Any, emu: Emulator, rotation: Rotation) -> None:
-    current = [
-        s
-        for s in client.list_rotation_shifts(
-            RotationId=rotation.oncall_rotation_arn, EndTime=now() + datetime.timedelta(hours=1)
-        )["RotationShifts"]
-        if s["StartTime"] <= now() < s["EndTime"]
-    ]
+    # Without a StartTime the list starts at the rotations' clock's now: its first shift is the current one.
+    # (Alice has the weeks from Monday 2026-01-05 09:00 UTC, bob the next, and so on.)
+    far = now() + datetime.timedelta(days=30)
+    current = client.list_rotation_shifts(RotationId=rotation.oncall_rotation_arn, EndTime=far)["RotationShifts"][0]
+    week = (current["StartTime"] - datetime.datetime(2026, 1, 5, 9, tzinfo=UTC)) // datetime.timedelta(weeks=1)
+    assert current["ContactIds"] == [rotation.alice_arn if week % 2 == 0 else rotation.bob_arn]
     client.start_engagement(ContactId=rotation.oncall_schedule_arn, **DRILL)
-    assert {m["contact_arn"] for m in emu.outbox()} == set(current[0]["ContactIds"])
-    assert emu.rotations()[0]["OnCallNow"] == current[0]["ContactIds"]
+    assert {m["contact_arn"] for m in emu.outbox()} == set(current["ContactIds"])
+    assert emu.rotations()[0]["OnCallNow"] == current["ContactIds"]
 
 
 def test_a_schedule_pages_the_person_on_call_in_each_of_its_rotations(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import os
 import subprocess
@@ -316,10 +317,11 @@ def test_list_rotation_shifts_needs_an_end_after_the_start(client: Any, rotation
 
 
 def test_list_rotation_shifts_starts_now_when_no_start_time_is_given(client: Any, rotation: Rotation) -> None:
-    now = datetime.datetime.now(UTC)
-    found = client.list_rotation_shifts(RotationId=rotation.oncall_rotation_arn, EndTime=now + days(1))
-    [current] = [s for s in found["RotationShifts"] if s["StartTime"] <= now < s["EndTime"]]
-    assert found["RotationShifts"][0] == current
+    before = datetime.datetime.now(UTC)  # the rotations' clock runs ahead of it (time scale 250), never behind
+    found = client.list_rotation_shifts(RotationId=rotation.oncall_rotation_arn, EndTime=before + days(30))
+    first = found["RotationShifts"][0]
+    assert first["StartTime"] <= before + days(7) and first["EndTime"] > before  # the week under way
+    assert all(s["StartTime"] == p["EndTime"] for p, s in itertools.pairwise(found["RotationShifts"]))
 
 
 def test_preview_computes_the_same_shifts_as_the_stored_rotation(client: Any, rotation: Rotation) -> None:
