@@ -204,7 +204,7 @@ def _two_stages(client: Any, rotation: Rotation, alice_essential: bool) -> str:
     arn: str = client.create_contact(
         Alias="two-stages",
         Type="ESCALATION",
-        Plan={"Stages": [{"DurationInMinutes": 1, "Targets": [first]}, {"DurationInMinutes": 0, "Targets": [second]}]},
+        Plan={"Stages": [{"DurationInMinutes": 5, "Targets": [first]}, {"DurationInMinutes": 0, "Targets": [second]}]},
     )["ContactArn"]
     return arn
 
@@ -223,7 +223,7 @@ def test_an_essential_contacts_acknowledgement_stops_the_plan(client: Any, emu: 
     engagement = client.start_engagement(ContactId=plan, **DRILL)["EngagementArn"]
     page = emu.outbox()[0]
     client.accept_page(PageId=page["page_arn"], AcceptType="READ", AcceptCode=page["accept_code"])
-    time.sleep(0.6)  # stage 2 was due 0.24 s after the start (1 minute at time scale 250)
+    time.sleep(1.6)  # stage 2 was due 1.2 s after the start (5 minutes at time scale 250)
     assert {m["contact_arn"] for m in emu.outbox()} == {rotation.alice_arn}
     assert [p["ContactArn"] for p in client.list_pages_by_engagement(EngagementId=engagement)["Pages"]] == [
         rotation.alice_arn,
@@ -265,7 +265,7 @@ def test_a_failed_send_gets_an_error_receipt_and_nothing_arrives(
 def test_a_failed_send_is_retried_after_the_retry_interval_until_it_gets_through(
     client: Any, emu: Emulator, rotation: Rotation
 ) -> None:
-    _alice_retries_sms(client, rotation, 1)  # 1 minute: 0.24 s at time scale 250
+    _alice_retries_sms(client, rotation, 5)  # 5 minutes: 1.2 s at time scale 250, time enough to act first
     emu.set_failing_channels([rotation.alice_sms_arn])
     engagement = client.start_engagement(ContactId=rotation.alice_arn, **DRILL)["EngagementArn"]
     page = _sms_page(client, engagement)
@@ -292,13 +292,13 @@ def test_a_send_that_keeps_failing_is_tried_three_times_in_all(client: Any, emu:
 
 
 def test_acknowledging_the_engagement_cancels_pending_retries(client: Any, emu: Emulator, rotation: Rotation) -> None:
-    _alice_retries_sms(client, rotation, 1)
+    _alice_retries_sms(client, rotation, 5)  # 1.2 s
     emu.set_failing_channels([rotation.alice_sms_arn])
     engagement = client.start_engagement(ContactId=rotation.alice_arn, **DRILL)["EngagementArn"]
     email = next(m for m in emu.outbox() if m["channel_type"] == "EMAIL")
     client.accept_page(PageId=email["page_arn"], AcceptType="READ", AcceptCode=email["accept_code"])
     emu.set_failing_channels([])
-    time.sleep(0.6)
+    time.sleep(1.6)  # past the retry's due time
     assert _receipts(client, _sms_page(client, engagement)) == ["ERROR"]
 
 
