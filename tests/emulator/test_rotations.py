@@ -273,6 +273,36 @@ def test_an_override_must_end_after_it_starts(client: Any, rotation: Rotation) -
     assert info.value.response["Fields"] == [{"Name": "EndTime", "Message": "Member must be after StartTime"}]
 
 
+def test_deleting_a_missing_override_answers_resource_not_found(client: Any, rotation: Rotation) -> None:
+    ghost = "00000000-0000-0000-0000-000000000000"
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as info:
+        client.delete_rotation_override(RotationId=rotation.oncall_rotation_arn, RotationOverrideId=ghost)
+    assert error(info) == {"Code": "ResourceNotFoundException", "Message": f"Rotation override {ghost} does not exist."}
+
+
+def test_an_override_of_another_rotation_is_not_found_through_this_one(client: Any, rotation: Rotation) -> None:
+    other = create(client, rotation)
+    override = client.create_rotation_override(
+        RotationId=other, NewContactIds=[], StartTime=MONDAY, EndTime=MONDAY + days(1)
+    )["RotationOverrideId"]
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_rotation_override(RotationId=rotation.oncall_rotation_arn, RotationOverrideId=override)
+
+
+def test_list_rotation_overrides_needs_an_end_after_the_start(client: Any, rotation: Rotation) -> None:
+    with pytest.raises(client.exceptions.ValidationException) as info:
+        client.list_rotation_overrides(RotationId=rotation.oncall_rotation_arn, StartTime=MONDAY, EndTime=MONDAY)
+    assert error(info) == {"Code": "ValidationException", "Message": "EndTime must be after StartTime."}
+
+
+def test_list_rotations_refuses_a_token_it_did_not_issue(client: Any) -> None:
+    with pytest.raises(client.exceptions.ValidationException) as info:
+        client.list_rotations(NextToken="bm90LWEtdG9rZW4=")
+    assert error(info)["Message"] == (
+        "NextToken is not a token this endpoint issued: pass the NextToken of the previous response."
+    )
+
+
 # -- shifts -----------------------------------------------------------------------------------------------------
 
 
