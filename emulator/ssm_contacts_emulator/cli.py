@@ -73,7 +73,20 @@ def parser() -> argparse.ArgumentParser:
         metavar="KEY_ID=Op1,Op2",
         help="restrict a key to these operations; others answer AccessDeniedException (repeatable)",
     )
-    p.add_argument("--activation-code", help="the code ActivateContactChannel requires (default: any code)")
+    p.add_argument(
+        "--activation-code", help="a code ActivateContactChannel accepts, besides one sent (default: any code)"
+    )
+    p.add_argument(
+        "--strict-activation",
+        action="store_true",
+        help="ActivateContactChannel accepts only the code SendActivationCode sent to the channel",
+    )
+    p.add_argument(
+        "--fail-delivery",
+        action="append",
+        metavar="CHANNEL",
+        help="sends to this channel ARN or address fail (ERROR receipt, retried where planned; repeatable)",
+    )
     p.add_argument("--seed", action="store_true", help="create the demo rotation (alice, bob, drill-escalation)")
     faults = p.add_argument_group("faults")
     faults.add_argument("--throttle-rate", type=float, metavar="REQ_PER_S", help="token-bucket rate limit")
@@ -105,6 +118,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         idempotency_window_seconds=args.idempotency_window,
         state_path=args.state,
         activation_code=args.activation_code,
+        strict_activation=args.strict_activation,
         faults=FaultConfig(
             throttle_rate=args.throttle_rate,
             throttle_burst=args.throttle_burst,
@@ -136,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ssm-contacts-emulator: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, _interrupt)
+    if args.fail_delivery:
+        emulator.set_failing_channels(args.fail_delivery)
     try:
         print(
             f"ssm-contacts-emulator serving {emulator.endpoint_url} "

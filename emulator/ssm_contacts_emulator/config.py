@@ -87,7 +87,10 @@ class EmulatorConfig:
     state_path: str | None = None
     """SQLite file to persist to (write-through); None keeps everything in memory."""
     activation_code: str | None = None
-    """The code ActivateContactChannel requires; None accepts any well-formed code."""
+    """A code ActivateContactChannel accepts (as well as one SendActivationCode sent); None: any well-formed code."""
+    strict_activation: bool = False
+    """ActivateContactChannel accepts only the code SendActivationCode last sent to the channel (or activation_code,
+    if set: the seed activates its channels with "123456")."""
     faults: FaultConfig = field(default_factory=FaultConfig)
     """Faults active from the start (change them later with set_faults)."""
 

@@ -97,6 +97,14 @@ class _EmulatorAPI:
     def set_faults(self, faults: FaultConfig) -> None:
         raise NotImplementedError
 
+    def rotations(self) -> list[dict[str, Any]]:
+        """Every rotation (GetRotation's shape), with its ``Tags``, ``Overrides`` and who is ``OnCallNow``."""
+        raise NotImplementedError
+
+    def set_failing_channels(self, channels: Sequence[str]) -> None:
+        """Sends to these channel ARNs or addresses fail from now on (ERROR receipts; retried where planned)."""
+        raise NotImplementedError
+
     def start(self) -> Self:
         raise NotImplementedError
 
@@ -179,6 +187,13 @@ class Emulator(_EmulatorAPI):
     def set_faults(self, faults: FaultConfig) -> None:
         self._running().faults.set(faults)
 
+    def rotations(self) -> list[dict[str, Any]]:
+        report: list[dict[str, Any]] = self._running().backend.on_call_report()
+        return report
+
+    def set_failing_channels(self, channels: Sequence[str]) -> None:
+        self._running().backend.set_failing_channels(list(channels))
+
 
 def command_line(config: EmulatorConfig) -> list[str]:
     """The ``ssm-contacts-emulator`` options that reproduce ``config``."""
@@ -198,6 +213,8 @@ def command_line(config: EmulatorConfig) -> list[str]:
         args += ["--state", config.state_path]
     if config.activation_code:
         args += ["--activation-code", config.activation_code]
+    if config.strict_activation:
+        args += ["--strict-activation"]
     return args + fault_arguments(config.faults)
 
 
@@ -324,3 +341,10 @@ class EmulatorProcess(_EmulatorAPI):
 
     def set_faults(self, faults: FaultConfig) -> None:
         self._admin("POST", "faults", faults.to_dict())
+
+    def rotations(self) -> list[dict[str, Any]]:
+        report: list[dict[str, Any]] = self._admin("GET", "rotations")["rotations"]
+        return report
+
+    def set_failing_channels(self, channels: Sequence[str]) -> None:
+        self._admin("POST", "failing-channels", {"channels": list(channels)})

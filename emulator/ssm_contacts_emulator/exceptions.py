@@ -57,6 +57,8 @@ class ResourceNotFoundException(EmulatorError):
         "CONTACT_CHANNEL": "Contact channel",
         "ENGAGEMENT": "Engagement",
         "PAGE": "Page",
+        "ROTATION": "Rotation",
+        "ROTATION_OVERRIDE": "Rotation override",
     }
 
     def __init__(self, resource_type: str, resource_id: str) -> None:

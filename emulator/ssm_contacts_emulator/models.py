@@ -8,6 +8,7 @@ before returning, and runs escalation stages from a scheduler thread.
 from __future__ import annotations
 
 import base64
+import bisect
 import dataclasses
 import datetime
 import json
@@ -24,6 +25,7 @@ from typing import Any, TypeVar
 
 from .config import EmulatorConfig
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .rotations import Override, Shift, check_recurrence, compute_shifts, on_call, time_zone
 from .store import MemoryStore
 from .validation import parse_timestamp
 
@@ -47,6 +49,12 @@ _ADDRESS_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
     "SMS": (lambda a: a.startswith("+") and a[1:].isdigit() and 2 <= len(a) - 1 <= 15, "an E.164 number"),
     "VOICE": (lambda a: a.startswith("+") and a[1:].isdigit() and 2 <= len(a) - 1 <= 15, "an E.164 number"),
 }
+
+MAX_SEND_ATTEMPTS = 3
+"""A send that fails is retried after the target's RetryIntervalInMinutes, at most this many attempts in all."""
+
+MAX_SCHEDULE_ROTATIONS = 8
+"""Rotations one on-call schedule may hold (AWS's documented limit; the model allows 25)."""
 
 
 def iso(epoch: float) -> str:
@@ -73,6 +81,8 @@ class Contact:
     display_name: str | None = None
     tags: list[dict[str, str]] = field(default_factory=list)
     idempotency_token: str | None = None
+    policy: str | None = None
+    """The resource policy PutContactPolicy stored (JSON text), if any."""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -95,6 +105,8 @@ class ContactChannel:
     address: str
     activation_status: str = "NOT_ACTIVATED"
     idempotency_token: str | None = None
+    sent_activation_code: str | None = None
+    """The code SendActivationCode last sent to the address (forgotten once used or the address changes)."""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -178,6 +190,14 @@ class Page:
     delivery_time: float | None = None
     read_time: float | None = None
     receipts: list[dict[str, Any]] = field(default_factory=list)
+    path: list[dict[str, Any]] = field(default_factory=list)
+    """How the engaged contact led to this page: ResolutionContact shapes (plus IsEssential of escalation targets)."""
+    attempts: int = 1
+    """Sends tried so far (more than one after a failed delivery was retried)."""
+
+    def resolutions(self) -> list[dict[str, Any]]:
+        """ListPageResolutions' items: the path without the emulator's own notes."""
+        return [{k: v for k, v in hop.items() if k in ("ContactArn", "Type", "StageIndex")} for hop in self.path]
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -218,6 +238,82 @@ class Page:
                 }
             )
         )
+
+
+@dataclass
+class Rotation:
+    arn: str
+    name: str
+    contact_ids: list[str]
+    start_time: float
+    time_zone_id: str
+    recurrence: dict[str, Any]
+    tags: list[dict[str, str]] = field(default_factory=list)
+    idempotency_token: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "RotationArn": self.arn,
+            "Name": self.name,
+            "ContactIds": list(self.contact_ids),
+            "StartTime": self.start_time,
+            "TimeZoneId": self.time_zone_id,
+            "Recurrence": self.recurrence,
+        }
+
+    def start(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(self.start_time, datetime.UTC)
+
+
+@dataclass
+class RotationOverride:
+    id: str
+    rotation_arn: str
+    new_contact_ids: list[str]
+    start_time: float
+    end_time: float
+    create_time: float
+    idempotency_token: str | None = None
+
+    @property
+    def arn(self) -> str:
+        """The store's key (overrides have an id, not an ARN)."""
+        return self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "RotationOverrideId": self.id,
+            "NewContactIds": list(self.new_contact_ids),
+            "StartTime": self.start_time,
+            "EndTime": self.end_time,
+            "CreateTime": self.create_time,
+        }
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.summary(), "RotationArn": self.rotation_arn}
+
+    def as_override(self, order: int) -> Override:
+        return Override(_utc(self.start_time), _utc(self.end_time), tuple(self.new_contact_ids), order)
+
+
+def _utc(epoch: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(epoch, datetime.UTC)
+
+
+def _pending(item: list[Any]) -> tuple[float, str, str, list[dict[str, Any]], int, int, str | None]:
+    """A pending send: due, contact, channel, resolution path, retry interval (minutes), attempt, page to retry.
+
+    State files written before paths and retries existed hold only the first three.
+    """
+    padded = [*item, *[[], 0, 1, None][len(item) - 3 :]] if len(item) < 7 else item
+    due, contact_arn, channel_arn, path, retry, attempt, page_arn = padded
+    return float(due), contact_arn, channel_arn, path, int(retry), int(attempt), page_arn
 
 
 def paginate(
@@ -278,9 +374,14 @@ class Backend:
         self.channels: dict[str, ContactChannel] = {}
         self.engagements: dict[str, Engagement] = {}
         self.pages: dict[str, Page] = {}
+        self.rotations: dict[str, Rotation] = {}
+        self.overrides: dict[str, RotationOverride] = {}
         self.outbox: list[dict[str, Any]] = []
+        self.failing_channels: frozenset[str] = frozenset()
+        """Channel ARNs or delivery addresses whose sends fail (an ERROR receipt); not persisted."""
         self._active: set[str] = set()  # engagements with pages still to send
         self._tokens: dict[str, str] = {}  # IdempotencyToken -> the latest engagement started with it
+        self._clock_origin = time.time()
         self._load()
 
     # -- lifecycle ----------------------------------------------------------------------------------------
@@ -291,6 +392,8 @@ class Backend:
         self.channels = {c["arn"]: _fields(ContactChannel, c) for c in objects.get("channel", [])}
         self.engagements = {e["arn"]: _fields(Engagement, e) for e in objects.get("engagement", [])}
         self.pages = {p["arn"]: _fields(Page, p) for p in objects.get("page", [])}
+        self.rotations = {r["arn"]: _fields(Rotation, r) for r in objects.get("rotation", [])}
+        self.overrides = {o["id"]: _fields(RotationOverride, o) for o in objects.get("override", [])}
         self.outbox = outbox
         self._active = {arn for arn, e in self.engagements.items() if e.pending}
         self._tokens = {e.idempotency_token: arn for arn, e in self.engagements.items() if e.idempotency_token}
@@ -316,6 +419,9 @@ class Backend:
             self.channels.clear()
             self.engagements.clear()
             self.pages.clear()
+            self.rotations.clear()
+            self.overrides.clear()
+            self.failing_channels = frozenset()
             self.outbox.clear()
             self._active.clear()
             self._tokens.clear()
@@ -340,7 +446,7 @@ class Backend:
                 self._store.rollback()
                 raise
 
-    def _save(self, kind: str, obj: Contact | ContactChannel | Engagement | Page) -> None:
+    def _save(self, kind: str, obj: Contact | ContactChannel | Engagement | Page | Rotation | RotationOverride) -> None:
         self._store.put(kind, obj.arn, obj.to_dict())
 
     def _arn(self, resource: str, *parts: str) -> str:
@@ -365,6 +471,23 @@ class Backend:
         if engagement is None:
             raise ResourceNotFoundException("ENGAGEMENT", arn)
         return engagement
+
+    def find_rotation(self, arn: str) -> Rotation:
+        rotation = self.rotations.get(arn)
+        if rotation is None:
+            raise ResourceNotFoundException("ROTATION", arn)
+        return rotation
+
+    def find_override(self, rotation_arn: str, override_id: str) -> RotationOverride:
+        override = self.overrides.get(override_id)
+        if override is None or override.rotation_arn != rotation_arn:
+            raise ResourceNotFoundException("ROTATION_OVERRIDE", override_id)
+        return override
+
+    def _find_taggable(self, arn: str) -> Contact | Rotation:
+        if arn in self.rotations:
+            return self.rotations[arn]
+        return self.find_contact(arn)
 
     def find_page(self, arn: str) -> Page:
         page = self.pages.get(arn)
@@ -419,6 +542,14 @@ class Backend:
                     arn,
                     "CONTACT",
                 )
+            rotations = [r.arn for r in self.rotations.values() if arn in r.contact_ids]
+            if rotations:
+                raise ConflictException(
+                    f"Contact {arn} is a member of rotation {', '.join(rotations)}: "
+                    "remove it from those rotations first.",
+                    arn,
+                    "CONTACT",
+                )
             for channel in [ch for ch in self.channels.values() if ch.contact_arn == contact.arn]:
                 del self.channels[channel.arn]
                 self._store.delete("channel", channel.arn)
@@ -439,6 +570,33 @@ class Backend:
         """The plan as stored, after the checks the model cannot express (target kinds, references)."""
         problems: list[dict[str, str]] = []
         stages = plan.get("Stages") or []
+        rotation_ids = plan.get("RotationIds") or []
+        if contact_type == "ONCALL_SCHEDULE":
+            if stages:
+                problems.append(
+                    {"Name": "Plan.Stages", "Message": "An ONCALL_SCHEDULE plan has RotationIds, not Stages"}
+                )
+            if not 1 <= len(rotation_ids) <= MAX_SCHEDULE_ROTATIONS:
+                problems.append(
+                    {
+                        "Name": "Plan.RotationIds",
+                        "Message": f"An ONCALL_SCHEDULE plan needs 1 to {MAX_SCHEDULE_ROTATIONS} rotations",
+                    }
+                )
+            for r, rotation_id in enumerate(rotation_ids):
+                if rotation_id not in self.rotations:
+                    problems.append(
+                        {"Name": f"Plan.RotationIds[{r}]", "Message": "Member must be an existing rotation"}
+                    )
+            if len(set(rotation_ids)) != len(rotation_ids):
+                problems.append({"Name": "Plan.RotationIds", "Message": "Member must not name a rotation twice"})
+        elif rotation_ids:
+            problems.append(
+                {
+                    "Name": "Plan.RotationIds",
+                    "Message": f"Only an ONCALL_SCHEDULE plan has RotationIds, not {contact_type}",
+                }
+            )
         for s, stage in enumerate(stages):
             targets = stage.get("Targets") or []
             if stage.get("DurationInMinutes") == 0 and not targets and len(stages) > 1:
@@ -483,6 +641,8 @@ class Backend:
         if problems:
             detail = "; ".join(f"{p['Name']}: {p['Message']}" for p in problems)
             raise ValidationException(f"The plan is not valid: {detail}", "FIELD_VALIDATION_FAILED", problems)
+        if contact_type == "ONCALL_SCHEDULE":
+            return {"Stages": [], "RotationIds": list(rotation_ids)}
         return {**plan, "Stages": stages}
 
     # -- channels -----------------------------------------------------------------------------------------
@@ -525,13 +685,70 @@ class Backend:
         with self._transaction():
             channel = self.find_channel(arn)
             expected = self.config.activation_code
-            if expected is not None and code != expected:
+            sent = channel.sent_activation_code
+            if self.config.strict_activation:  # the sent code, or the configured one (what the seed uses)
+                accepted = code in (sent, expected)
+            else:
+                accepted = expected is None or code in (expected, sent)
+            if not accepted:
+                strict_unsent = self.config.strict_activation and sent is None
+                hint = " (no code was sent: call SendActivationCode first)" if strict_unsent else ""
                 raise ValidationException(
-                    f"ActivationCode does not match the code sent to contact channel {arn}.",
+                    f"ActivationCode does not match the code sent to contact channel {arn}{hint}.",
                     "FIELD_VALIDATION_FAILED",
                     [{"Name": "ActivationCode", "Message": "Member must be the code sent to the channel"}],
                 )
             channel.activation_status = "ACTIVATED"
+            channel.sent_activation_code = None
+            self._save("channel", channel)
+
+    def send_activation_code(self, arn: str) -> dict[str, Any]:
+        """Put a fresh 6-digit code in the outbox, addressed to the channel; ActivateContactChannel accepts it."""
+        with self._transaction():
+            channel = self.find_channel(arn)
+            code = f"{secrets.randbelow(10**6):06d}"
+            channel.sent_activation_code = code
+            self._save("channel", channel)
+            entry = {
+                "kind": "ACTIVATION_CODE",
+                "contact_arn": channel.contact_arn,
+                "channel_arn": channel.arn,
+                "channel_type": channel.type,
+                "address": channel.address,
+                "content": f"Your AWS Incident Manager activation code is {code}",
+                "activation_code": code,
+                "sent_at": iso(time.time()),
+            }
+            self.outbox.append(entry)
+            self._store.append_outbox(entry)
+            return entry
+
+    def update_contact_channel(self, params: dict[str, Any]) -> None:
+        with self._transaction():
+            channel = self.find_channel(params["ContactChannelId"])
+            address = (params.get("DeliveryAddress") or {}).get("SimpleAddress")
+            if address is not None and address != channel.address:
+                rule, wanted = _ADDRESS_RULES[channel.type]
+                if not rule(address):
+                    raise ValidationException(
+                        f"DeliveryAddress.SimpleAddress must be {wanted} for a {channel.type} channel.",
+                        "FIELD_VALIDATION_FAILED",
+                        [{"Name": "DeliveryAddress.SimpleAddress", "Message": f"Member must be {wanted}"}],
+                    )
+                for other in self.channels.values():
+                    if (other.contact_arn, other.type, other.address) == (channel.contact_arn, channel.type, address):
+                        raise ConflictException(
+                            f"Contact {channel.contact_arn} already has a {channel.type} channel to that address: "
+                            f"{other.arn}.",
+                            other.arn,
+                            "CONTACT_CHANNEL",
+                        )
+                channel.address = address
+                # A new address has not proved it reaches the person: activate it again.
+                channel.activation_status = "NOT_ACTIVATED"
+                channel.sent_activation_code = None
+            if params.get("Name") is not None:
+                channel.name = params["Name"]
             self._save("channel", channel)
 
     def deactivate_contact_channel(self, arn: str) -> None:
@@ -554,19 +771,205 @@ class Backend:
 
     # -- tags ---------------------------------------------------------------------------------------------
 
+    def tags_of(self, arn: str) -> list[dict[str, str]]:
+        with self.lock:
+            return list(self._find_taggable(arn).tags)
+
     def tag_resource(self, arn: str, tags: list[dict[str, str]]) -> None:
         with self._transaction():
-            contact = self.find_contact(arn)
-            keep = {t["Key"]: t for t in contact.tags}
+            resource = self._find_taggable(arn)
+            keep = {t["Key"]: t for t in resource.tags}
             keep.update({t["Key"]: t for t in tags})
-            contact.tags = list(keep.values())
-            self._save("contact", contact)
+            resource.tags = list(keep.values())
+            self._save("rotation" if isinstance(resource, Rotation) else "contact", resource)
 
     def untag_resource(self, arn: str, keys: list[str]) -> None:
         with self._transaction():
+            resource = self._find_taggable(arn)
+            resource.tags = [t for t in resource.tags if t["Key"] not in keys]
+            self._save("rotation" if isinstance(resource, Rotation) else "contact", resource)
+
+    # -- contact policies ---------------------------------------------------------------------------------
+
+    def put_contact_policy(self, arn: str, policy: str) -> None:
+        with self._transaction():
             contact = self.find_contact(arn)
-            contact.tags = [t for t in contact.tags if t["Key"] not in keys]
+            _check_policy(policy)
+            contact.policy = policy
             self._save("contact", contact)
+
+    def get_contact_policy(self, arn: str) -> dict[str, Any]:
+        with self.lock:
+            contact = self.find_contact(arn)
+            return _drop_none({"ContactArn": contact.arn, "Policy": contact.policy})
+
+    # -- rotations ----------------------------------------------------------------------------------------
+
+    def _checked_members(self, contact_ids: list[str], field_name: str) -> list[str]:
+        """Rotation members: existing PERSONAL contacts, each once, in shift order."""
+        for i, arn in enumerate(contact_ids):
+            contact = self.contacts.get(arn)
+            if contact is None:
+                raise ResourceNotFoundException("CONTACT", arn)
+            if contact.type != "PERSONAL":
+                raise ValidationException(
+                    f"{field_name}[{i}]: only PERSONAL contacts can be rotation members, not {contact.type} {arn}.",
+                    "FIELD_VALIDATION_FAILED",
+                    [{"Name": f"{field_name}[{i}]", "Message": "Member must be a PERSONAL contact"}],
+                )
+        if len(set(contact_ids)) != len(contact_ids):
+            raise ValidationException(
+                f"{field_name} names a contact more than once.",
+                "FIELD_VALIDATION_FAILED",
+                [{"Name": field_name, "Message": "Member must not name a contact twice"}],
+            )
+        return list(contact_ids)
+
+    def create_rotation(self, params: dict[str, Any]) -> Rotation:
+        with self._transaction():
+            token = params.get("IdempotencyToken")
+            if token:
+                for existing in self.rotations.values():
+                    if existing.idempotency_token == token:
+                        return existing  # a retry of the call that created it
+            members = self._checked_members(params["ContactIds"], "ContactIds")
+            time_zone(params["TimeZoneId"])
+            check_recurrence(params["Recurrence"], len(members))
+            start = parse_timestamp(params["StartTime"]) if params.get("StartTime") is not None else None
+            rotation = Rotation(
+                arn=self._arn("rotation", str(uuid.uuid4())),
+                name=params["Name"],
+                contact_ids=members,
+                start_time=start.timestamp() if start is not None else float(int(time.time())),
+                time_zone_id=params["TimeZoneId"],
+                recurrence=params["Recurrence"],
+                tags=list(params.get("Tags") or []),
+                idempotency_token=token,
+            )
+            self.rotations[rotation.arn] = rotation
+            self._save("rotation", rotation)
+            return rotation
+
+    def update_rotation(self, params: dict[str, Any]) -> None:
+        with self._transaction():
+            rotation = self.find_rotation(params["RotationId"])
+            members = rotation.contact_ids
+            if params.get("ContactIds") is not None:
+                members = self._checked_members(params["ContactIds"], "ContactIds")
+            if params.get("TimeZoneId") is not None:
+                time_zone(params["TimeZoneId"])
+                rotation.time_zone_id = params["TimeZoneId"]
+            check_recurrence(params["Recurrence"], len(members))
+            rotation.contact_ids = members
+            rotation.recurrence = params["Recurrence"]
+            start = parse_timestamp(params["StartTime"]) if params.get("StartTime") is not None else None
+            if start is not None:
+                rotation.start_time = start.timestamp()
+            self._save("rotation", rotation)
+
+    def delete_rotation(self, arn: str) -> None:
+        with self._transaction():
+            rotation = self.find_rotation(arn)
+            schedules = [c.arn for c in self.contacts.values() if arn in (c.plan.get("RotationIds") or [])]
+            if schedules:
+                raise ConflictException(
+                    f"Rotation {arn} is used by on-call schedule {', '.join(schedules)}: "
+                    "remove it from those plans first.",
+                    arn,
+                    "ROTATION",
+                )
+            for override in [o for o in self.overrides.values() if o.rotation_arn == rotation.arn]:
+                del self.overrides[override.id]
+                self._store.delete("override", override.id)
+            del self.rotations[arn]
+            self._store.delete("rotation", arn)
+
+    def list_rotations(self, params: dict[str, Any]) -> tuple[list[Rotation], str | None]:
+        with self.lock:
+            prefix = params.get("RotationNamePrefix") or ""
+            found = sorted((r for r in self.rotations.values() if r.name.startswith(prefix)), key=_rotation_order)
+            return paginate(found, params, key=_rotation_order)
+
+    def create_rotation_override(self, params: dict[str, Any]) -> RotationOverride:
+        with self._transaction():
+            rotation = self.find_rotation(params["RotationId"])
+            token = params.get("IdempotencyToken")
+            if token:
+                for existing in self.overrides.values():
+                    if existing.rotation_arn == rotation.arn and existing.idempotency_token == token:
+                        return existing
+            for arn in params["NewContactIds"]:
+                self.find_contact(arn)
+            start, end = _time_range(params, "StartTime", "EndTime")
+            override = RotationOverride(
+                id=str(uuid.uuid4()),
+                rotation_arn=rotation.arn,
+                new_contact_ids=list(params["NewContactIds"]),
+                start_time=start.timestamp(),
+                end_time=end.timestamp(),
+                create_time=time.time(),
+                idempotency_token=token,
+            )
+            self.overrides[override.id] = override
+            self._save("override", override)
+            return override
+
+    def delete_rotation_override(self, rotation_arn: str, override_id: str) -> None:
+        with self._transaction():
+            self.find_rotation(rotation_arn)
+            self.find_override(rotation_arn, override_id)
+            del self.overrides[override_id]
+            self._store.delete("override", override_id)
+
+    def list_rotation_overrides(self, params: dict[str, Any]) -> tuple[list[RotationOverride], str | None]:
+        with self.lock:
+            rotation = self.find_rotation(params["RotationId"])
+            start, end = _time_range(params, "StartTime", "EndTime")
+            found = sorted(
+                (
+                    o
+                    for o in self.overrides.values()
+                    if o.rotation_arn == rotation.arn
+                    and o.start_time < end.timestamp()
+                    and o.end_time > start.timestamp()
+                ),
+                key=lambda o: (o.start_time, o.create_time),
+            )
+            return paginate(found, params)
+
+    def list_rotation_shifts(self, params: dict[str, Any]) -> tuple[list[Shift], str | None]:
+        with self.lock:
+            rotation = self.find_rotation(params["RotationId"])
+            start, end = _time_range(params, "StartTime", "EndTime", default_start=self.rotation_now())
+            shifts = compute_shifts(
+                rotation.contact_ids,
+                rotation.recurrence,
+                rotation.time_zone_id,
+                rotation.start(),
+                start,
+                end,
+                self._overrides_of(rotation.arn),
+            )
+            return paginate(shifts, params)
+
+    def on_call_report(self) -> list[dict[str, Any]]:
+        """Admin view: every rotation, its overrides and who is on call now."""
+        with self.lock:
+            now = self.rotation_now()
+            return [
+                {
+                    **rotation.describe(),
+                    "Tags": list(rotation.tags),
+                    "Overrides": [o.summary() for o in self.overrides.values() if o.rotation_arn == rotation.arn],
+                    "OnCallNow": list(self.on_call_now(rotation, now)),
+                }
+                for rotation in sorted(self.rotations.values(), key=_rotation_order)
+            ]
+
+    def set_failing_channels(self, channels: list[str]) -> None:
+        """Sends to these channel ARNs or addresses fail from now on (ERROR receipts, retried where planned)."""
+        with self.lock:
+            self.failing_channels = frozenset(channels)
 
     # -- engagements --------------------------------------------------------------------------------------
 
@@ -602,10 +1005,13 @@ class Backend:
             )
             speed = self.config.time_scale
             scale = 60.0 / speed if speed else 0.0  # real seconds per plan minute; 0: no waiting at all
+            root = [{"ContactArn": contact.arn, "Type": contact.type}]
             engagement.pending = sorted(
                 (
-                    [now + minutes * scale, contact_arn, channel_arn]
-                    for minutes, contact_arn, channel_arn in self._expand(contact, 0, frozenset({contact.arn}))
+                    [now + minutes * scale, contact_arn, channel_arn, path, retry, 1, None]
+                    for minutes, contact_arn, channel_arn, path, retry in self._expand(
+                        contact, 0, frozenset({contact.arn}), root, self.rotation_now(now)
+                    )
                 ),
                 key=lambda item: float(item[0]),  # stable: plan order within a stage
             )
@@ -625,32 +1031,110 @@ class Backend:
             return None
         return engagement
 
-    def _expand(self, contact: Contact, offset: int, seen: frozenset[str]) -> list[tuple[int, str, str]]:
-        """Every (minutes from start, contact ARN, channel ARN) a plan pages, escalation stages included."""
-        out: list[tuple[int, str, str]] = []
+    def rotation_now(self, real: float | None = None) -> datetime.datetime:
+        """The rotations' clock: real time sped up by ``time_scale`` from the moment the emulator started.
+
+        At time scale 60, a hand-off due in an hour happens a minute after start, as escalation stages do.
+        At 1 (the default) and 0 (no waiting for stages) it is real time.
+        """
+        real = time.time() if real is None else real
+        scale = self.config.time_scale
+        if scale in (0, 1):
+            return _utc(real)
+        return _utc(self._clock_origin + (real - self._clock_origin) * scale)
+
+    def on_call_now(self, rotation: Rotation, at: datetime.datetime) -> tuple[str, ...]:
+        """Who is on call in ``rotation`` at ``at``, overrides included; the caller holds the lock."""
+        return on_call(
+            rotation.contact_ids,
+            rotation.recurrence,
+            rotation.time_zone_id,
+            rotation.start(),
+            at,
+            self._overrides_of(rotation.arn),
+        )
+
+    def _overrides_of(self, rotation_arn: str) -> list[Override]:
+        # The dict keeps creation order (and so does the store's rowid): a later override wins an overlap.
+        return [o.as_override(i) for i, o in enumerate(self.overrides.values()) if o.rotation_arn == rotation_arn]
+
+    def _expand(
+        self, contact: Contact, offset: int, seen: frozenset[str], path: list[dict[str, Any]], at: datetime.datetime
+    ) -> list[tuple[int, str, str, list[dict[str, Any]], int]]:
+        """Every (minutes from start, contact ARN, channel ARN, resolution path, retry minutes) a plan pages.
+
+        Escalation stages and on-call schedules are followed; who is on call is decided at ``at`` (the start).
+        """
+        out: list[tuple[int, str, str, list[dict[str, Any]], int]] = []
+        if contact.type == "ONCALL_SCHEDULE":
+            paged: set[str] = set()  # on call in two rotations of one schedule: paged once
+            for rotation_arn in contact.plan.get("RotationIds") or []:
+                rotation = self.rotations.get(rotation_arn)
+                if rotation is None:
+                    continue
+                for member_arn in self.on_call_now(rotation, at):
+                    member = self.contacts.get(member_arn)
+                    if member is None or member.arn in seen or member.arn in paged:
+                        continue
+                    paged.add(member.arn)
+                    hop: dict[str, Any] = {"ContactArn": member.arn, "Type": member.type}
+                    out.extend(self._expand(member, offset, seen | {member.arn}, [*path, hop], at))
+            return out
         elapsed = offset
-        for stage in contact.plan.get("Stages") or []:
+        for index, stage in enumerate(contact.plan.get("Stages") or []):
+            here = [*path[:-1], {**path[-1], "StageIndex": index}]
             for target in stage.get("Targets") or []:
                 if "ChannelTargetInfo" in target:
-                    out.append((elapsed, contact.arn, target["ChannelTargetInfo"]["ContactChannelId"]))
+                    info = target["ChannelTargetInfo"]
+                    retry = info.get("RetryIntervalInMinutes") or 0
+                    out.append((elapsed, contact.arn, info["ContactChannelId"], here, retry))
                 elif "ContactTargetInfo" in target:
-                    member = self.contacts.get(target["ContactTargetInfo"].get("ContactId", ""))
+                    info = target["ContactTargetInfo"]
+                    member = self.contacts.get(info.get("ContactId", ""))
                     if member is not None and member.arn not in seen:  # a plan that loops pages each once
-                        out.extend(self._expand(member, elapsed, seen | {member.arn}))
+                        hop = {
+                            "ContactArn": member.arn,
+                            "Type": member.type,
+                            "IsEssential": bool(info["IsEssential"]),
+                        }
+                        out.extend(self._expand(member, elapsed, seen | {member.arn}, [*here, hop], at))
             elapsed += stage.get("DurationInMinutes") or 0
         return out
 
     def _send_due(self, engagement: Engagement, now: float) -> None:
         """Send the engagement's pages that are due; the caller holds the lock and saves the engagement."""
         while engagement.pending and engagement.pending[0][0] <= now:
-            _, contact_arn, channel_arn = engagement.pending.pop(0)
+            _, contact_arn, channel_arn, path, retry, attempt, page_arn = _pending(engagement.pending.pop(0))
             channel = self.channels.get(channel_arn)
             contact = self.contacts.get(contact_arn)
             if channel is None or contact is None or channel.activation_status != "ACTIVATED":
                 continue  # Incident Manager cannot engage a channel that is gone or not activated
-            self._send_page(engagement, contact, channel, now)
+            page = self.pages.get(page_arn or "")
+            if page is None:
+                page = self._new_page(engagement, contact, channel, now, path)
+            else:
+                page.attempts = attempt
+            if channel.arn in self.failing_channels or channel.address in self.failing_channels:
+                page.add_receipt("ERROR", now, f"Delivery failed (attempt {attempt} of at most {MAX_SEND_ATTEMPTS})")
+                if retry and attempt < MAX_SEND_ATTEMPTS:
+                    # RetryIntervalInMinutes: the wait before sending a failed page again.
+                    due = now + retry * self._seconds_per_minute()
+                    bisect.insort(
+                        engagement.pending,
+                        [due, contact.arn, channel.arn, path, retry, attempt + 1, page.arn],
+                        key=lambda item: float(item[0]),
+                    )
+                self._save("page", page)
+                continue
+            self._deliver(engagement, contact, channel, page, now)
 
-    def _send_page(self, engagement: Engagement, contact: Contact, channel: ContactChannel, now: float) -> None:
+    def _seconds_per_minute(self) -> float:
+        speed = self.config.time_scale
+        return 60.0 / speed if speed else 0.0
+
+    def _new_page(
+        self, engagement: Engagement, contact: Contact, channel: ContactChannel, now: float, path: list[dict[str, Any]]
+    ) -> Page:
         page = Page(
             arn=self._arn("page", contact.alias, str(uuid.uuid4())),
             engagement_arn=engagement.arn,
@@ -660,12 +1144,19 @@ class Backend:
             address=channel.address,
             accept_code=f"{secrets.randbelow(10**6):06d}",
             sent_time=now,
+            path=path,
         )
-        page.add_receipt("SENT", now)
         self.pages[page.arn] = page
+        return page
+
+    def _deliver(
+        self, engagement: Engagement, contact: Contact, channel: ContactChannel, page: Page, now: float
+    ) -> None:
+        page.add_receipt("SENT", now)
         self._save("page", page)
         sms = channel.type == "SMS"  # SMS is not secure: it only ever carries the public texts
         entry = {
+            "kind": "PAGE",
             "page_arn": page.arn,
             "engagement_arn": engagement.arn,
             "contact_arn": contact.arn,
@@ -754,11 +1245,18 @@ class Backend:
                 page.read_time = page.read_time or now
                 page.add_receipt("READ", now, params.get("Note"), channel_arn)
                 engagement = self.engagements[page.engagement_arn]
-                if engagement.pending or not engagement.acknowledged:
+                # IsEssential: only an essential contact's acknowledgement stops the plan.
+                essential = all(hop.get("IsEssential", True) for hop in page.path)
+                if essential and (engagement.pending or not engagement.acknowledged):
                     engagement.acknowledged = True  # acknowledged: later stages are not paged
                     engagement.pending.clear()
                     self._save("engagement", engagement)
             self._save("page", page)
+
+    def list_page_resolutions(self, params: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+        with self.lock:
+            page = self.find_page(params["PageId"])
+            return paginate(page.resolutions(), params)
 
     def list_page_receipts(self, params: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
         with self.lock:
@@ -802,3 +1300,74 @@ def _plan_contacts(plan: dict[str, Any]) -> set[str]:
         for target in stage.get("Targets") or []
         if "ContactTargetInfo" in target
     }
+
+
+def _rotation_order(rotation: Rotation) -> str:
+    return f"{rotation.name}\n{rotation.arn}"  # names may repeat; the ARN settles the order
+
+
+def _time_range(
+    params: dict[str, Any], low: str, high: str, default_start: datetime.datetime | None = None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Two timestamps of a request, the second after the first."""
+    start = parse_timestamp(params[low]) if params.get(low) is not None else default_start
+    end = parse_timestamp(params[high])
+    assert start is not None and end is not None  # required, or defaulted, and well-formed (validated)
+    if end <= start:
+        raise ValidationException(
+            f"{high} must be after {low}.",
+            "FIELD_VALIDATION_FAILED",
+            [{"Name": high, "Message": f"Member must be after {low}"}],
+        )
+    return start, end
+
+
+def preview_shifts(params: dict[str, Any], now: datetime.datetime) -> list[Shift]:
+    """ListPreviewRotationShifts: the same computation as ListRotationShifts, from settings instead of a rotation.
+
+    ``now`` (the rotations' clock) is where the range starts when the request gives no StartTime.
+    """
+    members = list(params["Members"])
+    time_zone(params["TimeZoneId"])
+    check_recurrence(params["Recurrence"], len(members))
+    start = parse_timestamp(params["StartTime"]) if params.get("StartTime") is not None else now
+    rotation_start = (
+        parse_timestamp(params["RotationStartTime"]) if params.get("RotationStartTime") is not None else start
+    )
+    assert start is not None and rotation_start is not None
+    start, end = _time_range({"StartTime": start.timestamp(), "EndTime": params["EndTime"]}, "StartTime", "EndTime")
+    overrides: list[Override] = []
+    for i, item in enumerate(params.get("Overrides") or []):
+        name = f"Overrides[{i}]"
+        if item.get("StartTime") is None or item.get("EndTime") is None:
+            raise ValidationException(
+                f"{name} needs StartTime and EndTime.",
+                "FIELD_VALIDATION_FAILED",
+                [{"Name": name, "Message": "Member must have StartTime and EndTime"}],
+            )
+        o_start, o_end = _time_range(item, "StartTime", "EndTime")
+        overrides.append(Override(o_start, o_end, tuple(item.get("NewMembers") or []), i))
+    return compute_shifts(members, params["Recurrence"], params["TimeZoneId"], rotation_start, start, end, overrides)
+
+
+def _check_policy(policy: str) -> None:
+    """A resource policy: a JSON object with a Statement (one or a list), each with Effect Allow or Deny."""
+    problem = None
+    try:
+        document = json.loads(policy)
+    except ValueError as error:
+        problem = f"Policy is not JSON: {error}"
+    else:
+        statements = document.get("Statement") if isinstance(document, dict) else None
+        if isinstance(statements, dict):
+            statements = [statements]
+        if not isinstance(document, dict):
+            problem = "Policy must be a JSON object"
+        elif not isinstance(statements, list) or not statements:
+            problem = "Policy must have a Statement (an object or a non-empty list)"
+        elif not all(isinstance(s, dict) and s.get("Effect") in ("Allow", "Deny") for s in statements):
+            problem = "Each Statement must be an object whose Effect is Allow or Deny"
+    if problem is not None:
+        raise ValidationException(
+            f"{problem}.", "FIELD_VALIDATION_FAILED", [{"Name": "Policy", "Message": f"Member is not valid: {problem}"}]
+        )

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .exceptions import UnknownOperationException
-from .models import Backend
+from .models import Backend, paginate, preview_shifts
 from .validation import service_model, validate_input
 
 TARGET_PREFIX = "SSMContacts."
@@ -84,11 +84,72 @@ class SSMContactsResponse:
         self.backend.delete_contact_channel(params["ContactChannelId"])
         return {}
 
+    def update_contact_channel(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.backend.update_contact_channel(params)
+        return {}
+
+    def send_activation_code(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.backend.send_activation_code(params["ContactChannelId"])
+        return {}
+
+    # -- contact policies ---------------------------------------------------------------------------------
+
+    def put_contact_policy(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.backend.put_contact_policy(params["ContactArn"], params["Policy"])
+        return {}
+
+    def get_contact_policy(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.backend.get_contact_policy(params["ContactArn"])
+
+    # -- rotations ----------------------------------------------------------------------------------------
+
+    def create_rotation(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"RotationArn": self.backend.create_rotation(params).arn}
+
+    def get_rotation(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self.backend.lock:
+            return self.backend.find_rotation(params["RotationId"]).describe()
+
+    def list_rotations(self, params: dict[str, Any]) -> dict[str, Any]:
+        rotations, token = self.backend.list_rotations(params)
+        return _page({"Rotations": [r.describe() for r in rotations]}, token)
+
+    def update_rotation(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.backend.update_rotation(params)
+        return {}
+
+    def delete_rotation(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.backend.delete_rotation(params["RotationId"])
+        return {}
+
+    def create_rotation_override(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"RotationOverrideId": self.backend.create_rotation_override(params).id}
+
+    def get_rotation_override(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self.backend.lock:
+            self.backend.find_rotation(params["RotationId"])
+            return self.backend.find_override(params["RotationId"], params["RotationOverrideId"]).describe()
+
+    def list_rotation_overrides(self, params: dict[str, Any]) -> dict[str, Any]:
+        overrides, token = self.backend.list_rotation_overrides(params)
+        return _page({"RotationOverrides": [o.summary() for o in overrides]}, token)
+
+    def delete_rotation_override(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.backend.delete_rotation_override(params["RotationId"], params["RotationOverrideId"])
+        return {}
+
+    def list_rotation_shifts(self, params: dict[str, Any]) -> dict[str, Any]:
+        shifts, token = self.backend.list_rotation_shifts(params)
+        return _page({"RotationShifts": [s.to_shape() for s in shifts]}, token)
+
+    def list_preview_rotation_shifts(self, params: dict[str, Any]) -> dict[str, Any]:
+        shifts, token = paginate(preview_shifts(params, self.backend.rotation_now()), params)
+        return _page({"RotationShifts": [s.to_shape() for s in shifts]}, token)
+
     # -- tags ---------------------------------------------------------------------------------------------
 
     def list_tags_for_resource(self, params: dict[str, Any]) -> dict[str, Any]:
-        with self.backend.lock:
-            return {"Tags": list(self.backend.find_contact(params["ResourceARN"]).tags)}
+        return {"Tags": self.backend.tags_of(params["ResourceARN"])}
 
     def tag_resource(self, params: dict[str, Any]) -> dict[str, Any]:
         self.backend.tag_resource(params["ResourceARN"], params["Tags"])
@@ -132,6 +193,10 @@ class SSMContactsResponse:
     def accept_page(self, params: dict[str, Any]) -> dict[str, Any]:
         self.backend.accept_page(params)
         return {}
+
+    def list_page_resolutions(self, params: dict[str, Any]) -> dict[str, Any]:
+        resolutions, token = self.backend.list_page_resolutions(params)
+        return _page({"PageResolutions": resolutions}, token)
 
     def list_page_receipts(self, params: dict[str, Any]) -> dict[str, Any]:
         receipts, token = self.backend.list_page_receipts(params)

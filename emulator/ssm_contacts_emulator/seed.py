@@ -6,12 +6,23 @@ endpoint returns the same ARNs instead of failing.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 ESCALATION_ALIAS = "drill-escalation"
 ESCALATION_DELAY_MINUTES = 5
 SEED_ACTIVATION_CODE = "123456"
+SCHEDULE_ALIAS = "drill-oncall"
+ROTATION_NAME = "drill-weekly"
+ROTATION_TIME_ZONE = "UTC"
+ROTATION_START = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+"""A Monday at the hand-off time: alice's turn runs from it to the next Monday 09:00, then bob's, and so on."""
+ROTATION_RECURRENCE: dict[str, Any] = {
+    "NumberOfOnCalls": 1,
+    "RecurrenceMultiplier": 1,
+    "WeeklySettings": [{"DayOfWeek": "MON", "HandOffTime": {"HourOfDay": 9, "MinuteOfHour": 0}}],
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,10 @@ class Rotation:
     alice_email_arn: str
     bob_sms_arn: str
     bob_email_arn: str
+    oncall_rotation_arn: str = ""
+    """Rotation "drill-weekly": alice, then bob, one week each, handing off on Mondays at 09:00 UTC."""
+    oncall_schedule_arn: str = ""
+    """ONCALL_SCHEDULE contact "drill-oncall" over that rotation: engaging it pages whoever is on call."""
 
 
 def _person(client: Any, alias: str, display_name: str, phone: str, email: str) -> tuple[str, str, str]:
@@ -52,7 +67,8 @@ def _person(client: Any, alias: str, display_name: str, phone: str, email: str) 
 
 
 def seed_rotation(client: Any) -> Rotation:
-    """Create alice, bob (each with an activated SMS and EMAIL channel) and the "drill-escalation" plan.
+    """Create alice, bob (each with an activated SMS and EMAIL channel), the "drill-escalation" plan, the weekly
+    rotation "drill-weekly" of alice and bob, and the on-call schedule "drill-oncall" over it.
 
     ``client`` is a boto3 ``ssm-contacts`` client. Against an emulator configured with an ``activation_code``,
     that code must be "123456".
@@ -77,6 +93,21 @@ def seed_rotation(client: Any) -> Rotation:
         },
         IdempotencyToken=f"seed-{ESCALATION_ALIAS}",
     )["ContactArn"]
+    weekly = client.create_rotation(
+        Name=ROTATION_NAME,
+        ContactIds=[alice, bob],
+        StartTime=ROTATION_START,
+        TimeZoneId=ROTATION_TIME_ZONE,
+        Recurrence=ROTATION_RECURRENCE,
+        IdempotencyToken=f"seed-{ROTATION_NAME}",
+    )["RotationArn"]
+    schedule = client.create_contact(
+        Alias=SCHEDULE_ALIAS,
+        DisplayName="Drill on-call",
+        Type="ONCALL_SCHEDULE",
+        Plan={"RotationIds": [weekly]},
+        IdempotencyToken=f"seed-{SCHEDULE_ALIAS}",
+    )["ContactArn"]
     return Rotation(
         escalation_arn=escalation,
         alice_arn=alice,
@@ -85,4 +116,6 @@ def seed_rotation(client: Any) -> Rotation:
         alice_email_arn=alice_email,
         bob_sms_arn=bob_sms,
         bob_email_arn=bob_email,
+        oncall_rotation_arn=weekly,
+        oncall_schedule_arn=schedule,
     )

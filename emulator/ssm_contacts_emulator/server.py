@@ -401,6 +401,24 @@ class Handler(BaseHTTPRequestHandler):
             )
         elif (method, name) == ("GET", "faults"):
             self._send(200, server.faults.config.to_dict())
+        elif (method, name) == ("GET", "rotations"):
+            self._send(
+                200,
+                {"now": server.backend.rotation_now().isoformat(), "rotations": server.backend.on_call_report()},
+            )
+        elif (method, name) == ("GET", "failing-channels"):
+            self._send(200, {"channels": sorted(server.backend.failing_channels)})
+        elif (method, name) == ("POST", "failing-channels"):
+            try:
+                data = json.loads(body or b"{}")
+                channels = data.get("channels") if isinstance(data, dict) else None
+                if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+                    raise ValueError('the body must be {"channels": [channel ARNs or addresses]}')
+            except ValueError as error:
+                self._send(400, {"message": f"Invalid failing channels: {error}"})
+                return
+            server.backend.set_failing_channels(channels)
+            self._send(200, {"channels": sorted(channels)})
         elif (method, name) == ("POST", "reset"):
             server.backend.reset()
             server.log.clear()
@@ -421,6 +439,7 @@ class Handler(BaseHTTPRequestHandler):
                 404,
                 {
                     "message": f"{method} {path} is not an admin endpoint. Known: GET outbox, GET requests, "
-                    "GET health, GET faults, POST reset, POST faults (under /_emulator/)."
+                    "GET health, GET faults, GET rotations, GET failing-channels, POST reset, POST faults, "
+                    "POST failing-channels (under /_emulator/)."
                 },
             )

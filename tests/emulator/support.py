@@ -21,6 +21,12 @@ DRILL = {
 }
 
 
+def remove_oncall_schedule(client: Any, rotation: Any) -> None:
+    """Delete the seeded on-call schedule and its rotation, so that alice and bob can be deleted."""
+    client.delete_contact(ContactId=rotation.oncall_schedule_arn)
+    client.delete_rotation(RotationId=rotation.oncall_rotation_arn)
+
+
 def wait_for(condition: Callable[[], Any], timeout: float = 10.0) -> Any:
     """Poll until ``condition()`` is truthy; its value, or AssertionError after ``timeout``."""
     deadline = time.monotonic() + timeout

@@ -8,7 +8,7 @@ import pytest
 
 from ssm_contacts_emulator import Emulator, Rotation
 
-from .support import ARN
+from .support import ARN, remove_oncall_schedule
 
 
 def test_create_personal_contact_returns_its_arn_and_get_contact_reads_it_back(client: Any) -> None:
@@ -160,13 +160,14 @@ def test_plan_target_kind_must_match_the_contact_type(client: Any, rotation: Rot
 
 def test_list_contacts_filters_by_alias_prefix_and_type_and_paginates(client: Any, rotation: Rotation) -> None:
     aliases = [c["Alias"] for c in client.list_contacts()["Contacts"]]
-    assert aliases == ["alice-oncall", "bob-oncall", "drill-escalation"]
+    assert aliases == ["alice-oncall", "bob-oncall", "drill-escalation", "drill-oncall"]
     assert [c["Alias"] for c in client.list_contacts(AliasPrefix="bob")["Contacts"]] == ["bob-oncall"]
     assert [c["Alias"] for c in client.list_contacts(Type="ESCALATION")["Contacts"]] == ["drill-escalation"]
-    first = client.list_contacts(MaxResults=2)
-    assert [c["Alias"] for c in first["Contacts"]] == ["alice-oncall", "bob-oncall"]
-    second = client.list_contacts(MaxResults=2, NextToken=first["NextToken"])
-    assert [c["Alias"] for c in second["Contacts"]] == ["drill-escalation"]
+    assert [c["Alias"] for c in client.list_contacts(Type="ONCALL_SCHEDULE")["Contacts"]] == ["drill-oncall"]
+    first = client.list_contacts(MaxResults=3)
+    assert [c["Alias"] for c in first["Contacts"]] == ["alice-oncall", "bob-oncall", "drill-escalation"]
+    second = client.list_contacts(MaxResults=3, NextToken=first["NextToken"])
+    assert [c["Alias"] for c in second["Contacts"]] == ["drill-oncall"]
     assert "NextToken" not in second
     paginated = [
         c["Alias"]
@@ -177,6 +178,7 @@ def test_list_contacts_filters_by_alias_prefix_and_type_and_paginates(client: An
 
 
 def test_a_contact_added_between_pages_neither_repeats_nor_skips_one(client: Any, rotation: Rotation) -> None:
+    remove_oncall_schedule(client, rotation)
     first = client.list_contacts(MaxResults=2)
     client.create_contact(Alias="aaron-oncall", Type="PERSONAL", Plan={"Stages": []})
     second = client.list_contacts(MaxResults=2, NextToken=first["NextToken"])
@@ -218,6 +220,7 @@ def test_delete_contact_removes_it_and_its_channels(client: Any, rotation: Rotat
             ]
         },
     )
+    remove_oncall_schedule(client, rotation)  # its rotation holds bob
     client.delete_contact(ContactId=rotation.bob_arn)
     with pytest.raises(client.exceptions.ResourceNotFoundException) as info:
         client.get_contact(ContactId=rotation.bob_arn)

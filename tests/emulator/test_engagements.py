@@ -10,7 +10,7 @@ import pytest
 
 from ssm_contacts_emulator import Emulator, EmulatorConfig, Rotation
 
-from .support import ARN, DRILL, wait_for
+from .support import ARN, DRILL, remove_oncall_schedule, wait_for
 
 
 def test_engaging_a_personal_contact_pages_each_activated_channel_of_its_plan(
@@ -125,6 +125,7 @@ def test_a_retry_answers_with_its_engagement_even_after_the_contact_is_deleted(
 ) -> None:
     first = client.start_engagement(ContactId=rotation.alice_arn, IdempotencyToken="drill-1", **DRILL)["EngagementArn"]
     client.delete_contact(ContactId=rotation.escalation_arn)  # its plan targets alice
+    remove_oncall_schedule(client, rotation)  # its rotation holds alice
     client.delete_contact(ContactId=rotation.alice_arn)
     again = client.start_engagement(ContactId=rotation.alice_arn, IdempotencyToken="drill-1", **DRILL)["EngagementArn"]
     assert again == first

@@ -135,7 +135,8 @@ def test_admin_endpoints_over_http(client: Any, emu: Emulator, rotation: Rotatio
     assert body["outbox"] == emu.outbox()
     status, body = admin(emu, "GET", "requests")
     assert body["counts"] == {
-        "CreateContact": 3,
+        "CreateContact": 4,
+        "CreateRotation": 1,
         "CreateContactChannel": 4,
         "ActivateContactChannel": 4,
         "UpdateContact": 2,

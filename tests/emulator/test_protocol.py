@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import socket
 from typing import Any
@@ -223,12 +224,74 @@ def _exercise_every_operation(client: Any, emu: Emulator, rotation: Rotation) ->
     client.stop_engagement(EngagementId=engagement, Reason="done")
     client.describe_engagement(EngagementId=engagement)
     client.list_engagements(MaxResults=1)
+    _exercise_on_call_operations(client, emu, rotation)
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         client.get_contact(ContactId=f"{ARN}:contact/ghost")
     with pytest.raises(client.exceptions.ConflictException):
         client.create_contact(Alias="alice-oncall", Type="PERSONAL", Plan={"Stages": []})
     with pytest.raises(client.exceptions.ValidationException):
         client.create_contact(Alias="Bad Alias", Type="PERSONAL", Plan={"Stages": []})
+
+
+def _exercise_on_call_operations(client: Any, emu: Emulator, rotation: Rotation) -> None:
+    """The operations of on-call schedules, activation, contact policies and page resolutions."""
+    weekly = {
+        "NumberOfOnCalls": 1,
+        "RecurrenceMultiplier": 1,
+        "WeeklySettings": [{"DayOfWeek": "MON", "HandOffTime": {"HourOfDay": 9, "MinuteOfHour": 0}}],
+        "ShiftCoverages": {
+            "MON": [{"Start": {"HourOfDay": 0, "MinuteOfHour": 0}, "End": {"HourOfDay": 0, "MinuteOfHour": 0}}]
+        },
+    }
+    members = [rotation.alice_arn, rotation.bob_arn]
+    start = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
+    rotation_arn = client.create_rotation(
+        Name="Primary",
+        ContactIds=members,
+        StartTime=start,
+        TimeZoneId="UTC",
+        Recurrence=weekly,
+        Tags=[{"Key": "team", "Value": "db"}],
+    )["RotationArn"]
+    client.get_rotation(RotationId=rotation_arn)
+    client.list_rotations(RotationNamePrefix="Pri", MaxResults=1)
+    client.update_rotation(RotationId=rotation_arn, Recurrence={**weekly, "ShiftCoverages": {}})
+    end = start + datetime.timedelta(days=30)
+    override = client.create_rotation_override(
+        RotationId=rotation_arn,
+        NewContactIds=[rotation.bob_arn],
+        StartTime=start + datetime.timedelta(days=1),
+        EndTime=start + datetime.timedelta(days=2),
+    )["RotationOverrideId"]
+    client.get_rotation_override(RotationId=rotation_arn, RotationOverrideId=override)
+    client.list_rotation_overrides(RotationId=rotation_arn, StartTime=start, EndTime=end, MaxResults=1)
+    client.list_rotation_shifts(RotationId=rotation_arn, StartTime=start, EndTime=end, MaxResults=2)
+    client.list_preview_rotation_shifts(
+        RotationStartTime=start,
+        StartTime=start,
+        EndTime=end,
+        Members=members,
+        TimeZoneId="UTC",
+        Recurrence=weekly,
+        Overrides=[{"NewMembers": [rotation.bob_arn], "StartTime": start, "EndTime": end}],
+        MaxResults=1,
+    )
+    client.delete_rotation_override(RotationId=rotation_arn, RotationOverrideId=override)
+    client.tag_resource(ResourceARN=rotation_arn, Tags=[{"Key": "x", "Value": "y"}])
+    client.list_tags_for_resource(ResourceARN=rotation_arn)
+    schedule = client.create_contact(Alias="db-oncall", Type="ONCALL_SCHEDULE", Plan={"RotationIds": [rotation_arn]})[
+        "ContactArn"
+    ]
+    client.put_contact_policy(ContactArn=schedule, Policy=json.dumps({"Statement": [{"Effect": "Allow"}]}))
+    client.get_contact_policy(ContactArn=schedule)
+    client.start_engagement(ContactId=schedule, **DRILL)
+    page = emu.outbox()[-1]
+    client.list_page_resolutions(PageId=page["page_arn"])
+    client.update_contact(ContactId=schedule, Plan={"RotationIds": [rotation_arn]})
+    client.delete_contact(ContactId=schedule)
+    client.delete_rotation(RotationId=rotation_arn)
+    client.send_activation_code(ContactChannelId=rotation.alice_sms_arn)
+    client.update_contact_channel(ContactChannelId=rotation.alice_sms_arn, Name="alice-phone")
 
 
 def test_every_response_conforms_to_the_model_output_and_error_shapes(

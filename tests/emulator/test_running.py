@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import urllib.request
 from typing import Any
 
 import boto3
@@ -88,7 +90,7 @@ def test_a_subprocess_has_the_same_api_and_stops_cleanly_on_ctrl_c() -> None:
         assert f"  export AWS_ENDPOINT_URL_SSM_CONTACTS={emu.endpoint_url}" in emu.banner
         assert "  escalation_arn = arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation" in emu.banner
         client = emu.client()
-        assert len(client.list_contacts()["Contacts"]) == 3
+        assert len(client.list_contacts()["Contacts"]) == 4  # alice, bob, the escalation plan, the schedule
         emu.set_faults(FaultConfig(error_rate=1.0))
         with pytest.raises(client.exceptions.InternalServerException):
             client.list_contacts()
@@ -142,3 +144,19 @@ def test_a_stopped_emulator_answers_nobody_on_a_kept_alive_connection() -> None:
     emu.stop()
     with pytest.raises(botocore.exceptions.EndpointConnectionError):
         client.create_contact(Alias="after-stop", Type="PERSONAL", Plan={"Stages": []})
+
+
+def test_the_console_takes_strict_activation_and_failing_channels() -> None:
+    config = EmulatorConfig(strict_activation=True, activation_code="123456")
+    with EmulatorProcess(config, extra_args=["--seed", "--fail-delivery", "+15555550101"]) as emu:
+        assert "  oncall_schedule_arn = arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-oncall" in emu.banner
+        with urllib.request.urlopen(f"{emu.endpoint_url}/_emulator/failing-channels", timeout=10) as response:
+            assert json.loads(response.read()) == {"channels": ["+15555550101"]}
+        client = emu.client()
+        alice = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/alice-oncall"
+        client.start_engagement(ContactId=alice, Sender="drill", Subject="s", Content="c")
+        assert [m["channel_type"] for m in emu.outbox()] == ["EMAIL"]  # alice's SMS send failed
+        channel = client.list_contact_channels(ContactId=alice)["ContactChannels"][0]["ContactChannelArn"]
+        client.deactivate_contact_channel(ContactChannelId=channel)
+        with pytest.raises(client.exceptions.ValidationException):
+            client.activate_contact_channel(ContactChannelId=channel, ActivationCode="999999")  # strict
