@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -146,6 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     emulator = Emulator(config)
     try:
         emulator.start()
+    except sqlite3.Error as error:
+        print(
+            f"ssm-contacts-emulator: cannot use {config.state_path} as the state file ({error}); give --state a "
+            f"path in a folder that exists and that you can write to",
+            file=sys.stderr,
+        )
+        return 2
     except OSError as error:
         print(f"ssm-contacts-emulator: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,8 +69,8 @@ def test_changing_a_setting_updates_the_provider_in_place_and_pages_nobody(
     preview = stack.preview()
     up = stack.up()
 
-    assert preview.changes == {"update": 1, "same": 3}
-    assert up.changes == {"update": 1, "same": 3}  # the provider; no engagement replaced
+    assert preview.changes == {"update": 1, "same": 4}
+    assert up.changes == {"update": 1, "same": 4}  # the provider; no engagement replaced
     assert stack.outputs()["arns"] == arns
     assert endpoint.request_counts()["StartEngagement"] == 2 and len(endpoint.outbox()) == pages
     # Existing engagements are still read and stopped where they live: the region in their ARN.
@@ -118,8 +119,10 @@ def test_a_stack_made_by_the_previous_release_upgrades_with_no_replacement_and_n
     preview = new.preview()
     up = new.up()
 
-    assert preview.changes == {"create": 1, "same": 3}  # the package's provider; the engagements stay
-    assert up.changes == {"create": 1, "same": 3}
+    # The package's provider and the stack's token key are new; the engagements keep the tokens they were
+    # started with, so they stay as they are.
+    assert preview.changes == {"create": 2, "same": 3}
+    assert up.changes == {"create": 2, "same": 3}
     # The default provider, which held the whole stack config, is gone from state with what it held.
     assert [p["urn"].rsplit("::", 1)[1] for p in new.resources(PROVIDER_TYPE)] == ["incident-manager"]
     assert new.outputs()["arns"] == arns
@@ -146,10 +149,25 @@ def test_the_package_installed_from_its_wheel_runs_a_program_from_a_plain_folder
 
     up = stack.up()
 
-    assert up.changes == {"create": 3}
+    assert up.changes == {"create": 4}
     assert stack.outputs()["arn"].startswith("arn:aws:ssm-contacts:us-east-1:123456789012:engagement/bob-oncall/")
     assert endpoint.request_counts()["StartEngagement"] == 1
     assert sorted(m["channel_type"] for m in endpoint.outbox()) == ["EMAIL", "SMS"]
     installed = subprocess.run([str(wheel_virtualenv / "bin" / "python"), "-m", "pip", "list", "--format=json"],
                                capture_output=True, text=True, check=True).stdout
     assert {"pytest", "ruff", "mypy", "awscli"}.isdisjoint(p["name"].lower() for p in json.loads(installed))
+
+
+def test_the_wheel_ships_the_license_and_every_file_the_package_reads(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+    assert {
+        "pulumi_incident_manager/pulumi-plugin.json",
+        "pulumi_incident_manager/py.typed",
+        "pulumi_incident_manager/policy_pack/PulumiPolicy.yaml",
+        "pulumi_incident_manager/policy_pack/__main__.py",
+        "pulumi_incident_manager/drill/__main__.py",
+        "incident_manager_provider/token_key.py",
+        "ssm_contacts_emulator/rotations.py",
+    } <= names

@@ -126,6 +126,17 @@ def test_the_console_script_reports_bad_options(capsys: pytest.CaptureFixture[st
     assert "expected ACCESS_KEY_ID:SECRET_ACCESS_KEY, got 'no-colon'" in capsys.readouterr().err
 
 
+def test_the_console_script_reports_a_state_file_it_cannot_open_in_one_sentence(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    path = tmp_path / "missing-folder" / "state.db"
+    assert main(["--port", "0", "--state", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"ssm-contacts-emulator: cannot use {path} as the state file (unable to open database file); give --state "
+        "a path in a folder that exists and that you can write to\n"
+    )
+
+
 def test_the_console_script_reports_a_busy_port(capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -12,7 +12,7 @@ import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from pulumi_incident_manager.policies import ENGAGEMENT_TYPE, POLICIES, policy_pack_path
+from pulumi_incident_manager.policies import ENGAGEMENT_TYPE, POLICIES, STACK_POLICIES, policy_pack_path
 
 DRILL_URN = f"urn:pulumi:gameday-drill::gameday::{ENGAGEMENT_TYPE}::page-db"
 COMPLIANT = {
@@ -80,7 +80,7 @@ def test_the_pack_offers_every_policy_mandatory_with_its_description_and_config_
     assert info.name == "incident-manager"
     assert info.supportsConfig
     assert [(p.name, p.description, p.enforcementLevel) for p in info.policies] == [
-        (policy.name, policy.description, analyzer_pb2.MANDATORY) for policy in POLICIES
+        (policy.name, policy.description, analyzer_pb2.MANDATORY) for policy in (*POLICIES, *STACK_POLICIES)
     ]
     schemas = {p.name: json_format.MessageToDict(p.configSchema.properties) for p in info.policies}
     assert schemas["contact-allowlist"]["drillStacks"]["default"] == ["*drill*", "*gameday*"]

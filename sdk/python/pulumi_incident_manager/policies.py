@@ -34,9 +34,12 @@ from pulumi_policy import (
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
 from pulumi_policy.proxy import UnknownValueError
 
+from incident_manager_provider.tokens import IDENTITY_FIELDS
 from incident_manager_provider.validation import model_regex, service_model
 
 __all__ = [
@@ -46,11 +49,13 @@ __all__ = [
     "FIELD_LIMITS",
     "INCIDENT_OR_DRILL_MARKER",
     "NO_SECRETS_IN_SMS",
+    "ONE_ENGAGEMENT_PER_TOKEN",
     "PAGE_ACCEPTANCE_DRILLS_ONLY",
     "PAGE_ACCEPTANCE_TYPE",
     "POLICIES",
     "POLICY_PACK_NAME",
     "SENSITIVE_PATTERNS",
+    "STACK_POLICIES",
     "is_drill_stack",
     "policy_pack_path",
     "stack_from_urn",
@@ -668,6 +673,54 @@ PAGE_ACCEPTANCE_DRILLS_ONLY = ResourceValidationPolicy(
     severity=Severity.HIGH,
     remediation_steps="Remove the PageAcceptance, deploy it from a drill stack, or set allowOutsideDrills.",
 )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# one-engagement-per-token (the whole stack)
+
+
+def _validate_one_engagement_per_token(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """Engagements of the stack that would share one engagement: the same token, or (for minted tokens) the same
+    contact, message and run. Compared in memory; the violation names the resources, never a value."""
+    seen: dict[tuple[str, ...], str] = {}
+    for resource in args.resources:
+        props = resource.props
+        if resource.resource_type != ENGAGEMENT_TYPE or not isinstance(_known(props, "contact_id"), str):
+            continue  # not an engagement, one only read with Engagement.get, or one whose contact is not known yet
+        identities: list[tuple[str, ...]] = []
+        token = _known(props, "idempotency_token")
+        if isinstance(token, str) and token:
+            identities.append(("token", token))
+        try:
+            fields = [props.get(name) for name in IDENTITY_FIELDS]
+        except UnknownValueError:  # preview: compared again once known, at update
+            fields = [object()]
+        if not _known(props, "explicit_token") and all(value is None or isinstance(value, str) for value in fields):
+            identities.append(("identity", *(value or "" for value in fields)))
+        for identity in identities:
+            other = seen.setdefault(identity, resource.name)
+            if other != resource.name:
+                report_violation(
+                    f'Engagements "{other}" and "{resource.name}" would share one engagement (the same '
+                    f"idempotency_token), so destroying either would stop the other's. Fix: give one of them a "
+                    f"different run or idempotency_token.",
+                    resource.urn,
+                )
+                break
+
+
+ONE_ENGAGEMENT_PER_TOKEN = StackValidationPolicy(
+    name="one-engagement-per-token",
+    description=(
+        "No two Engagements of a stack share an idempotency token (explicit, or minted from the same contact, "
+        "message and run): they would record one engagement, and destroying either would stop the other's."
+    ),
+    validate=_validate_one_engagement_per_token,
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
+
+STACK_POLICIES: tuple[StackValidationPolicy, ...] = (ONE_ENGAGEMENT_PER_TOKEN,)
+"""The pack's policies over the whole stack."""
 
 
 POLICIES: tuple[ResourceValidationPolicy, ...] = (

@@ -8,9 +8,11 @@ import sys
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from pulumi_incident_manager.policies import POLICIES, POLICY_PACK_NAME, policy_pack_path
+from pulumi_incident_manager.policies import POLICIES, POLICY_PACK_NAME, STACK_POLICIES, policy_pack_path
 
 if sys.argv[1:] == ["--path"]:
     print(policy_pack_path())
 else:
-    PolicyPack(name=POLICY_PACK_NAME, policies=list(POLICIES), enforcement_level=EnforcementLevel.MANDATORY)
+    PolicyPack(
+        name=POLICY_PACK_NAME, policies=[*POLICIES, *STACK_POLICIES], enforcement_level=EnforcementLevel.MANDATORY
+    )

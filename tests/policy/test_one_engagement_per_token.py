@@ -1,0 +1,51 @@
+"""one-engagement-per-token: no two Engagements of a stack would record one engagement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidationArgs
+
+from pulumi_incident_manager.policies import ENGAGEMENT_TYPE, ONE_ENGAGEMENT_PER_TOKEN
+
+CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
+
+
+def resource(name: str, **props: Any) -> PolicyResource:
+    fields = {"contact_id": CONTACT, "sender": "bot", "subject": "s", "content": "SECRET-TEXT", **props}
+    options = PolicyResourceOptions(False, [], True, [], None, [])  # type: ignore[arg-type]
+    urn = f"urn:pulumi:drill::shop::{ENGAGEMENT_TYPE}::{name}"
+    return PolicyResource(ENGAGEMENT_TYPE, fields, urn, name, options, None, None, [], {})
+
+
+def violations(*resources: PolicyResource) -> list[tuple[str, str | None]]:
+    found: list[tuple[str, str | None]] = []
+    ONE_ENGAGEMENT_PER_TOKEN.validate(  # type: ignore[misc]
+        StackValidationArgs(list(resources)), lambda message, urn=None: found.append((message, urn))
+    )
+    return found
+
+
+def test_distinct_engagements_pass() -> None:
+    assert violations(resource("a", idempotency_token="t-a"), resource("b", idempotency_token="t-b", run="2")) == []
+
+
+def test_the_same_token_is_reported_naming_both_resources_and_no_value() -> None:
+    [(message, urn)] = violations(
+        resource("a", idempotency_token="t-1", explicit_token=True),
+        resource("b", idempotency_token="t-1", explicit_token=True, content="other"),
+    )
+    assert message == (
+        'Engagements "a" and "b" would share one engagement (the same idempotency_token), so destroying either would '
+        "stop the other's. Fix: give one of them a different run or idempotency_token."
+    )
+    assert urn is not None and urn.endswith("::b")
+    assert "SECRET-TEXT" not in message
+
+
+def test_the_same_message_before_tokens_are_known_is_reported() -> None:
+    assert len(violations(resource("a"), resource("b"))) == 1
+
+
+def test_engagements_only_read_with_get_are_ignored() -> None:
+    assert violations(resource("a", contact_id=None), resource("b", contact_id=None)) == []
