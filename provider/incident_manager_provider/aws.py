@@ -7,10 +7,12 @@ chain (environment, profile, SSO, container or instance role) and are never stor
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,8 @@ import boto3
 import botocore.config
 import botocore.exceptions
 import botocore.session
+
+from .errors import aws_errors
 
 SERVICE_NAME = "ssm-contacts"
 USER_AGENT = "pulumi-incident-manager/0.1.0"
@@ -117,18 +121,34 @@ _clients: dict[tuple[AwsSettings, tuple[tuple[str, str], ...]], Any] = {}
 _clients_lock = threading.Lock()
 
 
-def client(settings: AwsSettings | None = None, *, arn: str | None = None) -> Any:
+_override: contextvars.ContextVar[Any] = contextvars.ContextVar("incident_manager_client_override", default=None)
+
+
+@contextlib.contextmanager
+def client_override(replacement: Any) -> Iterator[None]:
+    """Within the block, :func:`client` answers ``replacement`` (the testing kit's injection point)."""
+    token = _override.set(replacement)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def client(settings: AwsSettings | None = None, *, arn: str | None = None, operation: str = "StartEngagement") -> Any:
     """The ssm-contacts client for ``settings`` and the current AWS environment variables.
 
     With ``arn``, the client of the region that ARN names: an existing engagement or page is read, stopped and
-    acknowledged where it lives, even after ``aws:region`` changed for new ones.
+    acknowledged where it lives, even after ``aws:region`` changed for new ones. A client that cannot be made (no
+    region, an unknown profile, a bad endpoint URL) raises one sentence naming ``operation``.
     """
+    if (replacement := _override.get()) is not None:
+        return replacement
     settings = settings or AwsSettings()
     if arn is not None and (region := region_of(arn)) and region != settings.region:
         settings = dataclasses.replace(settings, region=region)
     environ = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
     key = (settings, tuple(sorted(environ.items())))
-    with _clients_lock:
+    with _clients_lock, aws_errors(operation):
         found = _clients.get(key)
         if found is None:
             found = _clients[key] = _build(settings, environ)

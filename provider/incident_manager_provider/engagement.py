@@ -1,6 +1,6 @@
 """The Engagement resource: pages a contact or escalation plan once per idempotency token.
 
-Inputs and outputs use snake_case names; the PascalCase AWS shapes are built and parsed only here.
+Inputs and outputs use snake_case names; the AWS member of each is declared once, in :mod:`.schema`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -23,24 +22,18 @@ from pulumi.dynamic import (
 from pulumi.dynamic.dynamic import PROVIDER_KEY
 from pulumi.output import UNKNOWN
 
-from . import aws
-from .errors import IncidentManagerError, aws_errors, error_code
+from . import api, aws
+from .errors import IncidentManagerError, NotFoundError
+from .schema import ENGAGEMENT
 from .tokens import IDENTITY_FIELDS, changed_identity_fields, mint_idempotency_token, next_run_token
 from .validation import is_unknown, validate
 
-START_ENGAGEMENT_MEMBERS = {
-    "contact_id": "ContactId",
-    "sender": "Sender",
-    "subject": "Subject",
-    "content": "Content",
-    "public_subject": "PublicSubject",
-    "public_content": "PublicContent",
-    "incident_id": "IncidentId",
-    "idempotency_token": "IdempotencyToken",
-}
+START_ENGAGEMENT_MEMBERS = ENGAGEMENT.members()
 """Input property -> StartEngagement parameter."""
 
-SECRET_PROPERTIES = ("subject", "content", "public_subject", "public_content")
+STOP_ENGAGEMENT_MEMBERS = ENGAGEMENT.members("StopEngagement")
+
+SECRET_PROPERTIES = ENGAGEMENT.secrets
 
 PREVIOUS_IDENTITY_INPUTS = ("pulumi_project", "pulumi_stack", "pulumi_name")
 """Inputs of versions before 0.2, whose token hashed the resource's name: dropped by check, never compared."""
@@ -48,15 +41,7 @@ PREVIOUS_IDENTITY_INPUTS = ("pulumi_project", "pulumi_stack", "pulumi_name")
 MAX_RUNS = 20
 """How many stopped runs of an unchanged engagement create skips before giving up."""
 
-_DESCRIBED = {
-    "ContactArn": "contact_arn",
-    "Sender": "sender",
-    "Subject": "subject",
-    "Content": "content",
-    "PublicSubject": "public_subject",
-    "PublicContent": "public_content",
-    "IncidentId": "incident_id",
-}
+_DESCRIBED = ENGAGEMENT.described()
 """DescribeEngagement member -> output property (times are handled apart)."""
 
 
@@ -88,7 +73,7 @@ class EngagementProvider(ResourceProvider):
             key: value for key, value in news.items() if key != PROVIDER_KEY and key not in PREVIOUS_IDENTITY_INPUTS
         }
         failures = validate("StartEngagement", inputs, START_ENGAGEMENT_MEMBERS, secret=SECRET_PROPERTIES)
-        failures += validate("StopEngagement", inputs, {"stop_reason": "Reason"})
+        failures += validate("StopEngagement", inputs, STOP_ENGAGEMENT_MEMBERS)
         run = inputs.get("run")
         if run is not None and not is_unknown(run) and not isinstance(run, str):
             failures.append(CheckFailure("run", f"run must be a string, not {type(run).__name__}: quote it"))
@@ -141,47 +126,52 @@ class EngagementProvider(ResourceProvider):
         minted = props["idempotency_token"]
         token = minted
         for _ in range(MAX_RUNS):
-            arn, live = self._start(props, token)
-            if live.get("StopTime") is None:
-                return CreateResult(arn, {**_outputs(arn, props, live), "idempotency_token": token,
-                                          "minted_token": minted})
+            live = self._start(props, token)
+            if not live.stopped:
+                return CreateResult(live.arn, {**_outputs(props, live), "idempotency_token": token,
+                                               "minted_token": minted})
             if props.get("explicit_token") or not props.get("token_key"):
                 raise IncidentManagerError(
-                    f"The idempotency token {token} belongs to engagement {arn}, which was stopped at "
-                    f"{iso_time(live['StopTime'])}, so AWS will not page anyone with it again; to start a new run, "
-                    f"set idempotency_token to a new value (or change run)."
+                    f"The idempotency token {token} belongs to engagement {live.arn}, which was stopped at "
+                    f"{iso_time(live.stop_time)}, so AWS will not page anyone with it again; to start a new run, "
+                    f"set idempotency_token to a new value (or change run).",
+                    operation="StartEngagement",
                 )
-            token = next_run_token(props["token_key"], token, arn)
+            token = next_run_token(props["token_key"], token, live.arn)
         raise IncidentManagerError(
-            f"The last {MAX_RUNS} runs of this engagement were all stopped; change run to start a new one."
+            f"The last {MAX_RUNS} runs of this engagement were all stopped; change run to start a new one.",
+            operation="StartEngagement",
         )
 
-    def _start(self, props: Mapping[str, Any], token: str) -> tuple[str, dict[str, Any]]:
+    def _start(self, props: Mapping[str, Any], token: str) -> api.EngagementRecord:
         params = {member: props[name] for name, member in START_ENGAGEMENT_MEMBERS.items() if props.get(name)}
-        params["IdempotencyToken"] = token
-        with aws_errors("StartEngagement", props.get("contact_id"), [props.get(n) for n in SECRET_PROPERTIES]):
-            arn: str = aws.client(self.settings).start_engagement(**params)["EngagementArn"]
-        live = self._find(arn)
+        params[START_ENGAGEMENT_MEMBERS["idempotency_token"]] = token
+        secrets = [props.get(name) for name in SECRET_PROPERTIES]
+        arn = api.start_engagement(aws.client(self.settings), params, secrets)
+        live = api.find_engagement(aws.client(self.settings, arn=arn, operation="DescribeEngagement"), arn)
         if live is None:
             raise IncidentManagerError(
-                f"StartEngagement answered with {arn}, but DescribeEngagement cannot find it; run again."
+                f"StartEngagement answered with {arn}, but DescribeEngagement cannot find it; run again.",
+                operation="DescribeEngagement",
             )
-        return arn, live
+        return live
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """DescribeEngagement; an engagement AWS no longer knows reads as gone (empty id).
 
         ``Engagement.get`` reads with no previous outputs: there an unknown ARN is an error, not a disappearance.
         """
-        live = self._find(id_)
+        live = api.find_engagement(aws.client(self.settings, arn=id_, operation="DescribeEngagement"), id_)
         if live is None:
             if not props.get("arn"):
-                raise IncidentManagerError(
+                raise NotFoundError(
                     f"Engagement {id_} does not exist in this account and region; check the ARN given to "
-                    f"Engagement.get and the aws:region setting."
+                    f"Engagement.get and the aws:region setting.",
+                    operation="DescribeEngagement",
+                    code="ResourceNotFoundException",
                 )
             return ReadResult("", {})
-        return ReadResult(id_, _outputs(id_, props, live))
+        return ReadResult(id_, _outputs(props, live))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only ``stop_reason`` updates in place (diff replaces on anything else that pages), and it is used at
@@ -193,49 +183,17 @@ class EngagementProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """StopEngagement with ``stop_reason``. Already stopped or gone counts as done."""
-        params = {"EngagementId": id_}
-        if props.get("stop_reason"):
-            params["Reason"] = props["stop_reason"]
-        with aws_errors("StopEngagement", id_):
-            try:
-                aws.client(self.settings, arn=id_).stop_engagement(**params)
-            except ClientError as err:
-                if not self._stopped_or_gone(id_, err):
-                    raise
-
-    def _stopped_or_gone(self, arn: str, err: ClientError) -> bool:
-        code = error_code(err)
-        if code == "ResourceNotFoundException":
-            return True
-        # AWS does not document how it answers a stop of a stopped engagement: look before failing.
-        if code in ("ValidationException", "ConflictException"):
-            live = self._find(arn)
-            return live is None or live.get("StopTime") is not None
-        return False
-
-    def _find(self, arn: str) -> dict[str, Any] | None:
-        return find_engagement(self.settings, arn)
+        client = aws.client(self.settings, arn=id_, operation="StopEngagement")
+        api.stop_engagement(client, id_, props.get("stop_reason"))
 
 
-def find_engagement(settings: aws.AwsSettings, arn: str) -> dict[str, Any] | None:
-    """DescribeEngagement's answer, or None if there is no such engagement."""
-    with aws_errors("DescribeEngagement", arn):
-        try:
-            answer: dict[str, Any] = aws.client(settings, arn=arn).describe_engagement(EngagementId=arn)
-        except ClientError as err:
-            if error_code(err) == "ResourceNotFoundException":
-                return None
-            raise
-    return answer
-
-
-def _outputs(arn: str, props: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
+def _outputs(props: Mapping[str, Any], live: api.EngagementRecord) -> dict[str, Any]:
     # The stack's token key is an input only: kept out of outputs, it is stored once per engagement, not twice.
     outs = {key: value for key, value in props.items() if key not in (PROVIDER_KEY, "token_key")}
-    outs.update((name, live[member]) for member, name in _DESCRIBED.items() if member in live)
-    outs["arn"] = arn
-    outs["start_time"] = iso_time(live.get("StartTime"))
-    outs["stop_time"] = iso_time(live.get("StopTime"))
+    outs.update((name, getattr(live, name)) for name in _DESCRIBED.values() if getattr(live, name) is not None)
+    outs["arn"] = live.arn
+    outs["start_time"] = iso_time(live.start_time)
+    outs["stop_time"] = iso_time(live.stop_time)
     return outs
 
 

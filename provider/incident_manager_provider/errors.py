@@ -1,7 +1,14 @@
 """AWS failures turned into one sentence that says what went wrong and what to do about it.
 
+The hierarchy, re-exported by the SDK::
+
+    IncidentManagerError            one actionable sentence; .operation (AcceptPage, ...) and .code (AWS's code)
+    ├── NotFoundError               the engagement, page or contact does not exist (ResourceNotFoundException)
+    └── InvalidInputError           an input breaks a rule of the service model (also a ValueError)
+
 Exceptions raised by a dynamic provider reach the user as text, so the botocore chain is dropped
-(``from None``) and the sentence names the action, the resource and the setting to look at.
+(``from None``) and the sentence names the action, the resource and the setting to look at. botocore's own
+exceptions are mapped here, in :func:`aws_errors`, and nowhere else.
 """
 
 from __future__ import annotations
@@ -36,6 +43,30 @@ _CREDENTIAL_CODES = frozenset(
 class IncidentManagerError(Exception):
     """A failed ssm-contacts call or setting, described in one actionable sentence."""
 
+    def __init__(self, message: str, *, operation: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.operation = operation
+        """The ssm-contacts operation that failed (``StartEngagement``), if any."""
+        self.code = code
+        """AWS's error code (``ThrottlingException``) or botocore's exception name, if any."""
+
+
+class NotFoundError(IncidentManagerError):
+    """The engagement, page or contact named does not exist in this account and region."""
+
+
+class InvalidInputError(IncidentManagerError, ValueError):
+    """An input breaks a rule of the ssm-contacts service model; the sentence names the property and the rule."""
+
+
+def not_found_sentence(kind: str, resource: str | None, operation: str) -> str:
+    """The one sentence for anything that does not exist."""
+    missing = " ".join(part for part in (kind, resource) if part) or "the resource"
+    return (
+        f"ssm-contacts:{operation} failed because {missing} does not exist in this account and region; check the "
+        f"ARN and the aws:region setting."
+    )
+
 
 def error_code(err: ClientError) -> str:
     """The AWS error code of ``err`` (``ResourceNotFoundException``, ...)."""
@@ -62,11 +93,7 @@ def describe_client_error(
         )
     if code == "ResourceNotFoundException":
         kind = str(response.get("ResourceType") or "").lower().replace("_", " ")
-        missing = " ".join(part for part in (kind, response.get("ResourceId") or resource) if part)
-        return (
-            f"{qualified} failed because {missing or 'the resource'} does not exist in this account and region; "
-            f"check the ARN and the aws:region setting."
-        )
+        return not_found_sentence(kind, response.get("ResourceId") or resource, action)
     if code == "ValidationException":
         fields = "; ".join(
             f"{field.get('Name')}: {aws_words(str(field.get('Message')), secrets)}"
@@ -131,16 +158,21 @@ def aws_errors(action: str, resource: str | None = None, secrets: Iterable[Any] 
     try:
         yield
     except ClientError as err:
-        raise IncidentManagerError(describe_client_error(err, action, resource, secrets)) from None
+        code = error_code(err)
+        kind = NotFoundError if code == "ResourceNotFoundException" else IncidentManagerError
+        sentence = describe_client_error(err, action, resource, secrets)
+        raise kind(sentence, operation=action, code=code) from None
     except BotoCoreError as err:
-        raise IncidentManagerError(describe_botocore_error(err, action, secrets)) from None
+        sentence = describe_botocore_error(err, action, secrets)
+        raise IncidentManagerError(sentence, operation=action, code=type(err).__name__) from None
     except ValueError as err:
         if not str(err).startswith("Invalid endpoint"):
             raise
         url = str(err).removeprefix("Invalid endpoint: ")
         raise IncidentManagerError(
             f"The endpoint {url!r} is not a valid URL for ssm-contacts:{action}; fix incident-manager:endpoint or "
-            f"AWS_ENDPOINT_URL_SSM_CONTACTS."
+            f"AWS_ENDPOINT_URL_SSM_CONTACTS.",
+            operation=action,
         ) from None
 
 

@@ -15,23 +15,16 @@ from pulumi.dynamic import (
 )
 from pulumi.dynamic.dynamic import PROVIDER_KEY
 
-from . import aws
-from .errors import aws_errors
+from . import api, aws
+from .schema import PAGE_ACCEPTANCE
 from .validation import validate
 
-ACCEPT_PAGE_MEMBERS = {
-    "page_id": "PageId",
-    "accept_type": "AcceptType",
-    "accept_code": "AcceptCode",
-    "contact_channel_id": "ContactChannelId",
-    "note": "Note",
-    "accept_code_validation": "AcceptCodeValidation",
-}
+ACCEPT_PAGE_MEMBERS = PAGE_ACCEPTANCE.members()
 """Input property -> AcceptPage parameter."""
 
-DEFAULTS = {"accept_type": "READ", "accept_code_validation": "ENFORCE"}
+DEFAULTS = PAGE_ACCEPTANCE.defaults
 
-SECRET_PROPERTIES = ("accept_code",)
+SECRET_PROPERTIES = PAGE_ACCEPTANCE.secrets
 
 
 def accept_page_params(props: dict[str, Any]) -> dict[str, Any]:
@@ -68,8 +61,8 @@ class PageAcceptanceProvider(ResourceProvider):
         return DiffResult(changes=bool(changed), replaces=changed)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        with aws_errors("AcceptPage", props.get("page_id"), [props.get(n) for n in SECRET_PROPERTIES]):
-            aws.client(self.settings, arn=props["page_id"]).accept_page(**accept_page_params(props))
+        client = aws.client(self.settings, arn=props["page_id"], operation="AcceptPage")
+        api.accept_page(client, accept_page_params(props), [props.get(n) for n in SECRET_PROPERTIES])
         outs = {key: value for key, value in props.items() if key != PROVIDER_KEY}
         outs["accepted_at"] = datetime.now(UTC).isoformat()
         return CreateResult(f"{props['page_id']}#{props['accept_type']}", outs)

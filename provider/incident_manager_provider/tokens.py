@@ -1,4 +1,4 @@
-"""The IdempotencyToken that makes ``pulumi up`` page people exactly once.
+"""The idempotency token that makes ``pulumi up`` page people exactly once.
 
 botocore invents a fresh token per call when none is given, so a re-run after a crash would page again. Here an
 engagement's token is *minted* once, when check first sees it (or sees what it says change), and then kept:
@@ -20,20 +20,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-ENGAGEMENT_FIELDS = (
-    "contact_id",
-    "sender",
-    "subject",
-    "content",
-    "public_subject",
-    "public_content",
-    "incident_id",
-)
-"""The inputs that say who is engaged and with what message: changing one starts a new engagement."""
+from .schema import ENGAGEMENT
 
-IDENTITY_FIELDS = (*ENGAGEMENT_FIELDS, "run")
-"""What the token stands for: an engagement is new when one of these changes (``run`` pages an unchanged drill
-again)."""
+IDENTITY_FIELDS = ENGAGEMENT.identity
+"""What the token stands for: who is engaged, with what message, and ``run`` (which pages an unchanged drill
+again). A change to one of them is a new engagement."""
 
 TOKEN_PREFIX = "pulumi-im-"
 

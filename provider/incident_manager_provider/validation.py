@@ -18,13 +18,15 @@ from pulumi.output import Unknown
 
 from .aws import SERVICE_NAME
 
-# The model's ARN pattern accepts any ssm-contacts ARN; each member wants one kind of resource.
-ARN_RESOURCE_TYPES = {
-    "ContactId": "contact",
-    "EngagementId": "engagement",
-    "PageId": "page",
-    "ContactChannelId": "contact-channel",
-}
+ARN_SHAPE = "SsmContactsArn"
+"""The model's shape for every ARN member; its pattern accepts any ssm-contacts ARN."""
+
+
+def arn_resource_type(member: str) -> str:
+    """The resource type an ARN member wants, from its name: ``ContactChannelId`` -> ``contact-channel``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", member.removesuffix("Id")).lower()
+
+
 _ARN_RESOURCE = re.compile(r"arn:[^:]+:ssm-contacts:[^:]*:[0-9]+:(?P<type>[a-z-]+)/.+")
 # The model's ARN pattern ends in `([...]+)*`, a repeat inside a repeat: Python's re backtracks exponentially on a
 # near miss (a trailing space), so preview would hang. `(?:[...])*` accepts exactly the same strings in linear time.
@@ -107,8 +109,8 @@ def broken_rule(structure: StructureShape, member: str, value: Any, *, reveal: b
         return f"must be at least {minimum} characters long, not {len(value)}"
     if maximum is not None and len(value) > maximum:
         return f"must be at most {maximum} characters long, not {len(value)}"
-    if member in ARN_RESOURCE_TYPES:
-        return _arn_rule(shape, ARN_RESOURCE_TYPES[member], value)
+    if shape.name == ARN_SHAPE:
+        return _arn_rule(shape, arn_resource_type(member), value)
     pattern = shape.metadata.get("pattern")
     if pattern is not None and not model_regex(pattern).fullmatch(value):
         bad = next((char for char in value if not model_regex(pattern).fullmatch(char)), None)

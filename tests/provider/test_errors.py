@@ -11,7 +11,7 @@ from botocore.stub import Stubber
 
 from incident_manager_provider import aws
 from incident_manager_provider.engagement import EngagementProvider
-from incident_manager_provider.errors import IncidentManagerError, aws_errors
+from incident_manager_provider.errors import IncidentManagerError
 
 CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
 ENGAGEMENT = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/drill-escalation/0b2c"
@@ -26,12 +26,11 @@ PROPS = {
 
 
 @pytest.fixture
-def stubbed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
+def stubbed() -> Iterator[Stubber]:
     client = boto3.session.Session().client(
         "ssm-contacts", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
     )
-    monkeypatch.setattr(aws, "client", lambda settings=None, arn=None: client)
-    with Stubber(client) as stubber:
+    with aws.client_override(client), Stubber(client) as stubber:
         yield stubber
         stubber.assert_no_pending_responses()
 
@@ -119,16 +118,17 @@ def test_no_region_says_which_settings_to_set(monkeypatch: pytest.MonkeyPatch, t
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    with pytest.raises(IncidentManagerError) as caught, aws_errors("DescribeEngagement", ENGAGEMENT):
-        aws.client(aws.AwsSettings())
+    with pytest.raises(IncidentManagerError) as caught:
+        aws.client(aws.AwsSettings(), operation="DescribeEngagement")
     assert str(caught.value) == (
         "No AWS region is set for ssm-contacts:DescribeEngagement; set aws:region in the stack config or AWS_REGION."
     )
+    assert (caught.value.operation, caught.value.code) == ("DescribeEngagement", "NoRegionError")
 
 
 def test_unknown_profile_says_which_settings_to_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    with pytest.raises(IncidentManagerError) as caught, aws_errors("StartEngagement"):
+    with pytest.raises(IncidentManagerError) as caught:
         aws.client(aws.AwsSettings(profile="gameday", region="us-east-1"))
     assert str(caught.value) == (
         "The config profile (gameday) could not be found; fix aws:profile in the stack config or AWS_PROFILE."

@@ -160,18 +160,30 @@ def test_the_module_prints_the_summary_from_the_standard_aws_environment(
 ARN = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/5f8d7c7e-1f6a-4f57-9d4e-2b1c3a4d5e6f"
 
 
+def test_the_region_comes_from_the_arn_when_the_environment_sets_none(
+    ssm_contacts_emulator: Emulator, rotation: Rotation
+) -> None:
+    arn = engage(ssm_contacts_emulator, rotation)
+    env = {"PATH": "/usr/bin:/bin", **ssm_contacts_emulator.env(), "AWS_REGION": "", "AWS_DEFAULT_REGION": ""}
+
+    result = subprocess.run([sys.executable, "-m", "pulumi_incident_manager.drill", arn], env=env,
+                            capture_output=True, text=True, check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Engagement {arn}")
+
+
 @pytest.mark.parametrize(
     "arn, environment, sentence",
     [
         ("", {}, "engagement_arn is required"),
         ("alice-oncall", {}, "engagement_arn must be an ssm-contacts ARN shaped like "
                              "arn:aws:ssm-contacts:<region>:<account>:engagement/..., not 'alice-oncall'"),
-        (ARN, {"AWS_REGION": "", "AWS_DEFAULT_REGION": ""}, "No AWS region is set for ssm-contacts:DescribeEngagement"),
         (ARN, {"AWS_ENDPOINT_URL_SSM_CONTACTS": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"},
          "Could not reach the ssm-contacts endpoint for DescribeEngagement"),
         (ARN, {}, f"ssm-contacts:DescribeEngagement failed because engagement {ARN} does not exist"),
     ],
-    ids=["missing", "malformed", "no-region", "unreachable", "unknown"],
+    ids=["missing", "malformed", "unreachable", "unknown"],
 )
 def test_the_module_fails_with_one_sentence_and_no_traceback(
     ssm_contacts_emulator: Emulator, arn: str, environment: dict[str, str], sentence: str

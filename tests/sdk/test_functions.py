@@ -14,6 +14,7 @@ from incident_manager_provider import aws
 from pulumi_incident_manager import (
     AcceptPageResult,
     IncidentManagerError,
+    NotFoundError,
     accept_page,
     accept_page_output,
     get_engagement,
@@ -86,8 +87,8 @@ def test_accept_page_checks_its_inputs_before_calling_aws(paged: tuple[Emulator,
     with pytest.raises(ValueError) as caught:
         accept_page(sms["page_arn"], "12", accept_type="SEEN")
     assert str(caught.value) == (
-        "accept_type must be one of DELIVERED, READ, not 'SEEN' (ssm-contacts AcceptPage AcceptType); "
-        "accept_code must be at least 6 characters long, not 2 (ssm-contacts AcceptPage AcceptCode)"
+        "accept_code must be at least 6 characters long, not 2 (ssm-contacts AcceptPage AcceptCode); "
+        "accept_type must be one of DELIVERED, READ, not 'SEEN' (ssm-contacts AcceptPage AcceptType)"
     )
     assert "AcceptPage" not in emulator.request_counts()
 
@@ -143,11 +144,14 @@ def test_get_engagement_reads_what_aws_stored(paged: tuple[Emulator, str, dict[s
 
 def test_get_engagement_of_a_missing_engagement_says_so(ssm_contacts_env: Emulator) -> None:
     arn = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/00000000-0000-0000-0000-000000000000"
-    with pytest.raises(IncidentManagerError) as caught:
+    with pytest.raises(NotFoundError) as caught:
         get_engagement(arn)
     assert str(caught.value) == (
-        f"Engagement {arn} does not exist in this account and region; check the ARN and aws:region."
+        f"ssm-contacts:DescribeEngagement failed because engagement {arn} does not exist in this account and region; "
+        "check the ARN and the aws:region setting."
     )
+    assert isinstance(caught.value, IncidentManagerError)
+    assert (caught.value.operation, caught.value.code) == ("DescribeEngagement", "ResourceNotFoundException")
 
 
 def test_output_forms_resolve_and_keep_the_message_secret(
@@ -180,11 +184,10 @@ def test_list_pages_lists_one_page_per_engaged_channel(paged: tuple[Emulator, st
     assert all(page.engagement_arn == arn and page.sent_time for page in pages)
 
 
-def test_list_pages_follows_next_token(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_list_pages_follows_next_token() -> None:
     client = boto3.session.Session().client(
         "ssm-contacts", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
     )
-    monkeypatch.setattr(aws, "client", lambda settings=None: client)
     arn = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/a/e"
 
     def page(n: int) -> dict[str, Any]:
@@ -195,7 +198,7 @@ def test_list_pages_follows_next_token(monkeypatch: pytest.MonkeyPatch) -> None:
             "Sender": "bot",
         }
 
-    with Stubber(client) as stubber:
+    with aws.client_override(client), Stubber(client) as stubber:
         stubber.add_response(
             "list_pages_by_engagement", {"Pages": [page(1), page(2)], "NextToken": "Mg=="}, {"EngagementId": arn}
         )

@@ -46,6 +46,8 @@ def test_public_api() -> None:
         "EngagementArgs",
         "GetEngagementResult",
         "IncidentManagerError",
+        "InvalidInputError",
+        "NotFoundError",
         "Page",
         "PageAcceptance",
         "PageAcceptanceArgs",

@@ -4,7 +4,7 @@ Install this distribution in the program's virtualenv: the engine's dynamic-prov
 the providers from it.
 """
 
-from incident_manager_provider.errors import IncidentManagerError
+from incident_manager_provider.errors import IncidentManagerError, InvalidInputError, NotFoundError
 
 from ._engagement import Engagement, EngagementArgs
 from ._functions import (
@@ -28,6 +28,8 @@ __all__ = [
     "EngagementArgs",
     "GetEngagementResult",
     "IncidentManagerError",
+    "InvalidInputError",
+    "NotFoundError",
     "Page",
     "PageAcceptance",
     "PageAcceptanceArgs",

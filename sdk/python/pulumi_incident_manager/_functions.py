@@ -8,14 +8,13 @@ Each has an ``_output`` form that takes Inputs and returns an Output.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi.runtime
 
-from incident_manager_provider import aws
-from incident_manager_provider.engagement import find_engagement, iso_time
-from incident_manager_provider.errors import IncidentManagerError, aws_errors
+from incident_manager_provider import api, aws
+from incident_manager_provider.engagement import iso_time
+from incident_manager_provider.errors import InvalidInputError
 from incident_manager_provider.page_acceptance import ACCEPT_PAGE_MEMBERS, SECRET_PROPERTIES, accept_page_params
 from incident_manager_provider.validation import validate
 
@@ -97,20 +96,13 @@ def accept_page(
     }
     failures = validate("AcceptPage", props, ACCEPT_PAGE_MEMBERS, secret=SECRET_PROPERTIES)
     if failures:
-        raise ValueError("; ".join(failure.reason for failure in failures))
+        raise InvalidInputError("; ".join(failure.reason for failure in failures), operation="AcceptPage")
     if pulumi.runtime.is_dry_run():
         return AcceptPageResult(page_id, accept_type, acknowledged=False)
-    client = aws.client(stack_settings(), arn=page_id)
-    with aws_errors("ListPageReceipts", page_id):
-        receipts = [
-            receipt["ReceiptType"]
-            for listing in client.get_paginator("list_page_receipts").paginate(PageId=page_id)
-            for receipt in listing["Receipts"]
-        ]
-    if accept_type in receipts:
+    client = aws.client(stack_settings(), arn=page_id, operation="AcceptPage")
+    if accept_type in {receipt.type for receipt in api.list_receipts(client, page_id)}:
         return AcceptPageResult(page_id, accept_type, acknowledged=True, already=True)
-    with aws_errors("AcceptPage", page_id, [accept_code]):
-        client.accept_page(**accept_page_params(props))
+    api.accept_page(client, accept_page_params(props), [accept_code])
     return AcceptPageResult(page_id, accept_type, acknowledged=True)
 
 
@@ -130,23 +122,19 @@ def accept_page_output(
 
 
 def get_engagement(arn: str) -> GetEngagementResult:
-    """DescribeEngagement; fails with one sentence if there is no such engagement."""
-    live = find_engagement(stack_settings(), arn)
-    if live is None:
-        raise IncidentManagerError(
-            f"Engagement {arn} does not exist in this account and region; check the ARN and aws:region."
-        )
+    """DescribeEngagement; :class:`NotFoundError` (one sentence) if there is no such engagement."""
+    live = api.get_engagement(aws.client(stack_settings(), arn=arn, operation="DescribeEngagement"), arn)
     return GetEngagementResult(
-        arn=live["EngagementArn"],
-        contact_arn=live["ContactArn"],
-        sender=live["Sender"],
-        subject=live["Subject"],
-        content=live["Content"],
-        public_subject=live.get("PublicSubject"),
-        public_content=live.get("PublicContent"),
-        incident_id=live.get("IncidentId"),
-        start_time=iso_time(live.get("StartTime")),
-        stop_time=iso_time(live.get("StopTime")),
+        arn=live.arn,
+        contact_arn=live.contact_arn,
+        sender=live.sender,
+        subject=live.subject,
+        content=live.content,
+        public_subject=live.public_subject,
+        public_content=live.public_content,
+        incident_id=live.incident_id,
+        start_time=iso_time(live.start_time),
+        stop_time=iso_time(live.stop_time),
     )
 
 
@@ -157,29 +145,20 @@ def get_engagement_output(arn: pulumi.Input[str]) -> pulumi.Output[GetEngagement
 
 def list_pages(engagement_id: str) -> list[Page]:
     """Every page of an engagement, oldest first as AWS lists them, following NextToken."""
-    with aws_errors("ListPagesByEngagement", engagement_id):
-        client = aws.client(stack_settings())
-    pages: list[Page] = []
-    request: dict[str, Any] = {"EngagementId": engagement_id}
-    while True:
-        with aws_errors("ListPagesByEngagement", engagement_id):
-            answer = client.list_pages_by_engagement(**request)
-        pages.extend(
-            Page(
-                page_arn=page["PageArn"],
-                engagement_arn=page["EngagementArn"],
-                contact_arn=page["ContactArn"],
-                sender=page["Sender"],
-                incident_id=page.get("IncidentId"),
-                sent_time=iso_time(page.get("SentTime")),
-                delivery_time=iso_time(page.get("DeliveryTime")),
-                read_time=iso_time(page.get("ReadTime")),
-            )
-            for page in answer.get("Pages", [])
+    client = aws.client(stack_settings(), arn=engagement_id, operation="ListPagesByEngagement")
+    return [
+        Page(
+            page_arn=page.page_arn,
+            engagement_arn=page.engagement_arn,
+            contact_arn=page.contact_arn,
+            sender=page.sender,
+            incident_id=page.incident_id,
+            sent_time=iso_time(page.sent_time),
+            delivery_time=iso_time(page.delivery_time),
+            read_time=iso_time(page.read_time),
         )
-        if not answer.get("NextToken"):
-            return pages
-        request["NextToken"] = answer["NextToken"]
+        for page in api.list_pages(client, engagement_id)
+    ]
 
 
 def list_pages_output(engagement_id: pulumi.Input[str]) -> pulumi.Output[list[Page]]:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from incident_manager_provider import aws
-from incident_manager_provider.errors import IncidentManagerError, aws_errors
+from incident_manager_provider import api, aws
+from incident_manager_provider.errors import IncidentManagerError, InvalidInputError
 from incident_manager_provider.validation import validate
 
 from .._functions import stack_settings
@@ -202,53 +202,44 @@ def summarize_drill(engagement_arn: str, client: Any | None = None) -> DrillSumm
     """
     failures = validate("DescribeEngagement", {"engagement_arn": engagement_arn}, {"engagement_arn": "EngagementId"})
     if failures:
-        raise IncidentManagerError(failures[0].reason)
-    with aws_errors("DescribeEngagement", engagement_arn):
-        return _summarize(engagement_arn, client if client is not None else aws.client(stack_settings()))
-
-
-def _summarize(engagement_arn: str, client: Any) -> DrillSummary:
-    engagement = client.describe_engagement(EngagementId=engagement_arn)
+        raise InvalidInputError(failures[0].reason, operation="DescribeEngagement")
+    if client is None:
+        client = aws.client(stack_settings(), arn=engagement_arn, operation="DescribeEngagement")
+    engagement = api.get_engagement(client, engagement_arn)
     channels: dict[str, ChannelSummary] = {}
 
     def channel(arn: str | None) -> ChannelSummary | None:
-        if not arn:
-            return None
-        if arn not in channels:
-            found = client.get_contact_channel(ContactChannelId=arn)
-            channels[arn] = ChannelSummary(arn, found["Name"], found.get("Type", "-"))
-        return channels[arn]
+        if arn and arn not in channels:
+            found = api.get_channel(client, arn)
+            channels[arn] = ChannelSummary(found.arn, found.name, found.type)
+        return channels.get(arn) if arn else None
 
-    pages = []
-    for listing in client.get_paginator("list_pages_by_engagement").paginate(EngagementId=engagement_arn):
-        for page in listing["Pages"]:
-            receipts = [
-                ReceiptSummary(
-                    receipt["ReceiptType"],
-                    receipt["ReceiptTime"],
-                    channel(receipt.get("ContactChannelArn")),
-                    receipt.get("ReceiptInfo"),
+    pages = [
+        PageSummary(
+            arn=page.page_arn,
+            contact_arn=page.contact_arn,
+            sent_time=page.sent_time,
+            delivery_time=page.delivery_time,
+            read_time=page.read_time,
+            receipts=tuple(
+                sorted(
+                    (
+                        ReceiptSummary(receipt.type, receipt.time, channel(receipt.channel_arn), receipt.info)
+                        for receipt in api.list_receipts(client, page.page_arn)
+                    ),
+                    key=lambda receipt: receipt.time,
                 )
-                for answer in client.get_paginator("list_page_receipts").paginate(PageId=page["PageArn"])
-                for receipt in answer["Receipts"]
-            ]
-            pages.append(
-                PageSummary(
-                    arn=page["PageArn"],
-                    contact_arn=page["ContactArn"],
-                    sent_time=page.get("SentTime"),
-                    delivery_time=page.get("DeliveryTime"),
-                    read_time=page.get("ReadTime"),
-                    receipts=tuple(sorted(receipts, key=lambda receipt: receipt.time)),
-                )
-            )
+            ),
+        )
+        for page in api.list_pages(client, engagement_arn)
+    ]
     return DrillSummary(
-        engagement_arn=engagement["EngagementArn"],
-        contact_arn=engagement["ContactArn"],
-        sender=engagement["Sender"],
-        incident_id=engagement.get("IncidentId"),
-        start_time=engagement.get("StartTime"),
-        stop_time=engagement.get("StopTime"),
+        engagement_arn=engagement.arn,
+        contact_arn=engagement.contact_arn,
+        sender=engagement.sender,
+        incident_id=engagement.incident_id,
+        start_time=engagement.start_time,
+        stop_time=engagement.stop_time,
         pages=tuple(sorted(pages, key=lambda page: (page.sent_time is None, page.sent_time or 0, page.arn))),
     )
 
