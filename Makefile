@@ -6,9 +6,9 @@ PY := $(VENV)/bin/python
 
 .PHONY: demo check setup cli gameday bench clean
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+$(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' -e ./emulator
 	touch $@
 
 setup: $(VENV)/.installed

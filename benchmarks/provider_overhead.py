@@ -16,13 +16,19 @@ import argparse
 import functools
 import os
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+# The gRPC driver of the dynamic-provider server is test tooling: it lives with the tests, not in the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "provider"))
+
+from harness import ProviderServer
+
 from incident_manager_provider.engagement import EngagementProvider
-from incident_manager_provider.harness import ProviderServer
 from ssm_contacts_emulator import EmulatorProcess, FaultConfig
 from ssm_contacts_emulator.seed import seed_rotation
 

@@ -155,7 +155,9 @@ def test_the_package_installed_from_its_wheel_runs_a_program_from_a_plain_folder
     assert sorted(m["channel_type"] for m in endpoint.outbox()) == ["EMAIL", "SMS"]
     installed = subprocess.run([str(wheel_virtualenv / "bin" / "python"), "-m", "pip", "list", "--format=json"],
                                capture_output=True, text=True, check=True).stdout
-    assert {"pytest", "ruff", "mypy", "awscli"}.isdisjoint(p["name"].lower() for p in json.loads(installed))
+    assert {"pytest", "ruff", "mypy", "awscli", "ssm-contacts-emulator"}.isdisjoint(
+        p["name"].lower() for p in json.loads(installed)
+    )
 
 
 def test_the_wheel_ships_the_license_and_every_file_the_package_reads(wheel: Path) -> None:
@@ -169,5 +171,9 @@ def test_the_wheel_ships_the_license_and_every_file_the_package_reads(wheel: Pat
         "pulumi_incident_manager/policy_pack/__main__.py",
         "pulumi_incident_manager/drill/__main__.py",
         "incident_manager_provider/token_key.py",
-        "ssm_contacts_emulator/rotations.py",
     } <= names
+    # Test tooling stays out of the product: no emulator, no gRPC test driver, no pytest plugin.
+    assert not [name for name in names if name.startswith("ssm_contacts_emulator/") or name.endswith("harness.py")]
+    entry_points = next(name for name in names if name.endswith(".dist-info/entry_points.txt") or name.endswith(
+        ".dist-info/RECORD"))
+    assert "pytest11" not in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from incident_manager_provider.harness import ProviderServer
 from ssm_contacts_emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import Rotation, seed_rotation
+
+from .harness import ProviderServer
 
 # A second key pair that may only read: AccessDeniedException for everything else, as IAM would answer.
 READ_ONLY_KEY = ("AKIAREADONLYEXAMPLE", "readOnlySecretKeyEXAMPLE")

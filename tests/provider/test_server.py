@@ -11,13 +11,13 @@ from pulumi.runtime.proto import provider_pb2
 
 from incident_manager_provider import aws
 from incident_manager_provider.engagement import EngagementProvider
-from incident_manager_provider.harness import ProviderServer
 from incident_manager_provider.page_acceptance import PageAcceptanceProvider
 from incident_manager_provider.tokens import mint_idempotency_token, next_run_token
 from ssm_contacts_emulator import Emulator
 from ssm_contacts_emulator.seed import Rotation
 
 from .conftest import READ_ONLY_KEY, StartServer, server_env
+from .harness import ProviderServer
 
 ENGAGEMENT = EngagementProvider()
 ACCEPTANCE = PageAcceptanceProvider()
