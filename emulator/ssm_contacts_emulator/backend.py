@@ -10,7 +10,6 @@ from its own thread, under the same lock.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime
 import enum
 import secrets
@@ -59,8 +58,24 @@ class Absent(enum.Enum):
 ABSENT = Absent.ABSENT
 
 
+def _find(objects: dict[str, T], arn: str, resource_type: str) -> T:
+    found = objects.get(arn)
+    if found is None:
+        raise ResourceNotFoundException(resource_type, arn)
+    return found
+
+
 def _copy(obj: T) -> T:
     return copy.copy(obj)
+
+
+def _refuse_if_used(kind: str, arn: str, relation: str, users: list[str], where: str) -> None:
+    """Deleting what others use: a ConflictException that names them (remove it from those first)."""
+    if users:
+        label = {"CONTACT": "Contact", "ROTATION": "Rotation"}[kind]
+        raise ConflictException(
+            f"{label} {arn} {relation} {', '.join(users)}: remove it from those {where} first.", arn, kind
+        )
 
 
 class Backend:
@@ -144,34 +159,27 @@ class Backend:
     def _save(self, kind: str, obj: Contact | ContactChannel | Engagement | Page | Rotation | RotationOverride) -> None:
         self._store.put(kind, obj.arn, obj.to_dict())
 
+    def _delete(self, kind: str, objects: dict[str, Any], keys: list[str]) -> None:
+        for key in keys:
+            del objects[key]
+            self._store.delete(kind, key)
+
     def _arn(self, resource: str, *parts: str) -> str:
         return f"arn:aws:ssm-contacts:{self.config.region}:{self.config.account_id}:{resource}/{'/'.join(parts)}"
 
     # -- finders: NotFound is one consistent answer; the caller holds the lock ----------------------------
 
     def find_contact(self, arn: str) -> Contact:
-        contact = self.contacts.get(arn)
-        if contact is None:
-            raise ResourceNotFoundException("CONTACT", arn)
-        return contact
+        return _find(self.contacts, arn, "CONTACT")
 
     def find_channel(self, arn: str) -> ContactChannel:
-        channel = self.channels.get(arn)
-        if channel is None:
-            raise ResourceNotFoundException("CONTACT_CHANNEL", arn)
-        return channel
+        return _find(self.channels, arn, "CONTACT_CHANNEL")
 
     def find_engagement(self, arn: str) -> Engagement:
-        engagement = self.engagements.get(arn)
-        if engagement is None:
-            raise ResourceNotFoundException("ENGAGEMENT", arn)
-        return engagement
+        return _find(self.engagements, arn, "ENGAGEMENT")
 
     def find_rotation(self, arn: str) -> Rotation:
-        rotation = self.rotations.get(arn)
-        if rotation is None:
-            raise ResourceNotFoundException("ROTATION", arn)
-        return rotation
+        return _find(self.rotations, arn, "ROTATION")
 
     def find_override(self, rotation_arn: str, override_id: str) -> RotationOverride:
         override = self.overrides.get(override_id)
@@ -179,16 +187,13 @@ class Backend:
             raise ResourceNotFoundException("ROTATION_OVERRIDE", override_id)
         return override
 
+    def find_page(self, arn: str) -> Page:
+        return _find(self.pages, arn, "PAGE")
+
     def _find_taggable(self, arn: str) -> Contact | Rotation:
         if arn in self.rotations:
             return self.rotations[arn]
         return self.find_contact(arn)
-
-    def find_page(self, arn: str) -> Page:
-        page = self.pages.get(arn)
-        if page is None:
-            raise ResourceNotFoundException("PAGE", arn)
-        return page
 
     # -- contacts -----------------------------------------------------------------------------------------
 
@@ -242,26 +247,11 @@ class Backend:
             arn = contact_id
             contact = self.find_contact(arn)
             referrers = [c.arn for c in self.contacts.values() if c.arn != arn and arn in plan_contacts(c.plan)]
-            if referrers:
-                raise ConflictException(
-                    f"Contact {arn} is a target in the plan of {', '.join(referrers)}: "
-                    "remove it from those plans first.",
-                    arn,
-                    "CONTACT",
-                )
+            _refuse_if_used("CONTACT", arn, "is a target in the plan of", referrers, "plans")
             rotations = [r.arn for r in self.rotations.values() if arn in r.contact_ids]
-            if rotations:
-                raise ConflictException(
-                    f"Contact {arn} is a member of rotation {', '.join(rotations)}: "
-                    "remove it from those rotations first.",
-                    arn,
-                    "CONTACT",
-                )
-            for channel in [ch for ch in self.channels.values() if ch.contact_arn == contact.arn]:
-                del self.channels[channel.arn]
-                self._store.delete("channel", channel.arn)
-            del self.contacts[arn]
-            self._store.delete("contact", arn)
+            _refuse_if_used("CONTACT", arn, "is a member of rotation", rotations, "rotations")
+            self._delete("channel", self.channels, [ch.arn for ch in self.channels.values() if ch.contact_arn == arn])
+            self._delete("contact", self.contacts, [contact.arn])
 
     def list_contacts(
         self,
@@ -397,9 +387,7 @@ class Backend:
 
     def delete_contact_channel(self, *, contact_channel_id: str) -> None:
         with self._transaction():
-            self.find_channel(contact_channel_id)
-            del self.channels[contact_channel_id]
-            self._store.delete("channel", contact_channel_id)
+            self._delete("channel", self.channels, [self.find_channel(contact_channel_id).arn])
 
     def list_contact_channels(
         self, *, contact_id: str, next_token: str | None = None, max_results: int | None = None
@@ -513,18 +501,9 @@ class Backend:
             arn = rotation_id
             rotation = self.find_rotation(arn)
             schedules = [c.arn for c in self.contacts.values() if arn in (c.plan.get("RotationIds") or [])]
-            if schedules:
-                raise ConflictException(
-                    f"Rotation {arn} is used by on-call schedule {', '.join(schedules)}: "
-                    "remove it from those plans first.",
-                    arn,
-                    "ROTATION",
-                )
-            for override in [o for o in self.overrides.values() if o.rotation_arn == rotation.arn]:
-                del self.overrides[override.id]
-                self._store.delete("override", override.id)
-            del self.rotations[arn]
-            self._store.delete("rotation", arn)
+            _refuse_if_used("ROTATION", arn, "is used by on-call schedule", schedules, "plans")
+            self._delete("override", self.overrides, [o.id for o in self.overrides.values() if o.rotation_arn == arn])
+            self._delete("rotation", self.rotations, [rotation.arn])
 
     def list_rotations(
         self, *, rotation_name_prefix: str | None = None, next_token: str | None = None, max_results: int | None = None
@@ -574,9 +553,7 @@ class Backend:
     def delete_rotation_override(self, *, rotation_id: str, rotation_override_id: str) -> None:
         with self._transaction():
             self.find_rotation(rotation_id)
-            self.find_override(rotation_id, rotation_override_id)
-            del self.overrides[rotation_override_id]
-            self._store.delete("override", rotation_override_id)
+            self._delete("override", self.overrides, [self.find_override(rotation_id, rotation_override_id).id])
 
     def list_rotation_overrides(
         self,
@@ -723,22 +700,19 @@ class Backend:
     ) -> Engagement:
         with self._transaction():
             now = time.time()
-            asked = Engagement(
-                arn="",
-                contact_arn=contact_id,
-                sender=sender,
-                subject=subject,
-                content=content,
-                public_subject=public_subject,
-                public_content=public_content,
-                incident_id=incident_id,
-                idempotency_token=idempotency_token,
-                start_time=now,
-            )
+            request: dict[str, Any] = {
+                "contact_arn": contact_id,
+                "sender": sender,
+                "subject": subject,
+                "content": content,
+                "public_subject": public_subject,
+                "public_content": public_content,
+                "incident_id": incident_id,
+            }
             if idempotency_token:
                 earlier = self._engagement_for_token(idempotency_token, now)
                 if earlier is not None:
-                    differing = [k for k, v in earlier.parameters().items() if asked.parameters()[k] != v]
+                    differing = earlier.differing(request)
                     if not differing:
                         return earlier  # a retry: same engagement, nobody paged again
                     raise ValidationException(
@@ -748,8 +722,11 @@ class Backend:
                     )
             # After the token: a retry answers with its engagement even if the contact is gone since.
             contact = self.find_contact(contact_id)
-            engagement = dataclasses.replace(
-                asked, arn=self._arn("engagement", contact.alias, str(uuid.uuid4())), contact_arn=contact.arn
+            engagement = Engagement(
+                **{**request, "contact_arn": contact.arn},
+                arn=self._arn("engagement", contact.alias, str(uuid.uuid4())),
+                idempotency_token=idempotency_token,
+                start_time=now,
             )
             engagement.pending = plan_sends(
                 contact,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from .rotations import Override
 
@@ -108,16 +108,20 @@ class Engagement(_Model):
     # Pages not yet sent: [due (epoch seconds), contact ARN, channel ARN], sorted by due.
     pending: list[list[Any]] = field(default_factory=list)
 
-    def parameters(self) -> dict[str, Any]:
-        return {
-            "ContactId": self.contact_arn,
-            "Sender": self.sender,
-            "Subject": self.subject,
-            "Content": self.content,
-            "PublicSubject": self.public_subject,
-            "PublicContent": self.public_content,
-            "IncidentId": self.incident_id,
-        }
+    REQUEST_MEMBERS: ClassVar[dict[str, str]] = {
+        "contact_arn": "ContactId",
+        "sender": "Sender",
+        "subject": "Subject",
+        "content": "Content",
+        "public_subject": "PublicSubject",
+        "public_content": "PublicContent",
+        "incident_id": "IncidentId",
+    }
+    """The StartEngagement members an engagement keeps (by attribute): a retry with its token repeats them all."""
+
+    def differing(self, request: dict[str, Any]) -> list[str]:
+        """The StartEngagement members whose values in ``request`` (keyed by attribute) differ from this one's."""
+        return [member for name, member in self.REQUEST_MEMBERS.items() if request.get(name) != getattr(self, name)]
 
     def summary(self) -> dict[str, Any]:
         return _drop_none(
@@ -131,15 +135,20 @@ class Engagement(_Model):
             }
         )
 
+    def message(self) -> dict[str, Any]:
+        """What the pages say (DescribeEngagement and DescribePage show it)."""
+        return _drop_none(
+            {
+                "Subject": self.subject,
+                "Content": self.content,
+                "PublicSubject": self.public_subject,
+                "PublicContent": self.public_content,
+            }
+        )
+
     def describe(self) -> dict[str, Any]:
         """DescribeEngagement: the summary ListEngagements gives, and the message."""
-        message = {
-            "Subject": self.subject,
-            "Content": self.content,
-            "PublicSubject": self.public_subject,
-            "PublicContent": self.public_content,
-        }
-        return {**self.summary(), **_drop_none(message)}
+        return {**self.summary(), **self.message()}
 
 
 @dataclass
@@ -179,15 +188,7 @@ class Page(_Model):
         )
 
     def describe(self, engagement: Engagement) -> dict[str, Any]:
-        return _drop_none(
-            {
-                **self.summary(engagement),
-                "Subject": engagement.subject,
-                "Content": engagement.content,
-                "PublicSubject": engagement.public_subject,
-                "PublicContent": engagement.public_content,
-            }
-        )
+        return {**self.summary(engagement), **engagement.message()}
 
     def add_receipt(self, receipt_type: str, at: float, info: str | None = None, channel: str | None = None) -> None:
         self.receipts.append(
