@@ -936,12 +936,11 @@ class Backend:
                     self._save("engagement", engagement)
             self._save("page", page)
 
-    def list_page_resolutions(
-        self, *, page_id: str, next_token: str | None = None, max_results: int | None = None
-    ) -> Listing[dict[str, Any]]:
+    def list_page_resolutions(self, *, page_id: str, next_token: str | None = None) -> Listing[dict[str, Any]]:
+        """The model has no MaxResults here: pages of the default size."""
         with self.lock:
             page = self.find_page(page_id)
-            return paginate(page.resolutions(), next_token, max_results)
+            return paginate(page.resolutions(), next_token)
 
     def list_page_receipts(
         self, *, page_id: str, next_token: str | None = None, max_results: int | None = None
