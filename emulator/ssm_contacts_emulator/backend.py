@@ -66,6 +66,7 @@ def _find(objects: dict[str, T], arn: str, resource_type: str) -> T:
 
 
 def _copy(obj: T) -> T:
+    """A snapshot taken under the lock: the responses read it once the lock is released."""
     return copy.copy(obj)
 
 
