@@ -129,7 +129,7 @@ class Emulator(_EmulatorAPI):
         self._thread: threading.Thread | None = None
 
     def start(self) -> Self:
-        from .models import Backend
+        from .backend import Backend
         from .server import EmulatorServer
         from .store import MemoryStore, SqliteStore
 

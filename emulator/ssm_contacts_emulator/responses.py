@@ -1,21 +1,20 @@
 """One method per ssm-contacts operation, found from ``X-Amz-Target`` (``SSMContacts.StartEngagement`` ->
-``start_engagement``). Each takes the validated request and returns the response document (an output shape)."""
+``start_engagement``, by botocore's ``xform_name``). ``dispatch`` validates the request against the model and
+passes its members as snake_case keyword arguments; each method calls the backend method of the same name and
+turns what it returns into the response document (an output shape)."""
 
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
+from botocore import xform_name
+
+from .backend import Backend
 from .exceptions import UnknownOperationException
-from .models import Backend, paginate, preview_shifts
-from .validation import service_model, validate_input
+from .validation import operation_model, service_model, validate_input
 
 TARGET_PREFIX = "SSMContacts."
-
-
-def snake_case(operation: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
 
 
 class SSMContactsResponse:
@@ -28,178 +27,176 @@ class SSMContactsResponse:
     @functools.cache
     def operations(cls) -> frozenset[str]:
         """The implemented operations, by their AWS names."""
-        return frozenset(op for op in service_model().operation_names if hasattr(cls, snake_case(op)))
+        return frozenset(op for op in service_model().operation_names if hasattr(cls, xform_name(op)))
 
     def dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        handler = getattr(self, snake_case(operation), None) if operation in self.operations() else None
+        handler = getattr(self, xform_name(operation), None) if operation in self.operations() else None
         if handler is None:
             raise UnknownOperationException(f"Operation {operation} is not supported by this endpoint.")
         validate_input(operation, params)
-        result: dict[str, Any] = handler(params)
+        shape = operation_model(operation).input_shape
+        assert shape is not None
+        # Members the model does not know are ignored, as AWS ignores them.
+        arguments = {xform_name(name): value for name, value in params.items() if name in shape.members}
+        result: dict[str, Any] = handler(**arguments)
         return result
 
     # -- contacts -----------------------------------------------------------------------------------------
 
-    def create_contact(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"ContactArn": self.backend.create_contact(params).arn}
+    def create_contact(self, **kwargs: Any) -> dict[str, Any]:
+        return {"ContactArn": self.backend.create_contact(**kwargs).arn}
 
-    def get_contact(self, params: dict[str, Any]) -> dict[str, Any]:
-        with self.backend.lock:
-            return self.backend.find_contact(params["ContactId"]).describe()
+    def get_contact(self, **kwargs: Any) -> dict[str, Any]:
+        return self.backend.get_contact(**kwargs).describe()
 
-    def list_contacts(self, params: dict[str, Any]) -> dict[str, Any]:
-        contacts, token = self.backend.list_contacts(params)
+    def list_contacts(self, **kwargs: Any) -> dict[str, Any]:
+        contacts, token = self.backend.list_contacts(**kwargs)
         return _page({"Contacts": [c.summary() for c in contacts]}, token)
 
-    def update_contact(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.update_contact(params)
+    def update_contact(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.update_contact(**kwargs)
         return {}
 
-    def delete_contact(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.delete_contact(params["ContactId"])
+    def delete_contact(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.delete_contact(**kwargs)
         return {}
 
     # -- contact channels ---------------------------------------------------------------------------------
 
-    def create_contact_channel(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"ContactChannelArn": self.backend.create_contact_channel(params).arn}
+    def create_contact_channel(self, **kwargs: Any) -> dict[str, Any]:
+        return {"ContactChannelArn": self.backend.create_contact_channel(**kwargs).arn}
 
-    def activate_contact_channel(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.activate_contact_channel(params["ContactChannelId"], params["ActivationCode"])
+    def activate_contact_channel(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.activate_contact_channel(**kwargs)
         return {}
 
-    def deactivate_contact_channel(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.deactivate_contact_channel(params["ContactChannelId"])
+    def deactivate_contact_channel(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.deactivate_contact_channel(**kwargs)
         return {}
 
-    def get_contact_channel(self, params: dict[str, Any]) -> dict[str, Any]:
-        with self.backend.lock:
-            return self.backend.find_channel(params["ContactChannelId"]).describe()
+    def get_contact_channel(self, **kwargs: Any) -> dict[str, Any]:
+        return self.backend.get_contact_channel(**kwargs).describe()
 
-    def list_contact_channels(self, params: dict[str, Any]) -> dict[str, Any]:
-        channels, token = self.backend.list_contact_channels(params)
+    def list_contact_channels(self, **kwargs: Any) -> dict[str, Any]:
+        channels, token = self.backend.list_contact_channels(**kwargs)
         return _page({"ContactChannels": [c.describe() for c in channels]}, token)
 
-    def delete_contact_channel(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.delete_contact_channel(params["ContactChannelId"])
+    def delete_contact_channel(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.delete_contact_channel(**kwargs)
         return {}
 
-    def update_contact_channel(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.update_contact_channel(params)
+    def update_contact_channel(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.update_contact_channel(**kwargs)
         return {}
 
-    def send_activation_code(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.send_activation_code(params["ContactChannelId"])
+    def send_activation_code(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.send_activation_code(**kwargs)
         return {}
 
     # -- contact policies ---------------------------------------------------------------------------------
 
-    def put_contact_policy(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.put_contact_policy(params["ContactArn"], params["Policy"])
+    def put_contact_policy(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.put_contact_policy(**kwargs)
         return {}
 
-    def get_contact_policy(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.backend.get_contact_policy(params["ContactArn"])
+    def get_contact_policy(self, **kwargs: Any) -> dict[str, Any]:
+        return self.backend.get_contact_policy(**kwargs).describe_policy()
 
     # -- rotations ----------------------------------------------------------------------------------------
 
-    def create_rotation(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"RotationArn": self.backend.create_rotation(params).arn}
+    def create_rotation(self, **kwargs: Any) -> dict[str, Any]:
+        return {"RotationArn": self.backend.create_rotation(**kwargs).arn}
 
-    def get_rotation(self, params: dict[str, Any]) -> dict[str, Any]:
-        with self.backend.lock:
-            return self.backend.find_rotation(params["RotationId"]).describe()
+    def get_rotation(self, **kwargs: Any) -> dict[str, Any]:
+        return self.backend.get_rotation(**kwargs).describe()
 
-    def list_rotations(self, params: dict[str, Any]) -> dict[str, Any]:
-        rotations, token = self.backend.list_rotations(params)
+    def list_rotations(self, **kwargs: Any) -> dict[str, Any]:
+        rotations, token = self.backend.list_rotations(**kwargs)
         return _page({"Rotations": [r.describe() for r in rotations]}, token)
 
-    def update_rotation(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.update_rotation(params)
+    def update_rotation(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.update_rotation(**kwargs)
         return {}
 
-    def delete_rotation(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.delete_rotation(params["RotationId"])
+    def delete_rotation(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.delete_rotation(**kwargs)
         return {}
 
-    def create_rotation_override(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"RotationOverrideId": self.backend.create_rotation_override(params).id}
+    def create_rotation_override(self, **kwargs: Any) -> dict[str, Any]:
+        return {"RotationOverrideId": self.backend.create_rotation_override(**kwargs).id}
 
-    def get_rotation_override(self, params: dict[str, Any]) -> dict[str, Any]:
-        with self.backend.lock:
-            self.backend.find_rotation(params["RotationId"])
-            return self.backend.find_override(params["RotationId"], params["RotationOverrideId"]).describe()
+    def get_rotation_override(self, **kwargs: Any) -> dict[str, Any]:
+        return self.backend.get_rotation_override(**kwargs).describe()
 
-    def list_rotation_overrides(self, params: dict[str, Any]) -> dict[str, Any]:
-        overrides, token = self.backend.list_rotation_overrides(params)
+    def list_rotation_overrides(self, **kwargs: Any) -> dict[str, Any]:
+        overrides, token = self.backend.list_rotation_overrides(**kwargs)
         return _page({"RotationOverrides": [o.summary() for o in overrides]}, token)
 
-    def delete_rotation_override(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.delete_rotation_override(params["RotationId"], params["RotationOverrideId"])
+    def delete_rotation_override(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.delete_rotation_override(**kwargs)
         return {}
 
-    def list_rotation_shifts(self, params: dict[str, Any]) -> dict[str, Any]:
-        shifts, token = self.backend.list_rotation_shifts(params)
+    def list_rotation_shifts(self, **kwargs: Any) -> dict[str, Any]:
+        shifts, token = self.backend.list_rotation_shifts(**kwargs)
         return _page({"RotationShifts": [s.to_shape() for s in shifts]}, token)
 
-    def list_preview_rotation_shifts(self, params: dict[str, Any]) -> dict[str, Any]:
-        shifts, token = paginate(preview_shifts(params, self.backend.rotation_now()), params)
+    def list_preview_rotation_shifts(self, **kwargs: Any) -> dict[str, Any]:
+        shifts, token = self.backend.list_preview_rotation_shifts(**kwargs)
         return _page({"RotationShifts": [s.to_shape() for s in shifts]}, token)
 
     # -- tags ---------------------------------------------------------------------------------------------
 
-    def list_tags_for_resource(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"Tags": self.backend.tags_of(params["ResourceARN"])}
+    def list_tags_for_resource(self, **kwargs: Any) -> dict[str, Any]:
+        return {"Tags": self.backend.list_tags_for_resource(**kwargs)}
 
-    def tag_resource(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.tag_resource(params["ResourceARN"], params["Tags"])
+    def tag_resource(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.tag_resource(**kwargs)
         return {}
 
-    def untag_resource(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.untag_resource(params["ResourceARN"], params["TagKeys"])
+    def untag_resource(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.untag_resource(**kwargs)
         return {}
 
     # -- engagements --------------------------------------------------------------------------------------
 
-    def start_engagement(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"EngagementArn": self.backend.start_engagement(params).arn}
+    def start_engagement(self, **kwargs: Any) -> dict[str, Any]:
+        return {"EngagementArn": self.backend.start_engagement(**kwargs).arn}
 
-    def stop_engagement(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.stop_engagement(params["EngagementId"], params.get("Reason"))
+    def stop_engagement(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.stop_engagement(**kwargs)
         return {}
 
-    def describe_engagement(self, params: dict[str, Any]) -> dict[str, Any]:
-        with self.backend.lock:
-            return self.backend.find_engagement(params["EngagementId"]).describe()
+    def describe_engagement(self, **kwargs: Any) -> dict[str, Any]:
+        return self.backend.describe_engagement(**kwargs).describe()
 
-    def list_engagements(self, params: dict[str, Any]) -> dict[str, Any]:
-        engagements, token = self.backend.list_engagements(params)
+    def list_engagements(self, **kwargs: Any) -> dict[str, Any]:
+        engagements, token = self.backend.list_engagements(**kwargs)
         return _page({"Engagements": [e.summary() for e in engagements]}, token)
 
     # -- pages --------------------------------------------------------------------------------------------
 
-    def list_pages_by_engagement(self, params: dict[str, Any]) -> dict[str, Any]:
-        pages, token = self.backend.list_pages_by_engagement(params)
+    def list_pages_by_engagement(self, **kwargs: Any) -> dict[str, Any]:
+        pages, token = self.backend.list_pages_by_engagement(**kwargs)
         return _page({"Pages": [p.summary(e) for p, e in pages]}, token)
 
-    def list_pages_by_contact(self, params: dict[str, Any]) -> dict[str, Any]:
-        pages, token = self.backend.list_pages_by_contact(params)
+    def list_pages_by_contact(self, **kwargs: Any) -> dict[str, Any]:
+        pages, token = self.backend.list_pages_by_contact(**kwargs)
         return _page({"Pages": [p.summary(e) for p, e in pages]}, token)
 
-    def describe_page(self, params: dict[str, Any]) -> dict[str, Any]:
-        page, engagement = self.backend.describe_page(params["PageId"])
+    def describe_page(self, **kwargs: Any) -> dict[str, Any]:
+        page, engagement = self.backend.describe_page(**kwargs)
         return page.describe(engagement)
 
-    def accept_page(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.accept_page(params)
+    def accept_page(self, **kwargs: Any) -> dict[str, Any]:
+        self.backend.accept_page(**kwargs)
         return {}
 
-    def list_page_resolutions(self, params: dict[str, Any]) -> dict[str, Any]:
-        resolutions, token = self.backend.list_page_resolutions(params)
+    def list_page_resolutions(self, **kwargs: Any) -> dict[str, Any]:
+        resolutions, token = self.backend.list_page_resolutions(**kwargs)
         return _page({"PageResolutions": resolutions}, token)
 
-    def list_page_receipts(self, params: dict[str, Any]) -> dict[str, Any]:
-        receipts, token = self.backend.list_page_receipts(params)
+    def list_page_receipts(self, **kwargs: Any) -> dict[str, Any]:
+        receipts, token = self.backend.list_page_receipts(**kwargs)
         return _page({"Receipts": receipts}, token)
 
 

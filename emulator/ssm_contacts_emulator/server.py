@@ -28,6 +28,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from .backend import Backend
 from .config import EmulatorConfig, FaultConfig
 from .exceptions import (
     AccessDeniedException,
@@ -41,7 +42,7 @@ from .exceptions import (
     UnknownOperationException,
     UnrecognizedClientException,
 )
-from .models import Backend, iso
+from .models import iso
 from .responses import TARGET_PREFIX, SSMContactsResponse
 
 logger = logging.getLogger("ssm_contacts_emulator")

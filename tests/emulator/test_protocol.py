@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import inspect
 import json
 import socket
 from typing import Any
 
 import pytest
+from botocore import xform_name
 
 from ssm_contacts_emulator import Emulator, Rotation
+from ssm_contacts_emulator.backend import Backend
 from ssm_contacts_emulator.responses import SSMContactsResponse
 from ssm_contacts_emulator.validation import problems, service_model
 
@@ -318,3 +321,15 @@ def test_every_response_conforms_to_the_model_output_and_error_shapes(
             shape = model.shape_for(error.pop("__type"))
             assert problems(shape, error, strict=True) == [], (operation, body)
     assert succeeded == SSMContactsResponse.operations()
+
+
+@pytest.mark.parametrize("operation", sorted(SSMContactsResponse.operations()))
+def test_the_backend_method_of_each_operation_takes_its_members_as_keyword_arguments(operation: str) -> None:
+    shape = service_model().operation_model(operation).input_shape
+    assert shape is not None
+    parameters = inspect.signature(getattr(Backend, xform_name(operation))).parameters.values()
+    keywords = {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    without_default = {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is p.empty}
+
+    assert keywords == {xform_name(member) for member in shape.members}
+    assert without_default == {xform_name(member) for member in shape.required_members}
