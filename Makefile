@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo check setup cli gameday bench clean
+.PHONY: demo check setup cli gameday yaml-drill typescript-drill plugin bench clean
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,19 @@ check: setup cli
 gameday: setup cli
 	$(PY) scripts/pulumi_cli.py examples/gameday --stack drill --offline \
 	  --policy-pack-config examples/gameday/policy-config.json preview up destroy
+
+# The same drill through the provider plugin: in plain YAML, and in TypeScript with the SDK generated from its schema.
+yaml-drill: setup cli
+	$(PY) scripts/pulumi_cli.py examples/yaml-drill --stack drill --offline --seeded-contact contactId \
+	  preview up destroy
+
+typescript-drill: setup cli
+	$(PY) scripts/pulumi_cli.py examples/typescript --stack drill --offline --seeded-contact contactId --install \
+	  preview up destroy
+
+# A distributable plugin: `pulumi plugin install resource incident-manager 0.1.0 --file dist/<tarball>`.
+plugin: setup
+	$(PY) scripts/build_plugin.py
 
 bench: setup cli
 	$(PY) benchmarks/emulator_throughput.py

@@ -75,15 +75,21 @@ def offline_env(cli_root: Path, state_dir: Path, extra: Mapping[str, str] | None
 
 
 def copy_project(source: Path, destination: Path, virtualenv: Path | None = None) -> Path:
-    """Copies a project folder (so that the stack config a run writes stays out of the repo), pointing its
-    ``virtualenv`` option at ``virtualenv`` (default: the virtualenv running this code)."""
-    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+    """Copies a project folder (so that the stack config a run writes stays out of the repo). A Python project's
+    ``virtualenv`` option is pointed at ``virtualenv`` (default: the virtualenv running this code), and plugin
+    paths (``plugins: providers: [{path}]``) are made absolute so they still resolve from the copy."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", "tests", "node_modules"))
     settings_file = destination / "Pulumi.yaml"
     settings = yaml.safe_load(settings_file.read_text())
-    settings.setdefault("runtime", {"name": "python"})
-    if isinstance(settings["runtime"], str):
-        settings["runtime"] = {"name": settings["runtime"]}
-    settings["runtime"].setdefault("options", {})["virtualenv"] = str(virtualenv or sys.prefix)
+    runtime = settings.get("runtime", "python")
+    if (runtime if isinstance(runtime, str) else runtime["name"]) == "python":
+        settings["runtime"] = {"name": "python"} if isinstance(runtime, str) else runtime
+        settings["runtime"].setdefault("options", {})["virtualenv"] = str(virtualenv or sys.prefix)
+    for plugin in (settings.get("plugins") or {}).get("providers") or []:
+        plugin["path"] = str((source / plugin["path"]).resolve())
+    for name, package in (settings.get("packages") or {}).items():
+        if isinstance(package, str) and package.startswith("."):
+            settings["packages"][name] = str((source / package).resolve())
     settings_file.write_text(yaml.safe_dump(settings, sort_keys=False))
     return destination
 
@@ -116,14 +122,14 @@ class Project:
         return {**os.environ, **offline_env(self.cli_root, self.state_dir, self.env)}
 
     def cli(
-        self, *args: str, check: bool = True, echo: Callable[[str], None] | None = None
+        self, *args: str, check: bool = True, echo: Callable[[str], None] | None = None, stack: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        """``pulumi <args> --stack <stack> --non-interactive`` in the project folder; ``echo`` gets each line of
-        its output as it comes."""
+        """``pulumi <args> --stack <stack> --non-interactive`` in the project folder (no ``--stack`` for commands
+        that take none, such as ``install``); ``echo`` gets each line of its output as it comes."""
         # The stack flags go before a `--`, which ends the flags of `pulumi config set`.
         split = args.index("--") if "--" in args else len(args)
-        command = [str(self.cli_root / "bin" / "pulumi"), *args[:split], "--stack", self.stack_name,
-                   "--non-interactive", *args[split:]]
+        flags = ["--stack", self.stack_name, "--non-interactive"] if stack else ["--non-interactive"]
+        command = [str(self.cli_root / "bin" / "pulumi"), *args[:split], *flags, *args[split:]]
         with subprocess.Popen(
             command, cwd=self.project_dir, env=self.environment(), text=True,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT if echo else subprocess.PIPE,
@@ -213,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offline", action="store_true", help="run against the embedded offline endpoint")
     parser.add_argument("--policy-pack-config", type=Path, help="run the shipped policy pack with this config")
     parser.add_argument("--state-dir", type=Path, help="state folder (default: .state/<project>)")
+    parser.add_argument("--seeded-contact", metavar="KEY",
+                        help="with --offline, set config KEY to the seeded escalation plan's ARN")
+    parser.add_argument("--install", action="store_true",
+                        help="run `pulumi install` first (Node.js dependencies, SDKs of the project's packages)")
     args = parser.parse_args(argv)
 
     project_dir = args.project_dir.resolve()
@@ -222,14 +232,20 @@ def main(argv: list[str] | None = None) -> int:
         packs = ["--policy-pack", str(policy_pack_path()), "--policy-pack-config", str(config)]
     with contextlib.ExitStack() as resources:
         env: dict[str, str] = {}
+        seeded: dict[str, str] = {}
         if args.offline:
             endpoint = resources.enter_context(Emulator())
             rotation = seed_rotation(endpoint.client())
             env = endpoint.env()
             print(f"offline endpoint {endpoint.endpoint_url}, seeded {rotation.escalation_arn}", flush=True)
+            if args.seeded_contact:
+                seeded[args.seeded_contact] = rotation.escalation_arn
         state_dir = args.state_dir or STATE_DIR / ("offline" if args.offline else "aws") / project_dir.name
         project = Project(project_dir, args.stack, ensure_cli(), state_dir=state_dir, env=env)
-        project.cli("stack", "select", "--create")
+        if args.install:
+            print("\n$ pulumi install", flush=True)
+            project.cli("install", stack=False, echo=print)
+        project.init(seeded)
         for command in args.commands:
             print(f"\n$ pulumi {command} --stack {args.stack}", flush=True)
             extra = [*packs] if command in ("preview", "up") else []

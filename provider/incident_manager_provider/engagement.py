@@ -75,6 +75,9 @@ class EngagementProvider(ResourceProvider):
         failures = validate("StartEngagement", inputs, START_ENGAGEMENT_MEMBERS, secret=SECRET_PROPERTIES)
         failures += validate("StopEngagement", inputs, STOP_ENGAGEMENT_MEMBERS)
         run = inputs.get("run")
+        if isinstance(run, int | float) and not isinstance(run, bool) and float(run).is_integer():
+            # `run: 2` in YAML (or a config value read as a number) is the label "2": numbers arrive as floats.
+            inputs["run"] = run = str(int(run))
         if run is not None and not is_unknown(run) and not isinstance(run, str):
             failures.append(CheckFailure("run", f"run must be a string, not {type(run).__name__}: quote it"))
         identity_known = not any(is_unknown(inputs.get(name)) for name in IDENTITY_FIELDS)
