@@ -118,7 +118,10 @@ def test_a_resource_off_the_allowlist_fails_with_the_policys_message(analyzer: a
 
 
 def test_the_example_policy_configs_name_only_policies_and_settings_of_the_pack() -> None:
-    settings = {policy.name: {*policy.config_schema.properties, "enforcementLevel"} for policy in POLICIES}  # type: ignore[union-attr]
+    settings = {
+        policy.name: {*(policy.config_schema.properties if policy.config_schema else ()), "enforcementLevel"}
+        for policy in POLICIES
+    }
     paths = sorted(Path(__file__).resolve().parents[2].glob("examples/*/policy-config.json"))
 
     assert [path.parent.name for path in paths] == ["gameday", "policy-tests"]
