@@ -2,7 +2,8 @@
 
 - :class:`IncidentManagerMocks` answers ``Engagement`` and ``PageAcceptance`` for ``pulumi.runtime.set_mocks``
   the way the provider would (ARNs with region and account, the derived idempotency token, a start time) and
-  records what the program asked for.
+  records what the program asked for; its :class:`MockClient`, put in place of AWS with
+  ``incident_manager_provider.aws.client_override``, answers the package's functions (``list_pages``, ...).
 - :func:`run_program` runs a Pulumi program file under those mocks with a stack's config.
 - :func:`run_policy` and :func:`check_resource` run the pack's policies (or your own) against a resource's
   properties, with your policy config, as ``pulumi preview --policy-pack`` would.
@@ -18,6 +19,7 @@ import json
 import runpy
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +60,7 @@ from .policies import (
 __all__ = [
     "UNKNOWN",
     "IncidentManagerMocks",
+    "MockClient",
     "PolicyViolation",
     "RecordedResource",
     "check_resource",
@@ -321,12 +324,17 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
 
     def list_pages(self, engagement_id: str) -> list[Page]:
         """The pages a recorded engagement sent, as ``pulumi_incident_manager.list_pages`` returns them."""
-        with aws.client_override(self.client()):
+        with self.in_place_of_aws():
             return _functions.list_pages(engagement_id)
 
     def client(self) -> MockClient:
         """An ssm-contacts client that answers from what these mocks recorded (see :class:`MockClient`)."""
         return MockClient(self)
+
+    def in_place_of_aws(self) -> AbstractContextManager[None]:
+        """Within the block, every ssm-contacts client the package asks for is :meth:`client`: the package's
+        functions answer from these mocks and make no AWS call (:func:`run_program` runs programs in it)."""
+        return aws.client_override(self.client())
 
     def pages(self, engagement_id: str) -> list[PageRecord]:
         """The pages of a recorded engagement: one per contact in ``paged[<its contact's alias>]``."""
@@ -487,7 +495,8 @@ def run_program(
 ) -> None:
     """Run a Pulumi program file (``__main__.py``) as ``mocks.project``/``mocks.stack`` with ``config``.
 
-    ``list_pages``/``list_pages_output`` answer from ``mocks`` (see :attr:`IncidentManagerMocks.paged`).
+    ``list_pages``/``list_pages_output`` and ``get_engagement``/``get_engagement_output`` answer from ``mocks``
+    (see :attr:`IncidentManagerMocks.paged`) through the package's own code, with no AWS call.
 
     Returns once every output has resolved; ``mocks.resources`` then holds what the program registered.
     ``config`` keys are namespaced as in stack config (``"gameday:drill"``); see :func:`load_stack_config`.
@@ -501,5 +510,5 @@ def run_program(
 
     # The package's functions call AWS from the program (dynamic providers have no invokes to mock): every client
     # they ask for is the mocks' own.
-    with aws.client_override(mocks.client()):
+    with mocks.in_place_of_aws():
         run()
