@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from pulumi_policy import PolicyConfigSchema, ReportViolation, ResourceValidationArgs
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from pulumi_policy.proxy import UnknownValueError as UnknownValueError  # re-exported: what analyzed props raise
 
@@ -27,12 +35,44 @@ RESOURCES_BY_TYPE = {ENGAGEMENT_TYPE: ENGAGEMENT, PAGE_ACCEPTANCE_TYPE: PAGE_ACC
 
 DEFAULT_DRILL_STACKS = ("*drill*", "*gameday*")
 
-DRILL_STACKS_SCHEMA: dict[str, Any] = {
-    "type": "array",
-    "items": {"type": "string"},
-    "default": list(DEFAULT_DRILL_STACKS),
-    "description": "Shell-style patterns (fnmatch) of the stack names that are drills.",
-}
+_TYPES = {str: "string", bool: "boolean", int: "integer", list: "array", dict: "object"}
+
+
+def setting(default: Any, description: str, **schema: Any) -> dict[str, Any]:
+    """One setting of a policy's config: its JSON schema, typed after ``default`` (lists hold strings)."""
+    items = {"items": {"type": "string"}} if isinstance(default, list) else {}
+    return {"type": _TYPES[type(default)], **items, **schema, "default": default, "description": description}
+
+
+def config_schema(*, drill_stacks: bool = False, **properties: dict[str, Any]) -> PolicyConfigSchema:
+    """A policy's settings, the shared ``drillStacks`` first when the policy tells drills apart."""
+    drills = {"drillStacks": DRILL_STACKS_SCHEMA} if drill_stacks else {}
+    return PolicyConfigSchema(properties={**drills, **properties})
+
+
+def resource_policy(
+    name: str,
+    validate: ResourceValidation,
+    severity: Severity,
+    schema: PolicyConfigSchema | None,
+    description: str,
+    remediation: str,
+) -> ResourceValidationPolicy:
+    """A policy of the pack: mandatory unless the policy config says otherwise."""
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=schema,
+        severity=severity,
+        remediation_steps=remediation,
+    )
+
+
+DRILL_STACKS_SCHEMA = setting(
+    list(DEFAULT_DRILL_STACKS), "Shell-style patterns (fnmatch) of the stack names that are drills."
+)
 
 UNKNOWN = UNKNOWN_STRING_VALUE
 """A string value not known yet, as the analyzer hands it to a policy during ``pulumi preview``."""
@@ -69,10 +109,12 @@ def settings(args: ResourceValidationArgs, schema: PolicyConfigSchema) -> dict[s
     return found
 
 
-def drill_context(args: ResourceValidationArgs, config: Mapping[str, Any]) -> tuple[str, bool]:
-    """The resource's stack, and whether the policy's ``drillStacks`` mark it as a drill."""
+def drill_settings(args: ResourceValidationArgs, schema: PolicyConfigSchema) -> tuple[dict[str, Any], str, bool]:
+    """The policy's :func:`settings`, the resource's stack, and whether the policy's ``drillStacks`` mark it as a
+    drill."""
+    config = settings(args, schema)
     stack = stack_from_urn(args.urn)
-    return stack, is_drill_stack(stack, config["drillStacks"])
+    return config, stack, is_drill_stack(stack, config["drillStacks"])
 
 
 @dataclass(frozen=True)
@@ -112,24 +154,24 @@ class Inputs:
                 raise self.unknown[name]
 
 
-def report(args: ResourceValidationArgs, report_violation: ReportViolation, prop: str, problem: str, fix: str) -> None:
-    """``<Kind> "<name>": <prop> <problem>. Fix: <fix>.`` Never pass a secret's value in ``problem``."""
-    kind = args.resource_type.rsplit(":", 1)[-1]
-    report_violation(f'{kind} "{args.name}": {prop} {problem}. Fix: {fix}.', args.urn)
+@dataclass(frozen=True)
+class Reporter:
+    """Reports violations about one resource, each as ``<Kind> "<name>": <prop> <problem>. Fix: <fix>.``"""
 
+    args: ResourceValidationArgs
+    report_violation: ReportViolation
 
-def config_regex(
-    args: ResourceValidationArgs, report_violation: ReportViolation, setting: str, pattern: str
-) -> re.Pattern[str] | None:
-    """A regular expression from the policy config; None, reported as a config error, if it does not compile."""
-    try:
-        return re.compile(pattern)
-    except re.error as error:
-        report(
-            args,
-            report_violation,
-            f"policy config {setting}",
-            f"is not a valid regular expression ({error})",
-            "correct the pattern in the policy config",
-        )
-        return None
+    def __call__(self, prop: str, problem: str, fix: str) -> None:
+        """Report one violation. Never pass a secret's value in ``problem``."""
+        kind = self.args.resource_type.rsplit(":", 1)[-1]
+        self.report_violation(f'{kind} "{self.args.name}": {prop} {problem}. Fix: {fix}.', self.args.urn)
+
+    def regex(self, name: str, pattern: str) -> re.Pattern[str] | None:
+        """A regular expression from the policy config (setting ``name``); None, reported as a config error, if it
+        does not compile."""
+        try:
+            return re.compile(pattern)
+        except re.error as error:
+            problem = f"is not a valid regular expression ({error})"
+            self(f"policy config {name}", problem, "correct the pattern in the policy config")
+            return None

@@ -6,16 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from ._shared import ENGAGEMENT_TYPE, Inputs, config_regex, report, settings
+from ._shared import ENGAGEMENT_TYPE, Inputs, Reporter, config_schema, resource_policy, setting, settings
 
 SMS_FIELDS = ("public_subject", "public_content")
 """The Engagement properties that go out by SMS."""
@@ -77,21 +70,17 @@ SENSITIVE_PATTERNS: Mapping[str, SensitivePattern] = {
 }
 """Built-in patterns, by the name the policy config uses to turn one off (``ignoredPatterns``)."""
 
-SCHEMA = PolicyConfigSchema(
-    properties={
-        "extraPatterns": {
-            "type": "object",
-            "additionalProperties": {"type": "string"},
-            "default": {},
-            "description": "Name -> regular expression of more text that must not go out by SMS.",
-        },
-        "ignoredPatterns": {
-            "type": "array",
-            "items": {"type": "string", "enum": sorted(SENSITIVE_PATTERNS)},
-            "default": [],
-            "description": "Names of built-in patterns to turn off (for example a bridge line's phone-number).",
-        },
-    }
+SCHEMA = config_schema(
+    extraPatterns=setting(
+        {},
+        "Name -> regular expression of more text that must not go out by SMS.",
+        additionalProperties={"type": "string"},
+    ),
+    ignoredPatterns=setting(
+        [],
+        "Names of built-in patterns to turn off (for example a bridge line's phone-number).",
+        items={"type": "string", "enum": sorted(SENSITIVE_PATTERNS)},
+    ),
 )
 
 
@@ -99,9 +88,10 @@ def _validate(args: ResourceValidationArgs, report_violation: ReportViolation) -
     if args.resource_type != ENGAGEMENT_TYPE:
         return
     config = settings(args, SCHEMA)
+    say = Reporter(args, report_violation)
     patterns = {name: p for name, p in SENSITIVE_PATTERNS.items() if name not in config["ignoredPatterns"]}
     for name, regex in config["extraPatterns"].items():
-        compiled = config_regex(args, report_violation, f'extraPatterns["{name}"]', regex)
+        compiled = say.regex(f'extraPatterns["{name}"]', regex)
         if compiled is not None:
             patterns[name] = SensitivePattern(f'text matching extraPatterns["{name}"]', compiled)
     inputs = Inputs.of(args.props)
@@ -114,9 +104,7 @@ def _validate(args: ResourceValidationArgs, report_violation: ReportViolation) -
             found = pattern.regex.search(value)
             if found:
                 # Say where, never what: the violation is printed and logged.
-                report(
-                    args,
-                    report_violation,
+                say(
                     prop,
                     f"contains what looks like {pattern.description} (pattern {name}, at character "
                     f"{found.start() + 1}); SMS is not a secure channel",
@@ -125,15 +113,12 @@ def _validate(args: ResourceValidationArgs, report_violation: ReportViolation) -
                 )
 
 
-NO_SECRETS_IN_SMS = ResourceValidationPolicy(
-    name="no-secrets-in-sms",
-    description=(
-        "public_subject and public_content go out by SMS, which is not a secure channel: they must not carry "
-        "keys, tokens, credentials, e-mail addresses or phone numbers."
-    ),
-    validate=_validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=SCHEMA,
-    severity=Severity.HIGH,
-    remediation_steps="Move sensitive details to subject/content; keep the SMS text to what anyone may read.",
+NO_SECRETS_IN_SMS = resource_policy(
+    "no-secrets-in-sms",
+    _validate,
+    Severity.HIGH,
+    SCHEMA,
+    "public_subject and public_content go out by SMS, which is not a secure channel: they must not carry keys, "
+    "tokens, credentials, e-mail addresses or phone numbers.",
+    "Move sensitive details to subject/content; keep the SMS text to what anyone may read.",
 )

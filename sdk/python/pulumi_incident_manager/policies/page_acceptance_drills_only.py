@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from ._shared import DRILL_STACKS_SCHEMA, PAGE_ACCEPTANCE_TYPE, drill_context, report, settings
+from ._shared import PAGE_ACCEPTANCE_TYPE, Reporter, config_schema, drill_settings, resource_policy, setting
 
-SCHEMA = PolicyConfigSchema(
-    properties={
-        "drillStacks": DRILL_STACKS_SCHEMA,
-        "allowOutsideDrills": {
-            "type": "boolean",
-            "default": False,
-            "description": "Allow PageAcceptance resources in stacks that are not drills.",
-        },
-    }
+SCHEMA = config_schema(
+    drill_stacks=True,
+    allowOutsideDrills=setting(False, "Allow PageAcceptance resources in stacks that are not drills."),
 )
 
 
 def _validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type != PAGE_ACCEPTANCE_TYPE:
         return
-    config = settings(args, SCHEMA)
-    stack, drill = drill_context(args, config)
+    config, stack, drill = drill_settings(args, SCHEMA)
     if not drill and not config["allowOutsideDrills"]:
-        report(
-            args,
-            report_violation,
+        Reporter(args, report_violation)(
             "page_id",
             f'is acknowledged from code in stack "{stack}", which is not a drill '
             f"(drillStacks: {list(config['drillStacks'])}); outside drills a person acknowledges the page",
@@ -41,15 +25,12 @@ def _validate(args: ResourceValidationArgs, report_violation: ReportViolation) -
         )
 
 
-PAGE_ACCEPTANCE_DRILLS_ONLY = ResourceValidationPolicy(
-    name="page-acceptance-drills-only",
-    description=(
-        "PageAcceptance (acknowledging a page from code) is for drills: outside drill stacks a person must "
-        "acknowledge, unless the policy config allows it."
-    ),
-    validate=_validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=SCHEMA,
-    severity=Severity.HIGH,
-    remediation_steps="Remove the PageAcceptance, deploy it from a drill stack, or set allowOutsideDrills.",
+PAGE_ACCEPTANCE_DRILLS_ONLY = resource_policy(
+    "page-acceptance-drills-only",
+    _validate,
+    Severity.HIGH,
+    SCHEMA,
+    "PageAcceptance (acknowledging a page from code) is for drills: outside drill stacks a person must acknowledge, "
+    "unless the policy config allows it.",
+    "Remove the PageAcceptance, deploy it from a drill stack, or set allowOutsideDrills.",
 )

@@ -6,18 +6,12 @@ service model), so the pack refuses at preview exactly what the provider would r
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
 from incident_manager_provider.schema import Resource
 from incident_manager_provider.validation import broken_rule, input_shape
 
-from ._shared import RESOURCES_BY_TYPE, Inputs, report
+from ._shared import RESOURCES_BY_TYPE, Inputs, Reporter, resource_policy
 
 
 def operations(resource: Resource) -> list[str]:
@@ -31,6 +25,7 @@ def _validate(args: ResourceValidationArgs, report_violation: ReportViolation) -
     if resource is None:
         return
     inputs = Inputs.of(args.props)
+    say = Reporter(args, report_violation)
     # As the provider's check: an unset input with a default is sent with the default.
     values = dict(inputs.values)
     values.update((name, default) for name, default in resource.defaults.items() if values.get(name) is None)
@@ -45,18 +40,15 @@ def _validate(args: ResourceValidationArgs, report_violation: ReportViolation) -
             if rule is not None:
                 missing = value is None or value == ""
                 fix = f"set {prop}" if missing else f"change {prop} so that ssm-contacts accepts it"
-                report(args, report_violation, prop, f"{rule} ({operation}.{member})", fix)
+                say(prop, f"{rule} ({operation}.{member})", fix)
 
 
-FIELD_LIMITS = ResourceValidationPolicy(
-    name="service-field-limits",
-    description=(
-        "Engagement and PageAcceptance properties meet the ssm-contacts API's lengths, patterns, enums and ARN "
-        "shapes (from botocore's service model, as the provider checks them), checked before the engine calls the "
-        "provider."
-    ),
-    validate=_validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    severity=Severity.MEDIUM,
-    remediation_steps="Change the property to meet the rule the message names.",
+FIELD_LIMITS = resource_policy(
+    "service-field-limits",
+    _validate,
+    Severity.MEDIUM,
+    None,
+    "Engagement and PageAcceptance properties meet the ssm-contacts API's lengths, patterns, enums and ARN shapes "
+    "(from botocore's service model, as the provider checks them), checked before the engine calls the provider.",
+    "Change the property to meet the rule the message names.",
 )
