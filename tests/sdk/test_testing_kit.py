@@ -1,5 +1,6 @@
 """The testing kit: mocks that answer like the provider, programs run under them, and policies run in pytest."""
 
+import ast
 import os
 import re
 import textwrap
@@ -8,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+import pulumi_policy
 import pytest
 from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
 
 from incident_manager_provider.engagement import EngagementProvider
 from incident_manager_provider.errors import NotFoundError
+from pulumi_incident_manager import testing
 from pulumi_incident_manager.policies import CONTACT_ALLOWLIST, INCIDENT_OR_DRILL_MARKER, PAGE_ACCEPTANCE_TYPE
 from pulumi_incident_manager.testing import (
     UNKNOWN,
@@ -248,7 +251,10 @@ def test_list_pages_in_both_forms_answers_from_the_mocks_with_no_aws_at_all(
     program = tmp_path / "__main__.py"
     program.write_text(LISTING_PROGRAM)
     mocks = IncidentManagerMocks(
-        project="gameday", stack="drill", region="eu-west-1", account_id="210987654321",
+        project="gameday",
+        stack="drill",
+        region="eu-west-1",
+        account_id="210987654321",
         paged={"drill-escalation": ["alice-oncall", "bob-oncall"]},
     )
     exported: dict[str, Any] = {}
@@ -256,8 +262,10 @@ def test_list_pages_in_both_forms_answers_from_the_mocks_with_no_aws_at_all(
     def record(name: str, value: Any) -> None:
         exported[name] = value
 
-    monkeypatch.setattr(pulumi, "export", lambda name, value: pulumi.Output.from_input(value).apply(
-        lambda known: record(name, known)))
+    def export(name: str, value: Any) -> None:
+        pulumi.Output.from_input(value).apply(lambda known: record(name, known))
+
+    monkeypatch.setattr(pulumi, "export", export)
     run_program(program, mocks, config={"gameday:contact": CONTACT})
 
     [engagement] = mocks.engagements
@@ -276,3 +284,15 @@ def test_list_pages_of_an_engagement_the_mocks_never_made_is_not_found() -> None
 
     assert raised.value.operation == "ListPagesByEngagement"
     assert raised.value.code == "ResourceNotFoundException"
+
+
+def test_the_kit_uses_only_public_names_of_pulumi_policy_and_of_the_policies() -> None:
+    tree = ast.parse(Path(testing.__file__).read_text())
+    imported = [
+        (node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names
+    ]
+
+    assert [name for module, name in imported if module == "pulumi_policy"]
+    assert all(name in pulumi_policy.__all__ for module, name in imported if module == "pulumi_policy")
+    assert not [module for module, _ in imported if module and module.startswith("pulumi_policy.")]
+    assert not [name for module, name in imported if module == "policies" and name.startswith("_")]

@@ -22,6 +22,9 @@ from pulumi_policy import (
     ResourceValidationPolicy,
     Severity,
 )
+
+# The analyzer's contract for values not known yet (a sentinel, and props that raise on it) lives in
+# pulumi_policy.proxy, which pulumi_policy does not re-export: this is the one module of the package that uses it.
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from pulumi_policy.proxy import UnknownValueError as UnknownValueError  # re-exported: what analyzed props raise
 
