@@ -70,10 +70,10 @@ def test_customer_ids_stay_out_of_sms_but_the_bridge_line_may_go_in() -> None:
 
 def test_only_the_teams_bots_page_and_sms_fits_one_message() -> None:
     assert failures(engagement("sre-a", incident_id="INC-1", sender="alice"), stack="prod-us") == [
-        "service-field-limits"
+        "team-conventions"
     ]
     long_sms = engagement("sre-a", incident_id="INC-1", public_content="x" * 161)
-    assert failures(long_sms, stack="prod-us") == ["service-field-limits"]
+    assert failures(long_sms, stack="prod-us") == ["team-conventions"]
 
 
 def test_pages_are_acknowledged_from_code_only_in_drills() -> None:

@@ -118,10 +118,33 @@ def test_a_resource_off_the_allowlist_fails_with_the_policys_message(analyzer: a
 
 
 def test_the_example_policy_configs_name_only_policies_and_settings_of_the_pack() -> None:
-    settings = {policy.name: {*policy.config_schema.properties, "enforcementLevel"} for policy in POLICIES}  # type: ignore[union-attr]
+    settings = {
+        policy.name: {*(policy.config_schema.properties if policy.config_schema else ()), "enforcementLevel"}
+        for policy in POLICIES
+    }
     paths = sorted(Path(__file__).resolve().parents[2].glob("examples/*/policy-config.json"))
 
     assert [path.parent.name for path in paths] == ["gameday", "policy-tests"]
     for path in paths:
         for name, section in json.loads(path.read_text()).items():
             assert set(section) <= settings[name], (path, name)
+
+
+def test_the_policies_package_offers_every_public_name_and_derives_the_type_tokens() -> None:
+    from incident_manager_provider.schema import ENGAGEMENT, PAGE_ACCEPTANCE, TOKEN_KEY, dynamic_type
+    from pulumi_incident_manager import policies
+
+    assert all(hasattr(policies, name) for name in policies.__all__)
+    assert (
+        dynamic_type(ENGAGEMENT),
+        dynamic_type(PAGE_ACCEPTANCE),
+        dynamic_type(TOKEN_KEY),
+    ) == (policies.ENGAGEMENT_TYPE, policies.PAGE_ACCEPTANCE_TYPE, policies.TOKEN_KEY_TYPE)
+    assert [policy.name for policy in policies.POLICIES] == [
+        "contact-allowlist",
+        "incident-or-drill-marker",
+        "no-secrets-in-sms",
+        "service-field-limits",
+        "team-conventions",
+        "page-acceptance-drills-only",
+    ]

@@ -1,15 +1,21 @@
 """The testing kit: mocks that answer like the provider, programs run under them, and policies run in pytest."""
 
+import ast
+import os
 import re
 import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pulumi
+import pulumi_policy
 import pytest
 from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
 
 from incident_manager_provider.engagement import EngagementProvider
+from incident_manager_provider.errors import NotFoundError
+from pulumi_incident_manager import testing
 from pulumi_incident_manager.policies import CONTACT_ALLOWLIST, INCIDENT_OR_DRILL_MARKER, PAGE_ACCEPTANCE_TYPE
 from pulumi_incident_manager.testing import (
     UNKNOWN,
@@ -218,3 +224,75 @@ def test_policy_and_stack_config_files_load_as_the_cli_reads_them(tmp_path: Path
         "aws:region": "us-east-1",
         "gameday:drill": '{"sender": "gameday-bot", "engagements": [{"name": "page-db"}]}',
     }
+
+
+LISTING_PROGRAM = """
+import pulumi
+import pulumi_incident_manager as incident_manager
+
+engagement = incident_manager.Engagement(
+    "page-db", contact_id=pulumi.Config().require("contact"), sender="gameday-bot", subject="[DRILL] s", content="c"
+)
+pulumi.export("direct", engagement.arn.apply(lambda arn: [p.contact_arn for p in incident_manager.list_pages(arn)]))
+pulumi.export("output", incident_manager.list_pages_output(engagement.arn).apply(lambda ps: [p.page_arn for p in ps]))
+pulumi.export("described", engagement.arn.apply(lambda arn: incident_manager.get_engagement(arn).contact_arn))
+"""
+
+
+def test_list_pages_in_both_forms_answers_from_the_mocks_with_no_aws_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No credentials, no region, and an endpoint nothing listens on: any request would fail loudly.
+    for name in [name for name in os.environ if name.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM_CONTACTS", "http://127.0.0.1:9")
+    program = tmp_path / "__main__.py"
+    program.write_text(LISTING_PROGRAM)
+    mocks = IncidentManagerMocks(
+        project="gameday",
+        stack="drill",
+        region="eu-west-1",
+        account_id="210987654321",
+        paged={"drill-escalation": ["alice-oncall", "bob-oncall"]},
+    )
+    exported: dict[str, Any] = {}
+
+    def record(name: str, value: Any) -> None:
+        exported[name] = value
+
+    def export(name: str, value: Any) -> None:
+        pulumi.Output.from_input(value).apply(lambda known: record(name, known))
+
+    monkeypatch.setattr(pulumi, "export", export)
+    run_program(program, mocks, config={"gameday:contact": CONTACT})
+
+    [engagement] = mocks.engagements
+    people = "arn:aws:ssm-contacts:eu-west-1:210987654321:contact/"
+    assert exported["direct"] == [f"{people}alice-oncall", f"{people}bob-oncall"]
+    assert exported["output"] == [page.page_arn for page in mocks.list_pages(engagement.id)]
+    assert all(arn.startswith("arn:aws:ssm-contacts:eu-west-1:210987654321:page/") for arn in exported["output"])
+    assert exported["described"] == CONTACT
+
+
+def test_list_pages_of_an_engagement_the_mocks_never_made_is_not_found() -> None:
+    mocks = IncidentManagerMocks()
+
+    with pytest.raises(NotFoundError) as raised:
+        mocks.list_pages("arn:aws:ssm-contacts:us-east-1:123456789012:engagement/x/1")
+
+    assert raised.value.operation == "ListPagesByEngagement"
+    assert raised.value.code == "ResourceNotFoundException"
+
+
+def test_the_kit_uses_only_public_names_of_pulumi_policy_and_of_the_policies() -> None:
+    tree = ast.parse(Path(testing.__file__).read_text())
+    imported = [
+        (node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names
+    ]
+
+    assert [name for module, name in imported if module == "pulumi_policy"]
+    assert all(name in pulumi_policy.__all__ for module, name in imported if module == "pulumi_policy")
+    assert not [module for module, _ in imported if module and module.startswith("pulumi_policy.")]
+    assert not [name for module, name in imported if module == "policies" and name.startswith("_")]

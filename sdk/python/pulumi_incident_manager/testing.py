@@ -2,7 +2,8 @@
 
 - :class:`IncidentManagerMocks` answers ``Engagement`` and ``PageAcceptance`` for ``pulumi.runtime.set_mocks``
   the way the provider would (ARNs with region and account, the derived idempotency token, a start time) and
-  records what the program asked for.
+  records what the program asked for; its :class:`MockClient`, put in place of AWS with
+  ``incident_manager_provider.aws.client_override``, answers the package's functions (``list_pages``, ...).
 - :func:`run_program` runs a Pulumi program file under those mocks with a stack's config.
 - :func:`run_policy` and :func:`check_resource` run the pack's policies (or your own) against a resource's
   properties, with your policy config, as ``pulumi preview --policy-pack`` would.
@@ -18,31 +19,48 @@ import json
 import runpy
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
+import botocore.exceptions
 import pulumi
 import pulumi.runtime
 import yaml
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
-from pulumi_policy import EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy
-from pulumi_policy.policy import PolicyCustomTimeouts, PolicyResourceOptions, _NotApplicableError
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyCustomTimeouts,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+)
 
-from incident_manager_provider.errors import IncidentManagerError
-from incident_manager_provider.page_acceptance import DEFAULTS as PAGE_ACCEPTANCE_DEFAULTS
+from incident_manager_provider import aws
+from incident_manager_provider.api import EngagementRecord, PageRecord
+from incident_manager_provider.schema import ENGAGEMENT, PAGE_ACCEPTANCE
 from incident_manager_provider.tokens import mint_idempotency_token
 
 from . import _functions
 from ._functions import Page
-from .policies import ENGAGEMENT_TYPE, PAGE_ACCEPTANCE_TYPE, POLICIES, POLICY_PACK_NAME, TOKEN_KEY_TYPE, _contact_alias
+from .policies import (
+    ENGAGEMENT_TYPE,
+    PAGE_ACCEPTANCE_TYPE,
+    POLICIES,
+    POLICY_PACK_NAME,
+    TOKEN_KEY_TYPE,
+    UNKNOWN,
+    UnknownValueError,
+    analyzed_props,
+    contact_alias,
+)
 
 __all__ = [
     "UNKNOWN",
     "IncidentManagerMocks",
+    "MockClient",
     "PolicyViolation",
     "RecordedResource",
     "check_resource",
@@ -53,8 +71,8 @@ __all__ = [
     "run_program",
 ]
 
-UNKNOWN = UNKNOWN_STRING_VALUE
-"""A property value that is not known yet, as policies see a computed input during ``pulumi preview``."""
+# UNKNOWN (re-exported from policies): a property value that is not known yet, as policies see a computed input
+# during ``pulumi preview``.
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -171,9 +189,9 @@ def _validate(
         reported.append(PolicyViolation(policy.name, EnforcementLevel.MANDATORY, message, violation_urn or urn))
 
     visible = {key: value for key, value in props.items() if not key.startswith("__")}  # the engine drops these
-    args = ResourceValidationArgs(
+    args = _Args(
         resource_type,
-        unknown_checking_proxy(visible),
+        analyzed_props(visible),
         urn,
         name,
         PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None),
@@ -187,13 +205,30 @@ def _validate(
     except UnknownValueError as error:
         message = f"can't run policy '{policy.name}' from policy pack '{POLICY_PACK_NAME}' during preview: "
         reported.append(PolicyViolation(policy.name, EnforcementLevel.ADVISORY, message + error.message, urn))
-    except _NotApplicableError:
+    except _NotApplicable:
         pass
     return reported
 
 
+class _NotApplicable(Exception):
+    """``args.not_applicable()``: the policy does not apply to this resource, so it reports nothing."""
+
+
+class _Args(ResourceValidationArgs):
+    """The arguments the analyzer builds, with ``not_applicable`` answered here rather than by the analyzer."""
+
+    def not_applicable(self, reason: str | None = None) -> None:
+        raise _NotApplicable(reason)
+
+
 async def _wait(result: Any) -> None:
-    await result
+    try:
+        await result
+    except RuntimeError as error:
+        # pulumi_policy wraps what an async validate raises ("Validation failed: ..."), but for its own signals.
+        if isinstance(error.__cause__, _NotApplicable):
+            raise error.__cause__ from None
+        raise
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -289,19 +324,33 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
 
     def list_pages(self, engagement_id: str) -> list[Page]:
         """The pages a recorded engagement sent, as ``pulumi_incident_manager.list_pages`` returns them."""
+        with self.in_place_of_aws():
+            return _functions.list_pages(engagement_id)
+
+    def client(self) -> MockClient:
+        """An ssm-contacts client that answers from what these mocks recorded (see :class:`MockClient`)."""
+        return MockClient(self)
+
+    def in_place_of_aws(self) -> AbstractContextManager[None]:
+        """Within the block, every ssm-contacts client the package asks for is :meth:`client`: the package's
+        functions answer from these mocks and make no AWS call (:func:`run_program` runs programs in it)."""
+        return aws.client_override(self.client())
+
+    def pages(self, engagement_id: str) -> list[PageRecord]:
+        """The pages of a recorded engagement: one per contact in ``paged[<its contact's alias>]``."""
         engagement = next((e for e in self.engagements if e.id == engagement_id), None)
         if engagement is None:
-            raise IncidentManagerError(f"ListPagesByEngagement: no engagement {engagement_id} in these mocks.")
-        alias = _contact_alias(engagement.outputs["contact_arn"])
+            raise _not_found("ListPagesByEngagement", f"no engagement {engagement_id} in these mocks")
+        alias = contact_alias(engagement.outputs["contact_arn"])
         prefix = f"arn:aws:ssm-contacts:{self.region}:{self.account_id}"
         return [
-            Page(
+            PageRecord(
                 page_arn=f"{prefix}:page/{person}/{uuid.uuid5(uuid.NAMESPACE_URL, engagement_id + person)}",
                 engagement_arn=engagement_id,
                 contact_arn=f"{prefix}:contact/{person}",
                 sender=engagement.inputs.get("sender", ""),
                 incident_id=engagement.inputs.get("incident_id"),
-                sent_time=engagement.outputs["start_time"],
+                sent_time=datetime.fromisoformat(engagement.outputs["start_time"]),
                 delivery_time=None,
                 read_time=None,
             )
@@ -313,7 +362,7 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
             str(inputs.get("token_key") or self.token_key), inputs
         )
         contact_id = str(inputs.get("contact_id", ""))
-        alias = _contact_alias(contact_id)
+        alias = contact_alias(contact_id)
         arn_prefix = f"arn:aws:ssm-contacts:{self.region}:{self.account_id}"
         arn = f"{arn_prefix}:engagement/{alias}/{uuid.uuid5(uuid.NAMESPACE_URL, token)}"
         outputs = {
@@ -339,9 +388,73 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
         return arn, outputs
 
     def _page_acceptance(self, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        outputs = {**inputs, **{key: value for key, value in PAGE_ACCEPTANCE_DEFAULTS.items() if not inputs.get(key)}}
+        outputs = {**inputs, **{key: value for key, value in PAGE_ACCEPTANCE.defaults.items() if not inputs.get(key)}}
         outputs["accepted_at"] = self.clock().isoformat()
         return f"{outputs['page_id']}#{outputs['accept_type']}", outputs
+
+
+class MockClient:
+    """A stand-in for the boto3 ssm-contacts client that answers reads from :class:`IncidentManagerMocks`.
+
+    :func:`run_program` installs it with :func:`incident_manager_provider.aws.client_override`, so the package's
+    functions (``list_pages``, ``get_engagement`` and their ``_output`` forms) run their real code, parsers included,
+    and no request leaves the process. An operation it does not answer fails as AWS would refuse it.
+    """
+
+    def __init__(self, mocks: IncidentManagerMocks) -> None:
+        self.mocks = mocks
+
+    def list_pages_by_engagement(self, EngagementId: str, **_: Any) -> dict[str, Any]:
+        return {"Pages": [_answer(page) for page in self.mocks.pages(EngagementId)]}
+
+    def describe_engagement(self, EngagementId: str) -> dict[str, Any]:
+        found = next((e for e in self.mocks.engagements if e.id == EngagementId), None)
+        if found is None:
+            raise _not_found("DescribeEngagement", f"no engagement {EngagementId} in these mocks")
+        outputs = found.outputs
+        record = EngagementRecord(
+            arn=found.id,
+            **{name: outputs.get(name) for name in ENGAGEMENT.described().values()},  # type: ignore[arg-type]
+            start_time=datetime.fromisoformat(outputs["start_time"]),
+            stop_time=None,
+        )
+        return {"EngagementArn": record.arn, **_answer(record, skip=("arn",))}
+
+    def get_paginator(self, operation: str) -> _Paginator:
+        return _Paginator(getattr(self, operation))
+
+    def __getattr__(self, operation: str) -> Any:
+        def refuse(**_: Any) -> Any:
+            raise botocore.exceptions.ClientError(
+                {"Error": {"Code": "UnsupportedOperation", "Message": f"the testing kit does not answer {operation}"}},
+                operation,
+            )
+
+        return refuse
+
+
+@dataclass(frozen=True)
+class _Paginator:
+    operation: Callable[..., dict[str, Any]]
+
+    def paginate(self, **params: Any) -> list[dict[str, Any]]:
+        return [self.operation(**params)]  # one page of answers: the mocks hold few
+
+
+def _answer(record: Any, skip: Sequence[str] = ()) -> dict[str, Any]:
+    """A record of :mod:`incident_manager_provider.api` as AWS answers it (``page_arn`` -> ``PageArn``), so that
+    the api's own parsers read it back."""
+    return {
+        "".join(part.title() for part in item.name.split("_")): getattr(record, item.name)
+        for item in fields(record)
+        if item.name not in skip and getattr(record, item.name) is not None
+    }
+
+
+def _not_found(operation: str, message: str) -> botocore.exceptions.ClientError:
+    return botocore.exceptions.ClientError(
+        {"Error": {"Code": "ResourceNotFoundException", "Message": message}}, operation
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -382,7 +495,8 @@ def run_program(
 ) -> None:
     """Run a Pulumi program file (``__main__.py``) as ``mocks.project``/``mocks.stack`` with ``config``.
 
-    ``list_pages``/``list_pages_output`` answer from ``mocks`` (see :attr:`IncidentManagerMocks.paged`).
+    ``list_pages``/``list_pages_output`` and ``get_engagement``/``get_engagement_output`` answer from ``mocks``
+    (see :attr:`IncidentManagerMocks.paged`) through the package's own code, with no AWS call.
 
     Returns once every output has resolved; ``mocks.resources`` then holds what the program registered.
     ``config`` keys are namespaced as in stack config (``"gameday:drill"``); see :func:`load_stack_config`.
@@ -394,6 +508,7 @@ def run_program(
     def run() -> None:
         runpy.run_path(str(program), run_name="__main__")
 
-    # The package's read functions call AWS from the program (dynamic providers have no invokes to mock).
-    with mock.patch.object(_functions, "list_pages", mocks.list_pages):
+    # The package's functions call AWS from the program (dynamic providers have no invokes to mock): every client
+    # they ask for is the mocks' own.
+    with mocks.in_place_of_aws():
         run()
