@@ -48,16 +48,16 @@ from . import api, aws
 from .engagement import EngagementProvider, iso_time
 from .errors import IncidentManagerError
 from .page_acceptance import PageAcceptanceProvider
-from .schema import ENGAGEMENT, PAGE_ACCEPTANCE, TOKEN_KEY, Field, Resource
+from .schema import ENGAGEMENT, PAGE_ACCEPTANCE, PLUGIN_PACKAGE, TOKEN_KEY, Field, Resource, plugin_type
 from .token_key import TokenKeyProvider
 
-PACKAGE = "incident-manager"
+PACKAGE = PLUGIN_PACKAGE
 VERSION = "0.1.0"
 CONCURRENCY = 32
 """Provider calls served at once (the Python dynamic provider's server answers 4)."""
 
 RESOURCES: dict[str, tuple[Resource, Callable[[], ResourceProvider]]] = {
-    f"{PACKAGE}:index:{resource.name}": (resource, factory)
+    plugin_type(resource): (resource, factory)
     for resource, factory in (
         (ENGAGEMENT, EngagementProvider),
         (PAGE_ACCEPTANCE, PageAcceptanceProvider),

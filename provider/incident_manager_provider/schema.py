@@ -188,3 +188,12 @@ DYNAMIC_MODULE = "incident-manager"
 def dynamic_type(resource: Resource) -> str:
     """The type token the engine records for ``resource`` made with the Python dynamic provider."""
     return f"pulumi-python:dynamic/{DYNAMIC_MODULE}:{resource.name}"
+
+
+PLUGIN_PACKAGE = "incident-manager"
+"""The provider plugin's package: its type tokens are ``incident-manager:index:<name>``."""
+
+
+def plugin_type(resource: Resource) -> str:
+    """The type token of ``resource`` served by the provider plugin (YAML, TypeScript, ...)."""
+    return f"{PLUGIN_PACKAGE}:index:{resource.name}"

@@ -14,6 +14,7 @@ For integration tests against the offline ssm-contacts endpoint, use the ``ssm_c
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import json
 import runpy
@@ -40,7 +41,7 @@ from pulumi_policy import (
 
 from incident_manager_provider import aws
 from incident_manager_provider.api import EngagementRecord, PageRecord
-from incident_manager_provider.schema import ENGAGEMENT, PAGE_ACCEPTANCE
+from incident_manager_provider.schema import ENGAGEMENT, PAGE_ACCEPTANCE, Resource, dynamic_type
 from incident_manager_provider.tokens import mint_idempotency_token
 
 from . import _functions
@@ -48,6 +49,7 @@ from ._functions import Page
 from .policies import (
     ENGAGEMENT_TYPE,
     PAGE_ACCEPTANCE_TYPE,
+    PLUGIN_TYPES,
     POLICIES,
     POLICY_PACK_NAME,
     TOKEN_KEY_TYPE,
@@ -286,6 +288,17 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         inputs = {key: _plain(value) for key, value in args.inputs.items() if key != "__provider"}
+        resource = PLUGIN_TYPES.get(args.typ)
+        if resource is not None:
+            # A resource of the provider plugin (its generated SDKs): answered as the dynamic one, in camelCase.
+            dynamic = pulumi.runtime.MockResourceArgs(
+                dynamic_type(resource), args.name, {**_snake_case(resource, inputs)}, args.provider, args.resource_id,
+                args.custom,
+            )
+            id_, outputs = self.new_resource(dynamic)
+            self.resources[-1] = dataclasses.replace(self.resources[-1], type=args.typ)
+            camel = {field.name: field.camel_name for field in resource.fields}
+            return id_, {camel.get(key, key): value for key, value in outputs.items()}
         if args.typ == ENGAGEMENT_TYPE and args.resource_id:
             id_, outputs = self._existing_engagement(args.resource_id, inputs)
         elif args.typ == ENGAGEMENT_TYPE:
@@ -455,6 +468,11 @@ def _not_found(operation: str, message: str) -> botocore.exceptions.ClientError:
     return botocore.exceptions.ClientError(
         {"Error": {"Code": "ResourceNotFoundException", "Message": message}}, operation
     )
+
+
+def _snake_case(resource: Resource, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    names = {field.camel_name: field.name for field in resource.fields}
+    return {names.get(key, key): value for key, value in inputs.items()}
 
 
 def _plain(value: Any) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -28,12 +28,60 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from pulumi_policy.proxy import UnknownValueError as UnknownValueError  # re-exported: what analyzed props raise
 
-from incident_manager_provider.schema import ENGAGEMENT, PAGE_ACCEPTANCE, TOKEN_KEY, dynamic_type
+from incident_manager_provider.schema import (
+    ENGAGEMENT,
+    PAGE_ACCEPTANCE,
+    TOKEN_KEY,
+    Resource,
+    dynamic_type,
+    plugin_type,
+)
 
 ENGAGEMENT_TYPE = dynamic_type(ENGAGEMENT)
 PAGE_ACCEPTANCE_TYPE = dynamic_type(PAGE_ACCEPTANCE)
 TOKEN_KEY_TYPE = dynamic_type(TOKEN_KEY)
 RESOURCES_BY_TYPE = {ENGAGEMENT_TYPE: ENGAGEMENT, PAGE_ACCEPTANCE_TYPE: PAGE_ACCEPTANCE}
+PLUGIN_TYPES: dict[str, Resource] = {plugin_type(r): r for r in (ENGAGEMENT, PAGE_ACCEPTANCE, TOKEN_KEY)}
+"""The provider plugin's type tokens (YAML, TypeScript programs): the policies read them as the dynamic ones."""
+
+
+class _SnakeCaseProps(Mapping[str, Any]):
+    """A plugin resource's camelCase properties under the snake_case names the policies use; reading a value is
+    deferred to the analyzer's own mapping, so a value not known yet still raises as it would there."""
+
+    def __init__(self, props: Mapping[str, Any], resource: Resource) -> None:
+        self._props = props
+        self._camel = {field.name: field.camel_name for field in resource.fields}
+
+    def __getitem__(self, name: str) -> Any:
+        return self._props[self._camel.get(name, name)]
+
+    def __iter__(self) -> Iterator[str]:
+        snake = {camel: name for name, camel in self._camel.items()}
+        return (snake.get(key, key) for key in self._props)
+
+    def __len__(self) -> int:
+        return len(self._props)
+
+
+def as_dynamic(resource_type: str, props: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    """A plugin resource's type and properties as the dynamic provider's (others unchanged)."""
+    resource = PLUGIN_TYPES.get(resource_type)
+    if resource is None:
+        return resource_type, props
+    return dynamic_type(resource), _SnakeCaseProps(props, resource)
+
+
+def _for_both_providers(validate: ResourceValidation) -> ResourceValidation:
+    def validate_either(args: ResourceValidationArgs, report_violation: ReportViolation) -> Any:
+        if args.resource_type in PLUGIN_TYPES:
+            resource_type, props = as_dynamic(args.resource_type, args.props)
+            args = ResourceValidationArgs(
+                resource_type, props, args.urn, args.name, args.opts, args.provider, args.get_config()
+            )
+        return validate(args, report_violation)
+
+    return validate_either
 """The resources the policies check, by the type token the engine records for them."""
 
 DEFAULT_DRILL_STACKS = ("*drill*", "*gameday*")
@@ -65,7 +113,7 @@ def resource_policy(
     return ResourceValidationPolicy(
         name=name,
         description=description,
-        validate=validate,
+        validate=_for_both_providers(validate),
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=schema,
         severity=severity,

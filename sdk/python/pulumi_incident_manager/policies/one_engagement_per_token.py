@@ -6,7 +6,7 @@ from pulumi_policy import EnforcementLevel, ReportViolation, StackValidationArgs
 
 from incident_manager_provider.schema import ENGAGEMENT
 
-from ._shared import ENGAGEMENT_TYPE, Inputs
+from ._shared import ENGAGEMENT_TYPE, Inputs, as_dynamic
 
 
 def _validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
@@ -14,8 +14,9 @@ def _validate(args: StackValidationArgs, report_violation: ReportViolation) -> N
     contact, message and run. Compared in memory; the violation names the resources, never a value."""
     seen: dict[tuple[str, ...], str] = {}
     for resource in args.resources:
-        inputs = Inputs.of(resource.props)
-        if resource.resource_type != ENGAGEMENT_TYPE or not isinstance(inputs.get("contact_id"), str):
+        resource_type, props = as_dynamic(resource.resource_type, resource.props)
+        inputs = Inputs.of(props)
+        if resource_type != ENGAGEMENT_TYPE or not isinstance(inputs.get("contact_id"), str):
             continue  # not an engagement, one only read with Engagement.get, or one whose contact is not known yet
         identities: list[tuple[str, ...]] = []
         token = inputs.get("idempotency_token")
