@@ -146,7 +146,7 @@ def test_the_yaml_drill_example_pages_acknowledges_and_exports(
 def test_the_policy_pack_guards_yaml_programs(project: ProjectFactory, rotation: Rotation, endpoint: Emulator) -> None:
     stack = project("yaml-engagement").init({"contactId": rotation.alice_arn})
     config = stack.project_dir / "policy-config.json"
-    config.write_text(json.dumps({"contact-allowlist": {"deniedContacts": ["alice-*"]}}))
+    config.write_text(json.dumps({"contact-allowlist": {"allowedContacts": {"e2e": ["bob-*"]}}}))
 
     result = stack.cli("preview", "--policy-pack", str(policy_pack_path()), "--policy-pack-config", str(config),
                        check=False)
