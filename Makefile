@@ -45,6 +45,7 @@ bench: setup cli
 	$(PY) benchmarks/emulator_throughput.py
 	$(PY) benchmarks/provider_overhead.py
 	$(PY) benchmarks/engine_in_the_loop.py
+	$(PY) benchmarks/languages.py
 
 clean:
 	rm -rf .state

@@ -56,6 +56,7 @@ def test_a_yaml_program_pages_once_and_a_no_op_up_pages_nobody(
     assert arn.startswith("arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/")
     assert sorted(m["channel_type"] for m in endpoint.outbox()) == ["EMAIL", "SMS"]
     assert "subject" in stack.secret_outputs()
+    assert stack.outputs()["describedSender"] == "e2e-yaml"  # the getEngagement function, read back
 
     assert stack.up().changes == {"same": 3}
     assert endpoint.request_counts()["StartEngagement"] == 1 and len(endpoint.outbox()) == 2

@@ -1,0 +1,151 @@
+"""Engagements from Python (dynamic provider), YAML and TypeScript (provider plugin), each beside trivial resources.
+
+One run, side by side: plain `pulumi up` of N engagements in each language, and of N trivial resources of the same
+kind (a Python dynamic resource whose create returns its inputs; the plugin's TokenKey, which calls no AWS API), so
+the ratio shows what paging costs over the engine's own floor. Then N engagements at a given endpoint latency, where
+concurrency decides: the dynamic provider's server answers 4 calls at once, the plugin up to 32.
+
+    .venv/bin/python benchmarks/languages.py [--count 50] [--latency-ms 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from pulumi_cli import Project, copy_project, ensure_cli  # noqa: E402
+from ssm_contacts_emulator import Emulator, FaultConfig  # noqa: E402
+from ssm_contacts_emulator.seed import seed_rotation  # noqa: E402
+
+PYTHON_TRIVIAL = '''\
+import pulumi
+from pulumi.dynamic import CreateResult, Resource, ResourceProvider
+
+
+class Echo(ResourceProvider):
+    def create(self, props):
+        return CreateResult(props["name"], props)
+
+
+class Trivial(Resource):
+    def __init__(self, name):
+        super().__init__(Echo(), name, {"name": name})
+
+
+for index in range(pulumi.Config().get_int("count") or 50):
+    Trivial(f"trivial-{index}")
+'''
+
+TYPESCRIPT = '''\
+import * as pulumi from "@pulumi/pulumi";
+import * as incidentManager from "@incident-manager/pulumi";
+
+const config = new pulumi.Config();
+const count = config.getNumber("count") ?? 50;
+const tokenKey = new incidentManager.TokenKey("token-key");
+for (let index = 0; index < count; index++) {
+    if (config.getBoolean("trivial")) {
+        new incidentManager.TokenKey(`trivial-${index}`);
+    } else {
+        new incidentManager.Engagement(`page-${index}`, {
+            contactId: config.require("contactId"), sender: "bench", subject: `bench ${index}`,
+            content: "bench", tokenKey: tokenKey.key,
+        });
+    }
+}
+'''
+
+
+def yaml_program(folder: Path, count: int, trivial: bool) -> Path:
+    resources: dict[str, object] = {"tokenKey": {"type": "incident-manager:index:TokenKey"}}
+    for index in range(count):
+        if trivial:
+            resources[f"trivial{index}"] = {"type": "incident-manager:index:TokenKey"}
+        else:
+            resources[f"page{index}"] = {
+                "type": "incident-manager:index:Engagement",
+                "properties": {"contactId": "${contactId}", "sender": "bench", "subject": f"bench {index}",
+                               "content": "bench", "tokenKey": "${tokenKey.key}"},
+            }
+    folder.mkdir(parents=True)
+    document = {
+        "name": "bench-yaml",
+        "runtime": "yaml",
+        "plugins": {"providers": [{"name": "incident-manager", "path": str(REPO_ROOT / "provider/plugin")}]},
+        "config": {"contactId": {"type": "string", "default": "none"}},
+        "resources": resources,
+    }
+    (folder / "Pulumi.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    return folder
+
+
+def timed_up(project: Project, config: dict[str, str]) -> float:
+    project.init(config)
+    start = time.perf_counter()
+    project.up()
+    seconds = time.perf_counter() - start
+    project.destroy()
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("--latency-ms", type=float, default=300.0)
+    args = parser.parse_args()
+    count, cli_root = args.count, ensure_cli()
+
+    with Emulator() as endpoint, tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        contact = seed_rotation(endpoint.client()).alice_arn
+        env = endpoint.env()
+        engagements = {"contactId": contact, "count": str(count)}
+
+        python = copy_project(REPO_ROOT / "tests/e2e/programs/engagements", root / "python")
+        trivial = root / "python-trivial"
+        shutil.copytree(python, trivial)
+        (trivial / "__main__.py").write_text(PYTHON_TRIVIAL)
+        typescript = copy_project(REPO_ROOT / "examples/typescript", root / "typescript")
+        (typescript / "index.ts").write_text(TYPESCRIPT)
+        print("installing the TypeScript project (npm, and the SDK generated from the plugin's schema)...", flush=True)
+        Project(typescript, "install", cli_root, root / "state").cli("install", stack=False)
+
+        def project(folder: Path, stack: str) -> Project:
+            return Project(folder, stack, cli_root, root / "state", env)
+
+        rows = [
+            ("Python (dynamic provider)",
+             timed_up(project(python, "py"), engagements),
+             timed_up(project(trivial, "py-trivial"), {"count": str(count)})),
+            ("YAML (plugin)",
+             timed_up(project(yaml_program(root / "yaml", count, False), "yaml"), {"contactId": contact}),
+             timed_up(project(yaml_program(root / "yaml-trivial", count, True), "yaml-trivial"), {})),
+            ("TypeScript (plugin, generated SDK)",
+             timed_up(project(typescript, "ts"), engagements),
+             timed_up(project(typescript, "ts-trivial"), {"count": str(count), "trivial": "true"})),
+        ]
+        endpoint.set_faults(FaultConfig(latency_ms=args.latency_ms))
+        slow_python = timed_up(project(python, "py-slow"), engagements)
+        slow_yaml = timed_up(project(yaml_program(root / "yaml-slow", count, False), "yaml-slow"),
+                             {"contactId": contact})
+
+    print(f"\n`pulumi up` of {count} resources, seconds (plain CLI, offline endpoint, this machine)")
+    print(f"{'program':<38}{'engagements':>12}{'trivial':>10}{'ratio':>8}")
+    for name, paging, floor in rows:
+        print(f"{name:<38}{paging:>12.2f}{floor:>10.2f}{paging / floor:>7.2f}x")
+    print(f"\n{count} engagements at {args.latency_ms:.0f} ms endpoint latency (2 calls each: start, describe)")
+    print(f"{'Python (dynamic provider, 4 calls at once)':<46}{slow_python:>8.2f} s")
+    print(f"{'YAML (plugin, up to 32 calls at once)':<46}{slow_yaml:>8.2f} s   {slow_python / slow_yaml:.2f}x faster")
+
+
+if __name__ == "__main__":
+    main()
