@@ -11,19 +11,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore import xform_name
 
 from .errors import NotFoundError, aws_errors, error_code, not_found_sentence
 from .schema import ENGAGEMENT
 
+RecordT = TypeVar("RecordT", bound="Record")
+
+
+class Record:
+    """An AWS answer as a dataclass: each field is the member of the same name in snake_case (``ContactArn`` ->
+    ``contact_arn``), as boto3 names parameters. Subclasses declare only their fields."""
+
+    @classmethod
+    def parse(cls: type[RecordT], answer: Mapping[str, Any]) -> RecordT:
+        members = {xform_name(member): value for member, value in answer.items()}
+        return cls(**{name: members.get(name) for name in cls.__dataclass_fields__})  # type: ignore[attr-defined]
+
 
 @dataclass(frozen=True)
-class EngagementRecord:
+class EngagementRecord(Record):
     """An engagement as DescribeEngagement answers it."""
 
-    arn: str
+    engagement_arn: str
     contact_arn: str
     sender: str
     subject: str
@@ -34,11 +46,9 @@ class EngagementRecord:
     start_time: datetime | None
     stop_time: datetime | None
 
-    @classmethod
-    def parse(cls, answer: Mapping[str, Any]) -> EngagementRecord:
-        fields = _snake(answer)
-        members: dict[str, Any] = {name: fields.get(name) for name in cls.__dataclass_fields__ if name != "arn"}
-        return cls(arn=fields["engagement_arn"], **members)
+    @property
+    def arn(self) -> str:
+        return self.engagement_arn
 
     @property
     def stopped(self) -> bool:
@@ -46,7 +56,7 @@ class EngagementRecord:
 
 
 @dataclass(frozen=True)
-class PageRecord:
+class PageRecord(Record):
     """One page of an engagement, as ListPagesByEngagement answers it."""
 
     page_arn: str
@@ -57,12 +67,6 @@ class PageRecord:
     sent_time: datetime | None
     delivery_time: datetime | None
     read_time: datetime | None
-
-    @classmethod
-    def parse(cls, page: Mapping[str, Any]) -> PageRecord:
-        fields = _snake(page)
-        members: dict[str, Any] = {name: fields.get(name) for name in cls.__dataclass_fields__}
-        return cls(**members)
 
 
 @dataclass(frozen=True)
@@ -91,12 +95,6 @@ class ChannelRecord:
     @classmethod
     def parse(cls, answer: Mapping[str, Any]) -> ChannelRecord:
         return cls(answer["ContactChannelArn"], answer["Name"], answer.get("Type", "-"))
-
-
-def _snake(answer: Mapping[str, Any]) -> dict[str, Any]:
-    """An AWS answer's members under their snake_case names (``ContactArn`` -> ``contact_arn``), as boto3 names
-    parameters."""
-    return {xform_name(member): value for member, value in answer.items()}
 
 
 def start_engagement(client: Any, params: Mapping[str, Any], secrets: Iterable[Any] = ()) -> str:
@@ -136,24 +134,23 @@ def stop_engagement(client: Any, arn: str, reason: str | None = None) -> None:
         raise
 
 
+def _every(client: Any, operation: str, listed: str, resource: str, **request: str) -> list[Any]:
+    """Every item ``listed`` in the answers to ``operation`` (an AWS name), following NextToken."""
+    with aws_errors(operation, resource):
+        paginator = client.get_paginator(xform_name(operation))
+        return [item for answer in paginator.paginate(**request) for item in answer[listed]]
+
+
 def list_pages(client: Any, engagement_arn: str) -> list[PageRecord]:
     """Every page of an engagement, oldest first as AWS lists them, following NextToken."""
-    with aws_errors("ListPagesByEngagement", engagement_arn):
-        return [
-            PageRecord.parse(page)
-            for listing in client.get_paginator("list_pages_by_engagement").paginate(EngagementId=engagement_arn)
-            for page in listing["Pages"]
-        ]
+    answers = _every(client, "ListPagesByEngagement", "Pages", engagement_arn, EngagementId=engagement_arn)
+    return [PageRecord.parse(page) for page in answers]
 
 
 def list_receipts(client: Any, page_arn: str) -> list[ReceiptRecord]:
     """Every receipt of a page, following NextToken."""
-    with aws_errors("ListPageReceipts", page_arn):
-        return [
-            ReceiptRecord.parse(receipt)
-            for listing in client.get_paginator("list_page_receipts").paginate(PageId=page_arn)
-            for receipt in listing["Receipts"]
-        ]
+    return [ReceiptRecord.parse(receipt) for receipt in _every(client, "ListPageReceipts", "Receipts", page_arn,
+                                                                 PageId=page_arn)]
 
 
 def get_channel(client: Any, arn: str) -> ChannelRecord:

@@ -8,6 +8,8 @@ Each has an ``_output`` form that takes Inputs and returns an Output.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi.runtime
@@ -63,6 +65,15 @@ class Page:
     sent_time: str | None
     delivery_time: str | None
     read_time: str | None
+
+
+ResultT = TypeVar("ResultT")
+
+
+def _result(result_class: type[ResultT], record: Any) -> ResultT:
+    """A result from the AWS layer's record of the same field names, times as ISO 8601 text (as outputs hold)."""
+    values = {name: getattr(record, name) for name in result_class.__dataclass_fields__}  # type: ignore[attr-defined]
+    return result_class(**{name: iso_time(v) if isinstance(v, datetime) else v for name, v in values.items()})
 
 
 def stack_settings() -> aws.AwsSettings:
@@ -124,18 +135,7 @@ def accept_page_output(
 def get_engagement(arn: str) -> GetEngagementResult:
     """DescribeEngagement; :class:`NotFoundError` (one sentence) if there is no such engagement."""
     live = api.get_engagement(aws.client(stack_settings(), arn=arn, operation="DescribeEngagement"), arn)
-    return GetEngagementResult(
-        arn=live.arn,
-        contact_arn=live.contact_arn,
-        sender=live.sender,
-        subject=live.subject,
-        content=live.content,
-        public_subject=live.public_subject,
-        public_content=live.public_content,
-        incident_id=live.incident_id,
-        start_time=iso_time(live.start_time),
-        stop_time=iso_time(live.stop_time),
-    )
+    return _result(GetEngagementResult, live)
 
 
 def get_engagement_output(arn: pulumi.Input[str]) -> pulumi.Output[GetEngagementResult]:
@@ -146,19 +146,7 @@ def get_engagement_output(arn: pulumi.Input[str]) -> pulumi.Output[GetEngagement
 def list_pages(engagement_id: str) -> list[Page]:
     """Every page of an engagement, oldest first as AWS lists them, following NextToken."""
     client = aws.client(stack_settings(), arn=engagement_id, operation="ListPagesByEngagement")
-    return [
-        Page(
-            page_arn=page.page_arn,
-            engagement_arn=page.engagement_arn,
-            contact_arn=page.contact_arn,
-            sender=page.sender,
-            incident_id=page.incident_id,
-            sent_time=iso_time(page.sent_time),
-            delivery_time=iso_time(page.delivery_time),
-            read_time=iso_time(page.read_time),
-        )
-        for page in api.list_pages(client, engagement_id)
-    ]
+    return [_result(Page, page) for page in api.list_pages(client, engagement_id)]
 
 
 def list_pages_output(engagement_id: pulumi.Input[str]) -> pulumi.Output[list[Page]]:

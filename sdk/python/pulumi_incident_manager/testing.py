@@ -426,12 +426,12 @@ class MockClient:
             raise _not_found("DescribeEngagement", f"no engagement {EngagementId} in these mocks")
         outputs = found.outputs
         record = EngagementRecord(
-            arn=found.id,
+            engagement_arn=found.id,
             **{name: outputs.get(name) for name in ENGAGEMENT.described().values()},  # type: ignore[arg-type]
             start_time=datetime.fromisoformat(outputs["start_time"]),
             stop_time=None,
         )
-        return {"EngagementArn": record.arn, **_answer(record, skip=("arn",))}
+        return _answer(record)
 
     def get_paginator(self, operation: str) -> _Paginator:
         return _Paginator(getattr(self, operation))
@@ -454,13 +454,13 @@ class _Paginator:
         return [self.operation(**params)]  # one page of answers: the mocks hold few
 
 
-def _answer(record: Any, skip: Sequence[str] = ()) -> dict[str, Any]:
+def _answer(record: Any) -> dict[str, Any]:
     """A record of :mod:`incident_manager_provider.api` as AWS answers it (``page_arn`` -> ``PageArn``), so that
     the api's own parsers read it back."""
     return {
         "".join(part.title() for part in item.name.split("_")): getattr(record, item.name)
         for item in fields(record)
-        if item.name not in skip and getattr(record, item.name) is not None
+        if getattr(record, item.name) is not None
     }
 
 
