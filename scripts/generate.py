@@ -17,13 +17,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-from incident_manager_provider.schema import ENGAGEMENT, PAGE_ACCEPTANCE, Field, Resource
+from incident_manager_provider.schema import ENGAGEMENT, EXPECTATION, PAGE_ACCEPTANCE, PYTHON_TYPES, Field, Resource
 from incident_manager_provider.validation import ARN_SHAPE, arn_resource_type, input_shape
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SDK_GENERATED = REPO_ROOT / "sdk/python/pulumi_incident_manager/_generated.py"
 DOCS = REPO_ROOT / "docs/engagement.md"
-SDK_RESOURCES = (ENGAGEMENT, PAGE_ACCEPTANCE)
+SDK_RESOURCES = (ENGAGEMENT, PAGE_ACCEPTANCE, EXPECTATION)
 ANY_TEXT = r"^[.\s\S]*$"
 """The service model's pattern for free text: not worth a column."""
 
@@ -42,11 +42,13 @@ def _rst(text: str) -> str:
 
 
 def _input_type(field: Field) -> str:
-    return "pulumi.Input[str]" if field.required else "pulumi.Input[str] | None"
+    kind = PYTHON_TYPES[field.type]
+    return f"pulumi.Input[{kind}]" if field.required else f"pulumi.Input[{kind}] | None"
 
 
 def _output_type(field: Field) -> str:
-    return "pulumi.Output[str]" if field.always_set else "pulumi.Output[str | None]"
+    kind = PYTHON_TYPES[field.type]
+    return f"pulumi.Output[{kind}]" if field.always_set else f"pulumi.Output[{kind} | None]"
 
 
 def python_sdk() -> str:
@@ -83,7 +85,7 @@ def python_sdk() -> str:
 def _rule(resource: Resource, field: Field) -> str:
     """The rule the service model gives for ``field``, as the docs table shows it."""
     if field.member is None:
-        return "any string"
+        return f"any {field.type}"
     shape = input_shape(field.operation or resource.operation).members[field.member]
     low, high = shape.metadata.get("min"), shape.metadata.get("max")
     length = f"{low}..{high}" if low else f"≤ {high}" if high else ""
@@ -123,7 +125,7 @@ def _fill(table: str, block: re.Match[str]) -> str:
 def docs(current: str) -> str:
     """``docs/engagement.md`` with each generated table replaced."""
     tables: dict[str, str] = {}
-    for resource in SDK_RESOURCES:
+    for resource in (ENGAGEMENT, PAGE_ACCEPTANCE):
         tables[f"{resource.name} inputs"] = inputs_table(resource)
         tables[f"{resource.name} outputs"] = outputs_table(resource)
     for name, table in tables.items():

@@ -47,8 +47,9 @@ from pulumi.runtime import rpc
 from . import api, aws
 from .engagement import EngagementProvider, iso_time
 from .errors import IncidentManagerError
+from .expectation import AcknowledgementExpectationProvider
 from .page_acceptance import PageAcceptanceProvider
-from .schema import ENGAGEMENT, PAGE_ACCEPTANCE, PLUGIN_PACKAGE, TOKEN_KEY, Field, Resource, plugin_type
+from .schema import ENGAGEMENT, EXPECTATION, PAGE_ACCEPTANCE, PLUGIN_PACKAGE, TOKEN_KEY, Field, Resource, plugin_type
 from .token_key import TokenKeyProvider
 
 PACKAGE = PLUGIN_PACKAGE
@@ -62,6 +63,7 @@ RESOURCES: dict[str, tuple[Resource, Callable[[], ResourceProvider]]] = {
         (ENGAGEMENT, EngagementProvider),
         (PAGE_ACCEPTANCE, PageAcceptanceProvider),
         (TOKEN_KEY, TokenKeyProvider),
+        (EXPECTATION, AcknowledgementExpectationProvider),
     )
 }
 
@@ -93,7 +95,9 @@ def _names(resource: Resource) -> dict[str, str]:
 
 
 def _property(field: Field) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": "string", "description": field.description}
+    spec: dict[str, Any] = {"type": field.type, "description": field.description}
+    if field.type == "array":
+        spec["items"] = {"type": "string"}
     if field.secret:
         spec["secret"] = True
     if field.default is not None:
@@ -209,6 +213,8 @@ def _wrap(value: Any, secret: bool) -> PropertyValue:
         return PropertyValue(value, is_secret=secret)
     if isinstance(value, int):
         return PropertyValue(float(value), is_secret=secret)
+    if isinstance(value, list | tuple):
+        return PropertyValue([_wrap(item, False) for item in value], is_secret=secret)
     return PropertyValue(str(value), is_secret=secret)
 
 

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 Role = Literal["input", "output", "internal"]
+Type = Literal["string", "number", "boolean", "array"]
+
+PYTHON_TYPES: dict[str, str] = {"string": "str", "number": "float", "boolean": "bool", "array": "list[str]"}
+"""Each field type as the generated SDK annotates it (arrays are of strings)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class Field:
     """What check fills in when the input is unset."""
     doc: str = ""
     """Docs-table note, beside the rule the service model gives."""
+    type: Type = "string"
+    """The value's type in the SDK, the plugin schema and state."""
 
     @property
     def always_set(self) -> bool:
@@ -179,7 +185,46 @@ TOKEN_KEY = Resource(
     fields=(Field("key", "32 random bytes in hex.", secret=True, role="output", required=True),),
 )
 
-RESOURCES = (ENGAGEMENT, PAGE_ACCEPTANCE, TOKEN_KEY)
+EXPECTATION = Resource(
+    name="AcknowledgementExpectation",
+    description=(
+        "What a drill expects of an engagement: an acknowledgement within a time, by whom, over which channels. "
+        "`pulumi up` waits for it (bounded by `within`) and records the verdict; a miss fails the update unless "
+        "`onMiss` is `record`."
+    ),
+    operation="",
+    read_operation=None,
+    fields=(
+        Field("engagement_arn", "The engagement to watch (an Engagement's arn).", required=True, replaces=True),
+        Field("within", "How long after the engagement started an acknowledgement may come: `90s`, `15m`, "
+              "`1h30m`.", required=True, replaces=True),
+        Field("by", "Contact aliases or ARNs whose acknowledgement counts; unset: anyone paged.", type="array",
+              replaces=True),
+        Field("channels", "Channel types whose acknowledgement counts (`SMS`, `VOICE`, `EMAIL`); unset: any.",
+              type="array", replaces=True),
+        Field("receipt", "The receipt that counts: `READ` (default, what AcceptPage records) or `DELIVERED`.",
+              default="READ", replaces=True),
+        Field("on_miss", "`fail` (default) fails the update with one sentence; `record` records the verdict and "
+              "goes on.", default="fail", replaces=True),
+        Field("stop_engagement", "Stop the engagement once the verdict is known (so later stages page nobody).",
+              type="boolean", replaces=True),
+        Field("passed", "Whether the expectation was met.", type="boolean", role="output", required=True),
+        Field("verdict", "The verdict in one sentence: who was paged, who answered and when.", role="output",
+              required=True),
+        Field("acknowledged_by", "The contact whose acknowledgement met it.", role="output"),
+        Field("channel", "The channel type that acknowledgement came on.", role="output"),
+        Field("time_to_acknowledge", "Seconds from the engagement's start to that acknowledgement.", type="number",
+              role="output"),
+        Field("pages_sent", "Pages the engagement had sent when the verdict was reached.", type="number",
+              role="output", required=True),
+        Field("paged", "Contacts paged by then (aliases), in the order they were paged.", type="array",
+              role="output", required=True),
+        Field("deadline", "When the wait ends: the engagement's start plus `within` (ISO 8601).", role="output",
+              required=True),
+    ),
+)
+
+RESOURCES = (ENGAGEMENT, PAGE_ACCEPTANCE, TOKEN_KEY, EXPECTATION)
 
 DYNAMIC_MODULE = "incident-manager"
 """The module of the dynamic resources' type tokens: ``pulumi-python:dynamic/incident-manager:<name>``."""

@@ -33,7 +33,8 @@ def test_the_package_serves_every_declared_resource_config_and_functions() -> No
 
     assert schema["name"] == "incident-manager"
     assert sorted(schema["resources"]) == sorted(RESOURCES) == [
-        "incident-manager:index:Engagement", "incident-manager:index:PageAcceptance", "incident-manager:index:TokenKey",
+        "incident-manager:index:AcknowledgementExpectation", "incident-manager:index:Engagement",
+        "incident-manager:index:PageAcceptance", "incident-manager:index:TokenKey",
     ]
     assert sorted(schema["functions"]) == ["incident-manager:index:getEngagement", "incident-manager:index:listPages"]
     assert sorted(schema["config"]["variables"]) == ["endpoint", "maxAttempts", "profile", "region", "retryMode",

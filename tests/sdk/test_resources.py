@@ -41,6 +41,8 @@ def drill(**options: Any) -> Engagement:
 def test_public_api() -> None:
     assert incident_manager.__all__ == [
         "AcceptPageResult",
+        "AcknowledgementExpectation",
+        "AcknowledgementExpectationArgs",
         "DrillSummary",
         "Engagement",
         "EngagementArgs",

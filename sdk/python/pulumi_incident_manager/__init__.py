@@ -7,6 +7,7 @@ the providers from it.
 from incident_manager_provider.errors import IncidentManagerError, InvalidInputError, NotFoundError
 
 from ._engagement import Engagement, EngagementArgs
+from ._expectation import AcknowledgementExpectation, AcknowledgementExpectationArgs
 from ._functions import (
     AcceptPageResult,
     GetEngagementResult,
@@ -23,6 +24,8 @@ from .drill import DrillSummary, summarize_drill
 
 __all__ = [
     "AcceptPageResult",
+    "AcknowledgementExpectation",
+    "AcknowledgementExpectationArgs",
     "DrillSummary",
     "Engagement",
     "EngagementArgs",

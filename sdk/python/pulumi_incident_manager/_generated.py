@@ -165,3 +165,90 @@ class PageAcceptanceOutputs:
 
     accepted_at: pulumi.Output[str]
     """When AcceptPage was called (ISO 8601)."""
+
+
+@dataclass
+class AcknowledgementExpectationArgs:
+    """The inputs of :class:`AcknowledgementExpectation`."""
+
+    engagement_arn: pulumi.Input[str]
+    """The engagement to watch (an Engagement's arn)."""
+
+    within: pulumi.Input[str]
+    """How long after the engagement started an acknowledgement may come: ``90s``, ``15m``, ``1h30m``."""
+
+    by: pulumi.Input[list[str]] | None = None
+    """Contact aliases or ARNs whose acknowledgement counts; unset: anyone paged."""
+
+    channels: pulumi.Input[list[str]] | None = None
+    """Channel types whose acknowledgement counts (``SMS``, ``VOICE``, ``EMAIL``); unset: any."""
+
+    receipt: pulumi.Input[str] | None = None
+    """The receipt that counts: ``READ`` (default, what AcceptPage records) or ``DELIVERED``."""
+
+    on_miss: pulumi.Input[str] | None = None
+    """``fail`` (default) fails the update with one sentence; ``record`` records the verdict and goes on."""
+
+    stop_engagement: pulumi.Input[bool] | None = None
+    """Stop the engagement once the verdict is known (so later stages page nobody)."""
+
+
+class AcknowledgementExpectationInputs(TypedDict, total=False):
+    """:class:`AcknowledgementExpectationArgs` as keyword arguments."""
+
+    engagement_arn: pulumi.Input[str]
+    within: pulumi.Input[str]
+    by: pulumi.Input[list[str]] | None
+    channels: pulumi.Input[list[str]] | None
+    receipt: pulumi.Input[str] | None
+    on_miss: pulumi.Input[str] | None
+    stop_engagement: pulumi.Input[bool] | None
+
+
+class AcknowledgementExpectationOutputs:
+    """The output attributes of :class:`AcknowledgementExpectation`."""
+
+    engagement_arn: pulumi.Output[str]
+    """The engagement to watch (an Engagement's arn)."""
+
+    within: pulumi.Output[str]
+    """How long after the engagement started an acknowledgement may come: ``90s``, ``15m``, ``1h30m``."""
+
+    by: pulumi.Output[list[str] | None]
+    """Contact aliases or ARNs whose acknowledgement counts; unset: anyone paged."""
+
+    channels: pulumi.Output[list[str] | None]
+    """Channel types whose acknowledgement counts (``SMS``, ``VOICE``, ``EMAIL``); unset: any."""
+
+    receipt: pulumi.Output[str]
+    """The receipt that counts: ``READ`` (default, what AcceptPage records) or ``DELIVERED``."""
+
+    on_miss: pulumi.Output[str]
+    """``fail`` (default) fails the update with one sentence; ``record`` records the verdict and goes on."""
+
+    stop_engagement: pulumi.Output[bool | None]
+    """Stop the engagement once the verdict is known (so later stages page nobody)."""
+
+    passed: pulumi.Output[bool]
+    """Whether the expectation was met."""
+
+    verdict: pulumi.Output[str]
+    """The verdict in one sentence: who was paged, who answered and when."""
+
+    acknowledged_by: pulumi.Output[str | None]
+    """The contact whose acknowledgement met it."""
+
+    channel: pulumi.Output[str | None]
+    """The channel type that acknowledgement came on."""
+
+    time_to_acknowledge: pulumi.Output[float | None]
+    """Seconds from the engagement's start to that acknowledgement."""
+
+    pages_sent: pulumi.Output[float]
+    """Pages the engagement had sent when the verdict was reached."""
+
+    paged: pulumi.Output[list[str]]
+    """Contacts paged by then (aliases), in the order they were paged."""
+
+    deadline: pulumi.Output[str]
+    """When the wait ends: the engagement's start plus ``within`` (ISO 8601)."""

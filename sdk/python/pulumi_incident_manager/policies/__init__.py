@@ -38,6 +38,7 @@ from ._shared import (
     stack_from_urn,
 )
 from .contact_allowlist import CONTACT_ALLOWLIST, contact_matches
+from .drill_expectations import DRILL_EXPECTATIONS
 from .incident_or_drill_marker import INCIDENT_OR_DRILL_MARKER
 from .no_secrets_in_sms import NO_SECRETS_IN_SMS, SENSITIVE_PATTERNS, SensitivePattern
 from .one_engagement_per_token import ONE_ENGAGEMENT_PER_TOKEN
@@ -48,6 +49,7 @@ from .team_conventions import TEAM_CONVENTIONS
 __all__ = [
     "CONTACT_ALLOWLIST",
     "DEFAULT_DRILL_STACKS",
+    "DRILL_EXPECTATIONS",
     "ENGAGEMENT_TYPE",
     "FIELD_LIMITS",
     "INCIDENT_OR_DRILL_MARKER",
@@ -85,5 +87,5 @@ POLICIES: tuple[ResourceValidationPolicy, ...] = (
 )
 """Every resource policy of the pack, in the order the pack reports them."""
 
-STACK_POLICIES: tuple[StackValidationPolicy, ...] = (ONE_ENGAGEMENT_PER_TOKEN,)
+STACK_POLICIES: tuple[StackValidationPolicy, ...] = (ONE_ENGAGEMENT_PER_TOKEN, DRILL_EXPECTATIONS)
 """The pack's policies over the whole stack."""

@@ -30,6 +30,7 @@ from pulumi_policy.proxy import UnknownValueError as UnknownValueError  # re-exp
 
 from incident_manager_provider.schema import (
     ENGAGEMENT,
+    EXPECTATION,
     PAGE_ACCEPTANCE,
     TOKEN_KEY,
     Resource,
@@ -41,7 +42,7 @@ ENGAGEMENT_TYPE = dynamic_type(ENGAGEMENT)
 PAGE_ACCEPTANCE_TYPE = dynamic_type(PAGE_ACCEPTANCE)
 TOKEN_KEY_TYPE = dynamic_type(TOKEN_KEY)
 RESOURCES_BY_TYPE = {ENGAGEMENT_TYPE: ENGAGEMENT, PAGE_ACCEPTANCE_TYPE: PAGE_ACCEPTANCE}
-PLUGIN_TYPES: dict[str, Resource] = {plugin_type(r): r for r in (ENGAGEMENT, PAGE_ACCEPTANCE, TOKEN_KEY)}
+PLUGIN_TYPES: dict[str, Resource] = {plugin_type(r): r for r in (ENGAGEMENT, PAGE_ACCEPTANCE, TOKEN_KEY, EXPECTATION)}
 """The provider plugin's type tokens (YAML, TypeScript programs): the policies read them as the dynamic ones."""
 
 

@@ -1,0 +1,221 @@
+"""The AcknowledgementExpectation resource: a drill's verdict, decided by what AWS recorded.
+
+The deadline is the engagement's start time plus ``within``, read from AWS, so a re-run after a crash in the middle
+of the wait keeps the original deadline; watching pages nobody. The verdict is reached as soon as a receipt meets
+the expectation, or at the deadline.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+)
+from pulumi.dynamic.dynamic import PROVIDER_KEY
+
+from . import api, aws
+from .errors import IncidentManagerError
+from .schema import EXPECTATION
+from .validation import is_unknown
+
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
+CHANNEL_TYPES = ("SMS", "VOICE", "EMAIL")
+POLL_SECONDS = 1.0
+
+
+def parse_duration(text: Any) -> timedelta | None:
+    """``90s``, ``15m``, ``1h30m`` (or a number of seconds) as a timedelta; None when it is neither."""
+    if isinstance(text, int | float) and not isinstance(text, bool) and text > 0:
+        return timedelta(seconds=float(text))
+    if not isinstance(text, str) or not text.strip():
+        return None
+    found = _DURATION.fullmatch(text.strip())
+    if found is None or not any(found.groups()):
+        return None
+    hours, minutes, seconds = (float(part or 0) for part in found.groups())
+    span = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    return span if span > timedelta(0) else None
+
+
+def alias(arn: str) -> str:
+    """``arn:aws:ssm-contacts:<region>:<account>:contact/<alias>`` (or a page/channel ARN) -> ``<alias>``."""
+    return arn.rsplit(":", 1)[-1].split("/")[1] if "/" in arn else arn
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    contact: str
+    channel: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a drill found: whether the expectation was met, and the facts behind it."""
+
+    passed: bool
+    sentence: str
+    paged: tuple[str, ...]
+    pages_sent: int
+    acknowledgement: Acknowledgement | None
+    time_to_acknowledge: timedelta | None
+
+    def outputs(self) -> dict[str, Any]:
+        ack = self.acknowledgement
+        seconds = self.time_to_acknowledge.total_seconds() if self.time_to_acknowledge is not None else None
+        return {
+            "passed": self.passed,
+            "verdict": self.sentence,
+            "acknowledged_by": ack.contact if ack else None,
+            "channel": ack.channel if ack else None,
+            "time_to_acknowledge": seconds,
+            "pages_sent": float(self.pages_sent),
+            "paged": list(self.paged),
+        }
+
+
+def judge(
+    client: Any, engagement_arn: str, props: Mapping[str, Any], deadline: datetime, now: datetime, within: str
+) -> Verdict | None:
+    """The verdict as AWS's records show it now: met, missed (at or past the deadline), or None (still open)."""
+    engagement = api.get_engagement(client, engagement_arn)
+    pages = api.list_pages(client, engagement_arn)
+    paged = tuple(dict.fromkeys(alias(page.contact_arn) for page in pages))
+    wanted_people = {alias(person) for person in props.get("by") or []}
+    wanted_channels = set(props.get("channels") or [])
+    receipt_type = props.get("receipt") or "READ"
+    channel_types: dict[str, str] = {}
+    found: list[Acknowledgement] = []
+    for page in pages:
+        person = alias(page.contact_arn)
+        if wanted_people and person not in wanted_people:
+            continue
+        for receipt in api.list_receipts(client, page.page_arn):
+            if receipt.type != receipt_type or receipt.time > deadline:
+                continue
+            kind = channel_types.get(receipt.channel_arn or "") or _channel_type(client, receipt.channel_arn)
+            channel_types[receipt.channel_arn or ""] = kind
+            if not wanted_channels or kind in wanted_channels:
+                found.append(Acknowledgement(person, kind, receipt.time))
+    start = engagement.start_time or now
+    if found:
+        first = min(found, key=lambda ack: ack.at)
+        took = first.at - start
+        sentence = (
+            f"{first.contact} acknowledged ({receipt_type}) on {first.channel} after {_human(took)}, within {within}; "
+            f"paged: {', '.join(paged)}."
+        )
+        return Verdict(True, sentence, paged, len(pages), first, took)
+    if now < deadline and engagement.stop_time is None:
+        return None
+    over = f" on {'/'.join(sorted(wanted_channels))}" if wanted_channels else ""
+    silent = (f"{', '.join(sorted(wanted_people))} did not acknowledge" if wanted_people
+              else "nobody acknowledged")
+    sentence = (
+        f"Drill missed: paged {', '.join(paged) or 'nobody'}; {silent} ({receipt_type}){over} within {within} of "
+        f"the engagement's start (waited until {deadline.isoformat()})."
+    )
+    return Verdict(False, sentence, paged, len(pages), None, None)
+
+
+def _channel_type(client: Any, channel_arn: str | None) -> str:
+    return api.get_channel(client, channel_arn).type if channel_arn else "-"
+
+
+def _human(span: timedelta) -> str:
+    seconds = max(span.total_seconds(), 0.0)
+    return f"{seconds:.1f}s" if seconds < 60 else f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
+
+
+class AcknowledgementExpectationProvider(ResourceProvider):
+    """Engine-facing CRUD for ``AcknowledgementExpectation``.
+
+    check: validates the expectation; no AWS call (preview says what it would wait for, in the plan).
+    diff: any input change replaces (a new wait).
+    create: watches the engagement's pages and receipts until the verdict; reads only (and StopEngagement if
+    ``stop_engagement``).
+    read: keeps the recorded verdict; no AWS call.
+    delete: forgets it; no AWS call.
+    """
+
+    settings = aws.AwsSettings()
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+    clock: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self.settings = aws.AwsSettings.from_config(req.config.get)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
+        for name, default in EXPECTATION.defaults.items():
+            if inputs.get(name) is None:
+                inputs[name] = default
+        failures = []
+        arn = inputs.get("engagement_arn")
+        if not is_unknown(arn) and (not isinstance(arn, str) or ":engagement/" not in arn):
+            failures.append(CheckFailure("engagement_arn", "engagement_arn must be an engagement ARN (an "
+                                                           "Engagement's arn output)"))
+        within = inputs.get("within")
+        if not is_unknown(within) and parse_duration(within) is None:
+            failures.append(CheckFailure("within", "within must be a duration such as 90s, 15m or 1h30m"))
+        failures += _choices(inputs, "receipt", ("READ", "DELIVERED"))
+        failures += _choices(inputs, "on_miss", ("fail", "record"))
+        channels = inputs.get("channels")
+        if isinstance(channels, Sequence) and not isinstance(channels, str):
+            wrong = [c for c in channels if not is_unknown(c) and c not in CHANNEL_TYPES]
+            if wrong:
+                failures.append(CheckFailure("channels", f"channels must be among {', '.join(CHANNEL_TYPES)}, "
+                                                         f"not {', '.join(map(str, wrong))}"))
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [f.name for f in EXPECTATION.inputs if _value(olds.get(f.name)) != _value(news.get(f.name))]
+        return DiffResult(changes=bool(changed), replaces=changed)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        arn = props["engagement_arn"]
+        client = aws.client(self.settings, arn=arn, operation="DescribeEngagement")
+        within_text = str(props["within"])
+        within = parse_duration(props["within"])
+        assert within is not None  # check refused anything else
+        start = api.get_engagement(client, arn).start_time or self.clock()
+        deadline = start + within
+        while (verdict := judge(client, arn, props, deadline, self.clock(), within_text)) is None:
+            self.sleep(min(POLL_SECONDS, max((deadline - self.clock()).total_seconds(), 0.0)) or POLL_SECONDS / 10)
+        if props.get("stop_engagement"):
+            api.stop_engagement(aws.client(self.settings, arn=arn, operation="StopEngagement"), arn,
+                                "drill decided")
+        if not verdict.passed and props.get("on_miss", "fail") == "fail":
+            raise IncidentManagerError(verdict.sentence, operation="ListPageReceipts")
+        outs = {key: value for key, value in props.items() if key != PROVIDER_KEY}
+        outs.update(verdict.outputs(), deadline=deadline.isoformat())
+        return CreateResult(f"{arn}#expectation", outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_, props)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        return None
+
+
+def _choices(inputs: Mapping[str, Any], name: str, allowed: Sequence[str]) -> list[CheckFailure]:
+    value = inputs.get(name)
+    if is_unknown(value) or value in allowed:
+        return []
+    return [CheckFailure(name, f"{name} must be one of {', '.join(allowed)}, not {value!r}")]
+
+
+def _value(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value

@@ -1,0 +1,111 @@
+"""A drill that passes or fails: `pulumi up` waits for the acknowledgement an AcknowledgementExpectation names."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from pulumi_cli import Project
+from ssm_contacts_emulator import Emulator
+from ssm_contacts_emulator.seed import Rotation
+
+from .test_engine import _kill_cli_when
+
+pytestmark = pytest.mark.cli
+
+ProjectFactory = Callable[..., Project]
+
+
+def responder(endpoint: Emulator, person: str, channel: str, after: float) -> threading.Thread:
+    """A simulated person: reads the `channel` page `after` seconds after it arrives, with its code."""
+
+    def respond() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            pages = [m for m in endpoint.outbox() if person in m["contact_arn"] and m["channel_type"] == channel]
+            if pages:
+                time.sleep(after)
+                endpoint.client().accept_page(PageId=pages[0]["page_arn"], AcceptType="READ",
+                                              AcceptCode=pages[0]["accept_code"])
+                return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=respond, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_preview_makes_no_call_and_plans_the_wait(project: ProjectFactory, rotation: Rotation,
+                                                  endpoint: Emulator) -> None:
+    stack = project("expectation").init({"contactId": rotation.alice_arn})
+
+    preview = stack.preview()
+
+    assert preview.changes == {"create": 5}  # stack, provider, token key, engagement, expectation
+    assert endpoint.request_counts().get("StartEngagement") is None
+
+
+def test_an_acknowledgement_in_time_passes_and_the_verdict_is_a_stack_output(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("expectation").init({"contactId": rotation.alice_arn})
+    responder(endpoint, "alice-oncall", "SMS", 1.0)
+
+    stack.up()
+    refreshed = stack.refresh()
+
+    outputs = stack.outputs()
+    assert outputs["passed"] is True and outputs["acknowledged_by"] == "alice-oncall"
+    assert outputs["verdict"].startswith("alice-oncall acknowledged (READ) on SMS after ")
+    assert refreshed.changes == {"same": 5} and stack.outputs()["verdict"] == outputs["verdict"]
+    assert endpoint.request_counts()["StartEngagement"] == 1
+
+
+def test_a_miss_fails_the_update_with_who_was_paged_and_how_long_it_waited(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("expectation").init({"contactId": rotation.alice_arn, "within": "2s"})
+
+    result = stack.up(check=False)
+
+    output = result.stdout + result.stderr
+    assert "Drill missed: paged alice-oncall; nobody acknowledged (READ) within 2s of the engagement's start" in output
+    assert stack.resources(":AcknowledgementExpectation") == []  # no verdict recorded as if it had passed
+
+
+def test_the_wrong_person_answering_is_a_miss_that_can_be_recorded(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("expectation").init({"contactId": rotation.alice_arn, "within": "3s", "onMiss": "record"})
+    stack.set_config("by", '["bob-oncall"]')
+    responder(endpoint, "alice-oncall", "SMS", 0.2)
+
+    stack.up()
+
+    outputs = stack.outputs()
+    assert outputs["passed"] is False
+    assert outputs["verdict"].startswith("Drill missed: paged alice-oncall; bob-oncall did not acknowledge")
+
+
+def test_a_crash_mid_wait_neither_pages_again_nor_moves_the_deadline(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("expectation").init({"contactId": rotation.alice_arn, "within": "8s", "onMiss": "record"})
+    killer = threading.Thread(target=_kill_cli_when, args=(lambda: len(endpoint.outbox()) == 2,))
+    killer.start()
+    crashed = stack.up(check=False)
+    killer.join()
+    assert crashed.stdout and stack.resources(":AcknowledgementExpectation") == []
+
+    stack.cli("cancel", "--yes")
+    stack.refresh("--clear-pending-creates")
+    stack.up()
+
+    [engagement] = endpoint.client().list_engagements()["Engagements"]
+    assert len(endpoint.outbox()) == 2  # paged once: a repeated StartEngagement adopted the same engagement
+    # The engagement's start plus 8s, not the re-run's start.
+    assert stack.outputs()["deadline"] == (engagement["StartTime"] + timedelta(seconds=8)).isoformat()
