@@ -44,8 +44,10 @@ def test_preview_makes_no_call_and_plans_the_wait(project: ProjectFactory, rotat
     stack = project("expectation").init({"contactId": rotation.alice_arn})
 
     preview = stack.preview()
+    said = stack.cli("preview").stdout
 
     assert preview.changes == {"create": 5}  # stack, provider, token key, engagement, expectation
+    assert "up will wait up to 6s after the engagement starts for anyone paged to acknowledge (READ)" in said
     assert endpoint.request_counts().get("StartEngagement") is None
 
 

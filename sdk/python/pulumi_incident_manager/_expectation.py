@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Unpack
+from typing import Any, Unpack
 
 import pulumi
 import pulumi.dynamic
+import pulumi.runtime
 
 from incident_manager_provider.expectation import AcknowledgementExpectationProvider
 from incident_manager_provider.schema import DYNAMIC_MODULE, EXPECTATION
@@ -46,4 +47,17 @@ class AcknowledgementExpectation(
             resource_name,
             properties(EXPECTATION, args),
             with_settings_provider(opts),
+        )
+        if pulumi.runtime.is_dry_run():
+            pulumi.Output.all(args.within, args.by, args.channels, args.receipt).apply(self._announce)
+
+    def _announce(self, settings: list[Any]) -> None:
+        """At preview, say what ``pulumi up`` will wait for (no call is made)."""
+        within, by, channels, receipt = settings
+        who = ", ".join(by) if by else "anyone paged"
+        over = f" on {'/'.join(channels)}" if channels else ""
+        pulumi.log.info(
+            f"up will wait up to {within} after the engagement starts for {who} to acknowledge "
+            f"({receipt or 'READ'}){over}",
+            resource=self,
         )
