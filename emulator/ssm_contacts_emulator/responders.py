@@ -181,7 +181,7 @@ class Responder:
             )
         after = data["after"]
         if isinstance(after, str):
-            after = None if after.strip().lower() == NEVER else parse_duration(after, after)
+            after = None if after.strip().lower() == NEVER else parse_duration(after, str(data["contact"]))
         elif after is None:
             raise ValueError(f'Responder {data["contact"]!r} has "after": null: write "never" for a silent person.')
         return cls(
