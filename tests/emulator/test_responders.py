@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from ssm_contacts_emulator import Emulator, EmulatorConfig, EmulatorProcess, Responder, Rotation, seed_rotation
 from ssm_contacts_emulator.cli import config_from, main, parser
+from ssm_contacts_emulator.responders import responder_file_from
 
 from .support import DRILL, TIME_SCALE, wait_for
 
@@ -456,3 +458,15 @@ def test_answers_already_scheduled_survive_a_restart(tmp_path: Path) -> None:
         assert emu.responders() == []
         page = wait_for(lambda: _read(client, sms))
     assert _seconds(page["ReadTime"], page["SentTime"]) == pytest.approx(3 * MINUTE, abs=0.002)
+
+
+def test_the_documented_examples_are_valid_rules() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "emulator.md").read_text(encoding="utf-8")
+    section = docs.split("### Simulated responders", 1)[1].split("\n### ", 1)[0]
+    specs = re.findall(r"--responder '([^']+)'", section)
+    example = json.loads(re.findall(r"```json\n(.*?)```", section, re.S)[0])
+
+    from_file = responder_file_from(example)
+
+    assert [Responder.parse(spec) for spec in specs] == list(from_file.responders)
+    assert from_file.fail_delivery == ("+15555550102",)
