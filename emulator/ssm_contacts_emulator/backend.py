@@ -48,7 +48,7 @@ from .models import (
     utc,
 )
 from .pagination import paginate
-from .responders import Responder, coerce, rule_for
+from .responders import Responder, ResponderRules, coerce, rule_for
 from .rotations import Override, Shift, check_recurrence, compute_shifts, on_call, time_zone
 from .store import MemoryStore
 from .validation import parse_timestamp
@@ -893,7 +893,7 @@ class Backend:
         with self.lock:
             self.failing_channels = frozenset(channels)
 
-    def set_responders(self, rules: Any) -> tuple[Responder, ...]:
+    def set_responders(self, rules: ResponderRules) -> tuple[Responder, ...]:
         """Replace the simulated responders (Responder objects, command-line strings or JSON objects; ValueError
         if they are not valid). They decide the answers to pages delivered from now on; answers already
         scheduled stay."""

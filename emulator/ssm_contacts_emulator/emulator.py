@@ -11,16 +11,12 @@ import subprocess
 import sys
 import threading
 import urllib.request
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
 from .config import DEFAULT_ACCESS_KEY_ID, EmulatorConfig, FaultConfig
-from .responders import Responder, coerce
-
-ResponderRules = Iterable[Responder | str | Mapping[str, Any]]
-"""Simulated responders in any spelling: ``Responder`` objects, strings such as ``"alice-oncall:SMS:90s"``, or
-JSON objects such as ``{"contact": "alice-oncall", "channels": ["SMS"], "after": 90}``."""
+from .responders import Responder, ResponderRules, coerce
 
 READY_LINE = "Press Ctrl-C to stop."
 

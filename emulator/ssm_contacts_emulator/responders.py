@@ -234,7 +234,12 @@ def format_duration(seconds: float) -> str:
     return text or "0s"
 
 
-def coerce(rules: Iterable[Responder | str | Mapping[str, Any]]) -> tuple[Responder, ...]:
+ResponderRules = Iterable[Responder | str | Mapping[str, Any]]
+"""Simulated responders in any spelling: ``Responder`` objects, strings such as ``"alice-oncall:SMS:90s"``, or
+JSON objects such as ``{"contact": "alice-oncall", "channels": ["SMS"], "after": 90}``."""
+
+
+def coerce(rules: ResponderRules) -> tuple[Responder, ...]:
     """Rules in any spelling (Responder, command-line string, JSON object), checked as a set."""
     out: list[Responder] = []
     for rule in rules:
