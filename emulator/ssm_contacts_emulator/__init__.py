@@ -14,6 +14,7 @@ from .config import (
     FaultConfig,
 )
 from .emulator import Emulator, EmulatorProcess
+from .responders import Responder
 from .seed import Rotation, seed_rotation
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "EmulatorConfig",
     "EmulatorProcess",
     "FaultConfig",
+    "Responder",
     "Rotation",
     "seed_rotation",
 ]

@@ -23,7 +23,16 @@ from typing import Any, TypeVar
 
 from .checks import check_address, check_members, check_plan, check_policy, plan_contacts, time_range
 from .config import EmulatorConfig
-from .escalation import MAX_SEND_ATTEMPTS, PendingSend, Scheduler, plan_sends, retry_later, seconds_per_minute
+from .escalation import (
+    MAX_SEND_ATTEMPTS,
+    PendingAnswer,
+    PendingSend,
+    Scheduler,
+    plan_sends,
+    retry_later,
+    schedule_answers,
+    seconds_per_minute,
+)
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .models import (
     Contact,
@@ -39,6 +48,7 @@ from .models import (
     utc,
 )
 from .pagination import paginate
+from .responders import Responder, ResponderRules, coerce, rule_for
 from .rotations import Override, Shift, check_recurrence, compute_shifts, on_call, time_zone
 from .store import MemoryStore
 from .validation import parse_timestamp
@@ -95,8 +105,10 @@ class Backend:
         self.rotations: dict[str, Rotation] = {}
         self.overrides: dict[str, RotationOverride] = {}
         self.outbox: list[dict[str, Any]] = []
-        self.failing_channels: frozenset[str] = frozenset()
+        self.failing_channels: frozenset[str] = frozenset(config.failing_channels)
         """Channel ARNs or delivery addresses whose sends fail (an ERROR receipt); not persisted."""
+        self.responders: tuple[Responder, ...] = coerce(config.responders)
+        """Simulated people who answer their pages (settings: not persisted; answers already scheduled are)."""
         self._tokens: dict[str, str] = {}  # IdempotencyToken -> the latest engagement started with it
         self._clock_origin = time.time()
         self._load()
@@ -132,7 +144,8 @@ class Backend:
             self.pages.clear()
             self.rotations.clear()
             self.overrides.clear()
-            self.failing_channels = frozenset()
+            self.failing_channels = frozenset(self.config.failing_channels)  # settings go back to the config's
+            self.responders = coerce(self.config.responders)
             self.outbox.clear()
             self._scheduler.track(())
             self._tokens.clear()
@@ -765,6 +778,7 @@ class Backend:
             engagement.stop_time = now
             engagement.stop_reason = reason
             engagement.pending.clear()
+            engagement.answers.clear()  # simulated people do not answer a page that says the engagement stopped
             for page in self.pages.values():
                 if page.engagement_arn == engagement_id:
                     page.add_receipt("STOP", now, reason)
@@ -802,8 +816,16 @@ class Backend:
             self._save("engagement", engagement)
 
     def _send_due(self, engagement: Engagement, now: float) -> None:
-        """Send the engagement's pages that are due; the caller holds the lock and saves the engagement."""
-        while engagement.pending and engagement.pending[0][0] <= now:
+        """Send the engagement's pages that are due, and run its simulated answers that are due, in due order
+        (a send first at equal times); the caller holds the lock and saves the engagement."""
+        while True:
+            next_send = engagement.pending[0][0] if engagement.pending else None
+            next_answer = engagement.answers[0][0] if engagement.answers else None
+            if next_answer is not None and next_answer <= now and (next_send is None or next_answer < next_send):
+                self._answer(PendingAnswer.from_stored(engagement.answers.pop(0)))
+                continue
+            if next_send is None or next_send > now:
+                return
             send = PendingSend.from_stored(engagement.pending.pop(0))
             channel = self.channels.get(send.channel_arn)
             contact = self.contacts.get(send.contact_arn)
@@ -845,6 +867,9 @@ class Backend:
     ) -> None:
         page.add_receipt("SENT", now)
         self._save("page", page)
+        rule = rule_for(self.responders, contact.alias, contact.arn, channel.type)
+        if rule is not None:
+            schedule_answers(engagement, page.arn, rule, now, seconds_per_minute(self.config.time_scale))
         sms = channel.type == "SMS"  # SMS is not secure: it only ever carries the public texts
         entry = {
             "kind": "PAGE",
@@ -867,6 +892,24 @@ class Backend:
         """Sends to these channel ARNs or addresses fail from now on (ERROR receipts, retried where planned)."""
         with self.lock:
             self.failing_channels = frozenset(channels)
+
+    def set_responders(self, rules: ResponderRules) -> tuple[Responder, ...]:
+        """Replace the simulated responders (Responder objects, command-line strings or JSON objects; ValueError
+        if they are not valid). They decide the answers to pages delivered from now on; answers already
+        scheduled stay."""
+        checked = coerce(rules)
+        with self.lock:
+            self.responders = checked
+        return checked
+
+    def _answer(self, answer: PendingAnswer) -> None:
+        """A simulated responder answers, through AcceptPage's own path, at the answer's due time; the caller
+        holds the lock. A person answers a page once per receipt type: if it already has one (the program
+        acknowledged it itself), nothing is added."""
+        page = self.pages.get(answer.page_arn)
+        if page is None or any(r["ReceiptType"] == answer.accept_type for r in page.receipts):
+            return
+        self._accept(page, answer.accept_type, answer.due, answer.note, None)
 
     def outbox_entries(self) -> list[dict[str, Any]]:
         with self.lock:
@@ -921,21 +964,27 @@ class Backend:
                     "FIELD_VALIDATION_FAILED",
                     [{"Name": "AcceptCode", "Message": "Member must be the accept code sent with the page"}],
                 )
-            now = time.time()
-            if accept_type == "DELIVERED":
-                page.delivery_time = page.delivery_time or now
-                page.add_receipt("DELIVERED", now, note, contact_channel_id)
-            else:
-                page.read_time = page.read_time or now
-                page.add_receipt("READ", now, note, contact_channel_id)
-                engagement = self.engagements[page.engagement_arn]
-                # IsEssential: only an essential contact's acknowledgement stops the plan.
-                essential = all(hop.get("IsEssential", True) for hop in page.path)
-                if essential and (engagement.pending or not engagement.acknowledged):
-                    engagement.acknowledged = True  # acknowledged: later stages are not paged
-                    engagement.pending.clear()
-                    self._save("engagement", engagement)
-            self._save("page", page)
+            self._accept(page, accept_type, time.time(), note, contact_channel_id)
+
+    def _accept(
+        self, page: Page, accept_type: str, now: float, note: str | None, contact_channel_id: str | None
+    ) -> None:
+        """What AcceptPage does once the request is checked (simulated responders come here too); the caller
+        holds the lock in a transaction."""
+        if accept_type == "DELIVERED":
+            page.delivery_time = page.delivery_time or now
+            page.add_receipt("DELIVERED", now, note, contact_channel_id)
+        else:
+            page.read_time = page.read_time or now
+            page.add_receipt("READ", now, note, contact_channel_id)
+            engagement = self.engagements[page.engagement_arn]
+            # IsEssential: only an essential contact's acknowledgement stops the plan.
+            essential = all(hop.get("IsEssential", True) for hop in page.path)
+            if essential and (engagement.pending or not engagement.acknowledged):
+                engagement.acknowledged = True  # acknowledged: later stages are not paged
+                engagement.pending.clear()
+                self._save("engagement", engagement)
+        self._save("page", page)
 
     def list_page_resolutions(self, *, page_id: str, next_token: str | None = None) -> Listing[dict[str, Any]]:
         """The model has no MaxResults here: pages of the default size."""

@@ -21,6 +21,7 @@ from .config import (
     FaultConfig,
 )
 from .emulator import READY_LINE, Emulator
+from .responders import SPEC_SYNTAX, Responder, read_responders_file
 
 
 def _key_pair(text: str) -> tuple[str, str]:
@@ -35,6 +36,13 @@ def _allowlist(text: str) -> tuple[str, frozenset[str]]:
     if not sep or not key:
         raise argparse.ArgumentTypeError(f"expected ACCESS_KEY_ID=Operation[,Operation...], got {text!r}")
     return key, frozenset(a.strip().removeprefix("ssm-contacts:") for a in actions.split(",") if a.strip())
+
+
+def _responder(text: str) -> Responder:
+    try:
+        return Responder.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def parser() -> argparse.ArgumentParser:
@@ -88,6 +96,20 @@ def parser() -> argparse.ArgumentParser:
         metavar="CHANNEL",
         help="sends to this channel ARN or address fail (ERROR receipt, retried where planned; repeatable)",
     )
+    people = p.add_argument_group("simulated responders (see docs/emulator.md, 'Simulated responders')")
+    people.add_argument(
+        "--responder",
+        type=_responder,
+        action="append",
+        metavar="RULE",
+        help=f"a simulated person who answers pages: {SPEC_SYNTAX}, e.g. alice-oncall:SMS:90s, bob-oncall:never, "
+        "'*:5m' for everyone not named (repeatable; default: nobody answers)",
+    )
+    people.add_argument(
+        "--responders",
+        metavar="FILE.json",
+        help='responders from a JSON file: {"responders": [...], "fail_delivery": [...]} (before any --responder)',
+    )
     p.add_argument("--seed", action="store_true", help="create the demo rotation (alice, bob, drill-escalation)")
     faults = p.add_argument_group("faults")
     faults.add_argument("--throttle-rate", type=float, metavar="REQ_PER_S", help="token-bucket rate limit")
@@ -108,6 +130,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def config_from(args: argparse.Namespace) -> EmulatorConfig:
+    """The settings the options describe; ValueError (one sentence) for settings that do not fit together."""
+    responders: list[Responder] = []
+    failing: list[str] = []
+    if args.responders:
+        from_file = read_responders_file(args.responders)
+        responders += from_file.responders
+        failing += from_file.fail_delivery
+    responders += args.responder or []
+    failing += args.fail_delivery or []
     return EmulatorConfig(
         host=args.host,
         port=args.port,
@@ -120,6 +151,8 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         state_path=args.state,
         activation_code=args.activation_code,
         strict_activation=args.strict_activation,
+        responders=responders,
+        failing_channels=list(dict.fromkeys(failing)),
         faults=FaultConfig(
             throttle_rate=args.throttle_rate,
             throttle_burst=args.throttle_burst,
@@ -158,8 +191,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ssm-contacts-emulator: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, _interrupt)
-    if args.fail_delivery:
-        emulator.set_failing_channels(args.fail_delivery)
     try:
         print(
             f"ssm-contacts-emulator serving {emulator.endpoint_url} "
@@ -176,6 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("Seeded rotation:")
             for name, value in vars(rotation).items():
                 print(f"  {name} = {value}")
+        if config.responders:
+            print("Simulated responders:")
+            for rule in emulator.responders():
+                print(f"  {rule.to_spec()}")
         print(READY_LINE, flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:

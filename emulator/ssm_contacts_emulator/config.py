@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from .responders import Responder, coerce
 
 DEFAULT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 """AWS's documented example access key id: the emulator's default test key pair."""
@@ -93,6 +95,11 @@ class EmulatorConfig:
     if set: the seed activates its channels with "123456")."""
     faults: FaultConfig = field(default_factory=FaultConfig)
     """Faults active from the start (change them later with set_faults)."""
+    responders: Sequence[Responder | str | Mapping[str, Any]] = ()
+    """Simulated people who answer their pages (see responders.py): ``Responder`` objects, command-line strings
+    such as ``"alice-oncall:SMS:90s"``, or JSON objects; kept as a tuple of ``Responder``. Empty: nobody answers."""
+    failing_channels: Sequence[str] = ()
+    """Channel ARNs or addresses whose sends fail from the start (change them later with set_failing_channels)."""
 
     def __post_init__(self) -> None:
         if not self.time_scale >= 0:  # also refuses NaN
@@ -101,3 +108,8 @@ class EmulatorConfig:
             raise ValueError("EmulatorConfig.idempotency_window_seconds must not be negative")
         if not self.credentials:
             raise ValueError("EmulatorConfig.credentials must hold at least one access key pair")
+        # Frozen: normalized through object.__setattr__, so that equal settings compare equal.
+        object.__setattr__(self, "responders", coerce(self.responders))
+        if isinstance(self.failing_channels, str) or not all(isinstance(c, str) for c in self.failing_channels):
+            raise ValueError("EmulatorConfig.failing_channels must be a list of channel ARNs or addresses")
+        object.__setattr__(self, "failing_channels", tuple(self.failing_channels))

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from .config import DEFAULT_ACCESS_KEY_ID, EmulatorConfig, FaultConfig
+from .responders import Responder, ResponderRules, coerce
 
 READY_LINE = "Press Ctrl-C to stop."
 
@@ -103,6 +104,15 @@ class _EmulatorAPI:
 
     def set_failing_channels(self, channels: Sequence[str]) -> None:
         """Sends to these channel ARNs or addresses fail from now on (ERROR receipts; retried where planned)."""
+        raise NotImplementedError
+
+    def responders(self) -> list[Responder]:
+        """The simulated responders in force."""
+        raise NotImplementedError
+
+    def set_responders(self, rules: ResponderRules) -> None:
+        """Replace the simulated responders; they decide the answers to pages delivered from now on (answers
+        already scheduled stay). ValueError, in one sentence, for a rule that is not valid."""
         raise NotImplementedError
 
     def start(self) -> Self:
@@ -194,6 +204,12 @@ class Emulator(_EmulatorAPI):
     def set_failing_channels(self, channels: Sequence[str]) -> None:
         self._running().backend.set_failing_channels(list(channels))
 
+    def responders(self) -> list[Responder]:
+        return list(self._running().backend.responders)
+
+    def set_responders(self, rules: ResponderRules) -> None:
+        self._running().backend.set_responders(rules)
+
 
 def command_line(config: EmulatorConfig) -> list[str]:
     """The ``ssm-contacts-emulator`` options that reproduce ``config``."""
@@ -215,6 +231,10 @@ def command_line(config: EmulatorConfig) -> list[str]:
         args += ["--activation-code", config.activation_code]
     if config.strict_activation:
         args += ["--strict-activation"]
+    for channel in config.failing_channels:
+        args += ["--fail-delivery", channel]
+    for rule in coerce(config.responders):
+        args += ["--responder", rule.to_spec()]
     return args + fault_arguments(config.faults)
 
 
@@ -348,3 +368,11 @@ class EmulatorProcess(_EmulatorAPI):
 
     def set_failing_channels(self, channels: Sequence[str]) -> None:
         self._admin("POST", "failing-channels", {"channels": list(channels)})
+
+    def responders(self) -> list[Responder]:
+        return [Responder.from_dict(rule) for rule in self._admin("GET", "responders")["responders"]]
+
+    def set_responders(self, rules: ResponderRules) -> None:
+        # Checked here first, so a mistake is the same ValueError as in-process (not an HTTP error).
+        checked = coerce(rules)
+        self._admin("POST", "responders", {"responders": [rule.to_dict() for rule in checked]})

@@ -4,6 +4,10 @@ When an engagement starts, its contact's plan is expanded once into pending send
 by due time; escalation stages and on-call schedules are followed, who is on call is decided at the start). The
 backend sends those already due at once; the ``Scheduler`` sends the rest as they fall due. Acknowledging or
 stopping the engagement clears what is still pending.
+
+Simulated responders (responders.py) add answers: when a page is delivered to a person a rule says answers, the
+answer is scheduled (``Engagement.answers``) at the page's send time plus the rule's delay, scaled like the stages.
+The same scheduler runs sends and answers in due order, so an answer due before stage 2 stops it in time.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from .models import Contact, Engagement, Rotation
+from .responders import Responder
 
 logger = logging.getLogger("ssm_contacts_emulator")
 
@@ -48,6 +53,31 @@ class PendingSend(NamedTuple):
         padded = [*item, *[[], 0, 1, None][len(item) - 3 :]] if len(item) < 7 else item
         due, contact_arn, channel_arn, path, retry, attempt, page_arn = padded
         return cls(float(due), contact_arn, channel_arn, path, int(retry), int(attempt), page_arn)
+
+
+class PendingAnswer(NamedTuple):
+    """A simulated responder's answer to come: one item of ``Engagement.answers``, persisted as a list."""
+
+    due: float
+    """When, in epoch seconds: also the time its receipt records."""
+    page_arn: str
+    accept_type: str
+    """DELIVERED or READ, as AcceptPage's AcceptType."""
+    note: str | None
+
+    @classmethod
+    def from_stored(cls, item: list[Any]) -> PendingAnswer:
+        due, page_arn, accept_type, note = item
+        return cls(float(due), page_arn, accept_type, note)
+
+
+def schedule_answers(engagement: Engagement, page_arn: str, rule: Responder, sent: float, minute: float) -> None:
+    """After a page is delivered: the rule's receipts, due ``rule.after_seconds`` of plan time later."""
+    if rule.after_seconds is None:
+        return
+    due = sent + rule.after_seconds * minute / 60.0
+    for accept_type in rule.receipts:  # DELIVERED before READ: insort keeps the order of equal due times
+        bisect.insort(engagement.answers, [due, page_arn, accept_type, rule.note], key=_due)
 
 
 def _due(item: list[Any]) -> float:
@@ -135,7 +165,8 @@ class Scheduler:
     """The thread that sends escalation stages as they fall due (and those a restart left due).
 
     It shares the backend's lock: ``send_due`` (the backend's, one engagement in one transaction) runs with it
-    held, and callers of ``track`` and ``engaged`` hold it.
+    held, and callers of ``track`` and ``engaged`` hold it. It also runs simulated responders' answers
+    (``Engagement.answers``): one thread for every page, not one per page.
     """
 
     def __init__(
@@ -152,12 +183,12 @@ class Scheduler:
         self._thread: threading.Thread | None = None
 
     def track(self, engagements: Iterable[Engagement]) -> None:
-        """Follow exactly these engagements' pending sends (after a load or a reset)."""
-        self._active = {e.arn for e in engagements if e.pending}
+        """Follow exactly these engagements' pending sends and answers (after a load or a reset)."""
+        self._active = {e.arn for e in engagements if e.next_due() is not None}
 
     def engaged(self, engagement: Engagement) -> None:
-        """Follow ``engagement`` if it has pages still to send, and wake the thread for them."""
-        if engagement.pending:
+        """Follow ``engagement`` if it has pages still to send or answers to come, and wake the thread for them."""
+        if engagement.next_due() is not None:
             self._active.add(engagement.arn)
             self._wake.notify_all()
 
@@ -180,17 +211,18 @@ class Scheduler:
                 due: float | None = None
                 for arn in list(self._active):
                     engagement = self._engagements().get(arn)
-                    if engagement is None or not engagement.pending:
+                    head = None if engagement is None else engagement.next_due()
+                    if engagement is None or head is None:
                         self._active.discard(arn)
                         continue
-                    if engagement.pending[0][0] <= now:
+                    if head <= now:
                         try:
                             self._send_due(engagement, now)
                         except Exception:  # a failing store must not kill the scheduler
                             # The store failed, so the backend reloaded its memory from it: this stage's pages
                             # are not sent (nor in the outbox) and stay pending, sent once found due again.
                             logger.exception("could not save the escalation stage of %s", arn)
-                    if engagement.pending:
-                        head = engagement.pending[0][0]
+                    head = engagement.next_due()
+                    if head is not None:
                         due = head if due is None else min(due, head)
                 self._wake.wait(None if due is None else max(0.0, due - time.time()) + 0.001)

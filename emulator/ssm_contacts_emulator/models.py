@@ -105,8 +105,12 @@ class Engagement(_Model):
     stop_time: float | None = None
     stop_reason: str | None = None
     acknowledged: bool = False
-    # Pages not yet sent: [due (epoch seconds), contact ARN, channel ARN], sorted by due.
+    # Pages not yet sent: [due (epoch seconds), contact ARN, channel ARN, ...] (escalation.PendingSend), by due.
     pending: list[list[Any]] = field(default_factory=list)
+    answers: list[list[Any]] = field(default_factory=list)
+    """Simulated responders' answers still to come: [due (epoch seconds), page ARN, DELIVERED or READ, note],
+    sorted by due (escalation.PendingAnswer). Not cleared by an acknowledgement (people already paged still
+    answer), cleared by StopEngagement."""
 
     REQUEST_MEMBERS: ClassVar[dict[str, str]] = {
         "contact_arn": "ContactId",
@@ -118,6 +122,11 @@ class Engagement(_Model):
         "incident_id": "IncidentId",
     }
     """The StartEngagement members an engagement keeps (by attribute): a retry with its token repeats them all."""
+
+    def next_due(self) -> float | None:
+        """When the next pending send or answer falls due (epoch seconds); None: nothing is left to do."""
+        heads = [float(items[0][0]) for items in (self.pending, self.answers) if items]
+        return min(heads) if heads else None
 
     def differing(self, request: dict[str, Any]) -> list[str]:
         """The StartEngagement members whose values in ``request`` (keyed by attribute) differ from this one's."""

@@ -420,6 +420,19 @@ class Handler(BaseHTTPRequestHandler):
                 return
             server.backend.set_failing_channels(channels)
             self._send(200, {"channels": sorted(channels)})
+        elif (method, name) == ("GET", "responders"):
+            self._send(200, {"responders": [rule.to_dict() for rule in server.backend.responders]})
+        elif (method, name) == ("POST", "responders"):
+            try:
+                data = json.loads(body or b"{}")
+                rules = data.get("responders") if isinstance(data, dict) else None
+                if not isinstance(rules, list) or set(data) != {"responders"}:
+                    raise ValueError('the body must be {"responders": [rules]}, each rule an object or a string.')
+                checked = server.backend.set_responders(rules)
+            except ValueError as error:
+                self._send(400, {"message": f"Invalid responders: {error}"})
+                return
+            self._send(200, {"responders": [rule.to_dict() for rule in checked]})
         elif (method, name) == ("POST", "reset"):
             server.backend.reset()
             server.log.clear()
@@ -440,7 +453,7 @@ class Handler(BaseHTTPRequestHandler):
                 404,
                 {
                     "message": f"{method} {path} is not an admin endpoint. Known: GET outbox, GET requests, "
-                    "GET health, GET faults, GET rotations, GET failing-channels, POST reset, POST faults, "
-                    "POST failing-channels (under /_emulator/)."
+                    "GET health, GET faults, GET rotations, GET failing-channels, GET responders, POST reset, "
+                    "POST faults, POST failing-channels, POST responders (under /_emulator/)."
                 },
             )

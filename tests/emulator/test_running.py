@@ -37,6 +37,7 @@ def test_the_public_api_is_what_the_contract_names() -> None:
         "EmulatorConfig",
         "EmulatorProcess",
         "FaultConfig",
+        "Responder",
         "Rotation",
         "seed_rotation",
     ]
