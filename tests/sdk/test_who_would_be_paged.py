@@ -148,3 +148,33 @@ def test_the_output_form_answers_during_a_preview(rotation: Rotation, preview_en
 
     [plan] = seen
     assert plan.people == ["alice-oncall"]
+
+
+def test_before_the_rotation_starts_nobody_is_on_call(rotation: Rotation) -> None:
+    plan = who_would_be_paged(rotation.oncall_schedule_arn, at="2025-12-01T12:00:00Z")
+
+    assert [stage.contacts for stage in plan.stages] == [[]]
+    assert plan.to_text().splitlines()[1] == "  stage 1 (+0 min): nobody"
+
+
+def test_a_channel_not_activated_is_shown_as_one_aws_would_skip(
+    ssm_contacts_env: Emulator, rotation: Rotation
+) -> None:
+    client = ssm_contacts_env.client()
+    voice = client.create_contact_channel(
+        ContactId=rotation.alice_arn, Name="alice-oncall-voice", Type="VOICE",
+        DeliveryAddress={"SimpleAddress": "+15555550101"},
+    )["ContactChannelArn"]
+    client.update_contact(ContactId=rotation.alice_arn, Plan={"Stages": [
+        {"DurationInMinutes": 2, "Targets": [{"ChannelTargetInfo": {"ContactChannelId": rotation.alice_sms_arn}}]},
+        {"DurationInMinutes": 0, "Targets": [{"ChannelTargetInfo": {"ContactChannelId": voice,
+                                                                    "RetryIntervalInMinutes": 1}}]},
+    ]})
+
+    plan = who_would_be_paged(rotation.alice_arn)
+
+    assert plan.stages[0].contacts[0].channels == [
+        PagedChannel(rotation.alice_sms_arn, "alice-oncall-sms", "SMS", True, 0, None),
+        PagedChannel(voice, "alice-oncall-voice", "VOICE", False, 2, 1),
+    ]
+    assert plan.to_text().splitlines()[1] == "  stage 1 (+0 min): alice-oncall (SMS, VOICE +2 min [not activated])"

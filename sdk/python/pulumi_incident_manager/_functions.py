@@ -235,7 +235,7 @@ class PagingPlan:
 def _paged_text(contact: PagedContact, stage_start: int) -> str:
     def channel(paged: PagedChannel) -> str:
         later = f" +{paged.after_minutes} min" if paged.after_minutes != stage_start else ""
-        return f"{paged.type or paged.name}{later}{'' if paged.activated else ' (not activated)'}"
+        return f"{paged.type or paged.name}{later}{'' if paged.activated else ' [not activated]'}"
 
     path = "/".join([*contact.via, *([contact.rotation] if contact.rotation else [])])
     through = f" via {path}" if path else ""
@@ -297,15 +297,30 @@ class _PagingResolver:
     def plan(self, arn: str) -> PagingPlan:
         root = self.contact(arn)
         seen = frozenset({root.contact_arn})
-        if root.type == "ESCALATION":
+        if root.type != "ESCALATION":
+            stages = [PagingStage(0, 0, 0, self.people(root, 0, None, [], seen))]
+        else:
             stages, elapsed = [], 0
             for index, stage in enumerate(root.stages):
-                contacts = self.targets(root, stage, elapsed, seen, [])
-                stages.append(PagingStage(index, elapsed, stage.duration_in_minutes or 0, contacts))
-                elapsed += stage.duration_in_minutes or 0
-        else:
-            stages = [PagingStage(0, 0, 0, self.people(root, 0, None, [], seen))]
+                duration = stage.duration_in_minutes or 0
+                stages.append(PagingStage(index, elapsed, duration, self.stage(root, stage, elapsed, [], seen)))
+                elapsed += duration
         return PagingPlan(root.contact_arn, root.alias, root.type, self.at.isoformat(), stages)
+
+    def stage(
+        self, owner: api.ContactRecord, stage: api.StageRecord, elapsed: int, via: list[str], seen: frozenset[str]
+    ) -> list[PagedContact]:
+        """The people one stage of ``owner``'s plan pages, ``elapsed`` minutes into the engagement: ``owner`` on the
+        channels it targets, then everyone reached through the contacts it targets (a contact already on this path
+        is not paged again: a looping plan pages each once)."""
+        channels = self.channel_targets(owner, stage, elapsed)
+        out = [PagedContact(owner.contact_arn, owner.alias, owner.display_name, None, via, None, channels)] \
+            if channels else []
+        for target in stage.target_records:
+            if target.contact_id and target.contact_id not in seen:
+                member = self.contact(target.contact_id)
+                out += self.people(member, elapsed, bool(target.is_essential), via, seen | {member.contact_arn})
+        return out
 
     def people(
         self, contact: api.ContactRecord, offset: int, essential: bool | None, via: list[str], seen: frozenset[str],
@@ -313,7 +328,7 @@ class _PagingResolver:
     ) -> list[PagedContact]:
         """Everyone engaging ``contact`` pages, its plan starting ``offset`` minutes into the engagement."""
         if contact.type == "ONCALL_SCHEDULE":
-            found: dict[str, PagedContact] = {}
+            found: dict[str, PagedContact] = {}  # on call in two rotations of one schedule: paged once
             for rotation_arn in contact.rotation_ids:
                 name = api.get_rotation(self.client, rotation_arn).name
                 for member_arn in self.on_call(rotation_arn):
@@ -324,48 +339,41 @@ class _PagingResolver:
                                               seen | {member_arn}, name):
                         found.setdefault(person.contact_arn, person)
             return list(found.values())
-        out: list[PagedContact] = []
         own: list[PagedChannel] = []
+        reached: list[PagedContact] = []
+        inner = via if contact.type == "PERSONAL" else [*via, contact.alias]
         elapsed = offset
         for stage in contact.stages:
-            if any(target.contact_channel_id for target in stage.target_records):
-                own += self.channel_targets(contact, stage, elapsed)
-            out += self.targets(contact, stage, elapsed, seen, via if contact.type == "PERSONAL" else
-                                [*via, contact.alias], contact_targets_only=True)
+            for person in self.stage(contact, stage, elapsed, inner, seen):
+                if person.contact_arn == contact.contact_arn:
+                    own += person.channels
+                else:
+                    reached.append(person)
             elapsed += stage.duration_in_minutes or 0
         if contact.type == "PERSONAL" or own:
-            out.insert(0, PagedContact(contact.contact_arn, contact.alias, contact.display_name, essential, via,
-                                       rotation, own))
-        return out
-
-    def targets(
-        self, owner: api.ContactRecord, stage: api.StageRecord, elapsed: int, seen: frozenset[str], via: list[str],
-        *, contact_targets_only: bool = False,
-    ) -> list[PagedContact]:
-        """The people one stage of ``owner``'s plan pages (its own channel targets included unless told not)."""
-        out: list[PagedContact] = []
-        for target in stage.target_records:
-            if target.contact_id and target.contact_id not in seen:
-                member = self.contact(target.contact_id)
-                out += self.people(member, elapsed, bool(target.is_essential), via, seen | {member.contact_arn})
-        if not contact_targets_only and any(target.contact_channel_id for target in stage.target_records):
-            channels = self.channel_targets(owner, stage, elapsed)
-            out.insert(0, PagedContact(owner.contact_arn, owner.alias, owner.display_name, None, via, None, channels))
-        return out
+            return [PagedContact(contact.contact_arn, contact.alias, contact.display_name, essential, via, rotation,
+                                 own), *reached]
+        return reached
 
     def channel_targets(self, owner: api.ContactRecord, stage: api.StageRecord, elapsed: int) -> list[PagedChannel]:
-        if owner.contact_arn not in self.channels:
+        """The channels of ``owner`` that one stage of its plan targets (their names and types from
+        ListContactChannels, read once per contact and only if a plan targets its channels)."""
+        targets = [target for target in stage.target_records if target.contact_channel_id]
+        if targets and owner.contact_arn not in self.channels:
             listed = api.list_contact_channels(self.client, owner.contact_arn)
             self.channels[owner.contact_arn] = {channel.contact_channel_arn: channel for channel in listed}
-        known = self.channels[owner.contact_arn]
         out = []
-        for target in stage.target_records:
-            if target.contact_channel_id:
-                channel = known.get(target.contact_channel_id)
-                name = channel.name if channel else target.contact_channel_id.rsplit("/", 1)[-1]
-                out.append(PagedChannel(target.contact_channel_id, name, channel.type if channel else None,
-                                        bool(channel and channel.activated), elapsed,
-                                        target.retry_interval_in_minutes))
+        for target in targets:
+            arn = target.contact_channel_id or ""
+            channel = self.channels[owner.contact_arn].get(arn)
+            out.append(PagedChannel(
+                arn,
+                channel.name if channel else arn.rsplit("/", 1)[-1],
+                channel.type if channel else None,
+                channel is not None and channel.activated,
+                elapsed,
+                target.retry_interval_in_minutes,
+            ))
         return out
 
     def on_call(self, rotation_arn: str) -> list[str]:
