@@ -204,3 +204,16 @@ def test_the_module_writes_junit_and_fails_a_missed_drill_without_a_traceback(
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert json.loads(result.stdout)["verdict"]["passed"] is False
     assert ET.parse(tmp_path / "d.xml").getroot().find("testsuite/testcase/failure") is not None
+
+
+def test_several_failed_drills_are_still_one_sentence(
+    ssm_contacts_env: Emulator, rotation: Rotation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arns = [engage(ssm_contacts_env, rotation.alice_arn), engage(ssm_contacts_env, rotation.bob_arn)]
+
+    assert main([*arns, "--junit", str(tmp_path / "d.xml")]) == 1
+
+    _, err = capsys.readouterr()
+    assert err.startswith("drill failed (2 of 2): Nobody acknowledged: alice-oncall paged alice-oncall ")
+    assert err.endswith(" (and 1 more: see the report).\n") and err.count("\n") == 1
+    assert len(ET.parse(tmp_path / "d.xml").getroot().findall("testsuite/testcase/failure")) == 2

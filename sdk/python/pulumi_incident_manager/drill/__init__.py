@@ -509,8 +509,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {next(iter(unread.values()))}", file=sys.stderr)
         return 1
     if failed and args.junit:
-        arns = ", ".join(summary.engagement_arn for summary in failed)
-        detail = failed[0].decided().message if len(failed) == 1 else f"engagements {arns} were not acknowledged."
-        print(f"drill failed ({len(failed)} of {len(summaries)}): {detail}", file=sys.stderr)
+        more = f" (and {len(failed) - 1} more: see the report)" if len(failed) > 1 else ""
+        message = failed[0].decided().message
+        print(f"drill failed ({len(failed)} of {len(summaries)}): {message.removesuffix('.')}{more}.", file=sys.stderr)
         return 1
     return 0
