@@ -3,7 +3,7 @@
 The program only translates the config: every engagement gets the drill marker in front of its subjects and the
 drill's identifier as incident_id; every acknowledgement becomes a PageAcceptance of the page the named person got.
 What the pages say is secret config (`messages`, one entry per engagement), so it is encrypted in Pulumi.drill.yaml
-as it is in state.
+as it is in state. `pulumi preview` says who each engagement would page, stage by stage, before anyone is.
 """
 
 from typing import Any
@@ -30,8 +30,20 @@ def message(engagement: str, field: str, *, mark: bool = False) -> pulumi.Output
     return text.apply(marked) if mark else text
 
 
+def announce(engagement: str, contact: str) -> None:
+    """Log who ``engagement`` would page (read calls only); a contact that cannot be read is only a warning."""
+    try:
+        plan = incident_manager.who_would_be_paged(contact)
+    except incident_manager.IncidentManagerError as error:
+        pulumi.log.warn(f"{engagement}: cannot tell who would be paged: {error}")
+        return
+    pulumi.log.info(f"{engagement}: {plan.to_text()}")
+
+
 engagements: dict[str, incident_manager.Engagement] = {}
 for spec in drill["engagements"]:
+    if pulumi.runtime.is_dry_run():
+        announce(spec["name"], spec["contact"])
     engagements[spec["name"]] = incident_manager.Engagement(
         spec["name"],
         contact_id=spec["contact"],

@@ -97,6 +97,106 @@ class ChannelRecord:
         return cls(answer["ContactChannelArn"], answer["Name"], answer.get("Type", "-"))
 
 
+@dataclass(frozen=True)
+class TargetRecord(Record):
+    """One target of a plan stage: a contact (``ContactTargetInfo``) or a channel (``ChannelTargetInfo``), the two
+    AWS shapes merged, so exactly one of ``contact_id`` and ``contact_channel_id`` is set."""
+
+    contact_id: str | None
+    is_essential: bool | None
+    contact_channel_id: str | None
+    retry_interval_in_minutes: int | None
+
+    @classmethod
+    def parse_target(cls, target: Mapping[str, Any]) -> TargetRecord:
+        return cls.parse({**target.get("ContactTargetInfo", {}), **target.get("ChannelTargetInfo", {})})
+
+
+@dataclass(frozen=True)
+class StageRecord(Record):
+    """One stage of a contact's plan: its targets are engaged together, the next stage ``duration_in_minutes``
+    later."""
+
+    duration_in_minutes: int | None
+    targets: list[Any] | None
+
+    @property
+    def target_records(self) -> list[TargetRecord]:
+        return [TargetRecord.parse_target(target) for target in self.targets or []]
+
+
+@dataclass(frozen=True)
+class ContactRecord(Record):
+    """A contact (PERSONAL, ESCALATION or ONCALL_SCHEDULE), as GetContact answers it."""
+
+    contact_arn: str
+    alias: str
+    display_name: str | None
+    type: str
+    plan: dict[str, Any] | None
+
+    @property
+    def stages(self) -> list[StageRecord]:
+        """The plan's stages (none for an on-call schedule)."""
+        return [StageRecord.parse(stage) for stage in (self.plan or {}).get("Stages") or []]
+
+    @property
+    def rotation_ids(self) -> list[str]:
+        """The rotations of an on-call schedule (none for other contacts)."""
+        return list((self.plan or {}).get("RotationIds") or [])
+
+
+@dataclass(frozen=True)
+class ContactChannelRecord(Record):
+    """A contact channel as ListContactChannels answers it, without its delivery address."""
+
+    contact_channel_arn: str
+    contact_arn: str
+    name: str
+    type: str | None
+    activation_status: str | None
+
+    @property
+    def activated(self) -> bool:
+        return self.activation_status == "ACTIVATED"
+
+
+@dataclass(frozen=True)
+class RotationRecord(Record):
+    """A rotation, as GetRotation answers it."""
+
+    rotation_arn: str
+    name: str
+    contact_ids: list[str]
+    start_time: datetime | None
+    time_zone_id: str | None
+    recurrence: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ShiftRecord(Record):
+    """One shift of a rotation (REGULAR or OVERRIDDEN), as ListRotationShifts answers it."""
+
+    contact_ids: list[str] | None
+    start_time: datetime | None
+    end_time: datetime | None
+    type: str | None
+    shift_details: dict[str, Any] | None
+
+    def covers(self, moment: datetime) -> bool:
+        return self.start_time is not None and self.end_time is not None and self.start_time <= moment < self.end_time
+
+
+@dataclass(frozen=True)
+class ResolutionRecord(Record):
+    """One hop of how a page reached its contact (escalation plan -> on-call schedule -> contact), as
+    ListPageResolutions answers it; ``stage_index`` is the stage of the plan at this hop that led on."""
+
+    contact_arn: str
+    type: str
+    stage_index: int | None
+
+
 def start_engagement(client: Any, params: Mapping[str, Any], secrets: Iterable[Any] = ()) -> str:
     """StartEngagement; the engagement's ARN. ``secrets`` are never quoted in an error."""
     with aws_errors("StartEngagement", params.get(ENGAGEMENT.members()["contact_id"]), secrets):
@@ -165,18 +265,61 @@ def accept_page(client: Any, params: Mapping[str, Any], secrets: Iterable[Any] =
         client.accept_page(**params)
 
 
+def get_contact(client: Any, arn: str) -> ContactRecord:
+    """GetContact; :class:`NotFoundError` if there is no such contact."""
+    with aws_errors("GetContact", arn):
+        return ContactRecord.parse(client.get_contact(ContactId=arn))
+
+
+def list_contact_channels(client: Any, contact_arn: str) -> list[ContactChannelRecord]:
+    """Every channel of a contact, following NextToken."""
+    answers = _every(client, "ListContactChannels", "ContactChannels", contact_arn, ContactId=contact_arn)
+    return [ContactChannelRecord.parse(channel) for channel in answers]
+
+
+def get_rotation(client: Any, arn: str) -> RotationRecord:
+    """GetRotation; :class:`NotFoundError` if there is no such rotation."""
+    with aws_errors("GetRotation", arn):
+        return RotationRecord.parse(client.get_rotation(RotationId=arn))
+
+
+def list_rotation_shifts(client: Any, rotation_arn: str, start: datetime, end: datetime) -> list[ShiftRecord]:
+    """Every shift of a rotation that overlaps [start, end), following NextToken."""
+    answers = _every(client, "ListRotationShifts", "RotationShifts", rotation_arn, RotationId=rotation_arn,
+                     StartTime=start.isoformat(), EndTime=end.isoformat())
+    return [ShiftRecord.parse(shift) for shift in answers]
+
+
+def list_page_resolutions(client: Any, page_arn: str) -> list[ResolutionRecord]:
+    """How a page reached its contact, from the engaged contact down, following NextToken."""
+    answers = _every(client, "ListPageResolutions", "PageResolutions", page_arn, PageId=page_arn)
+    return [ResolutionRecord.parse(hop) for hop in answers]
+
+
 __all__ = [
     "ChannelRecord",
+    "ContactChannelRecord",
+    "ContactRecord",
     "EngagementRecord",
     "PageRecord",
     "ReceiptRecord",
+    "ResolutionRecord",
+    "RotationRecord",
+    "ShiftRecord",
+    "StageRecord",
+    "TargetRecord",
     "accept_page",
     "error_code",
     "find_engagement",
     "get_channel",
+    "get_contact",
     "get_engagement",
+    "get_rotation",
+    "list_contact_channels",
+    "list_page_resolutions",
     "list_pages",
     "list_receipts",
+    "list_rotation_shifts",
     "not_found_sentence",
     "start_engagement",
     "stop_engagement",

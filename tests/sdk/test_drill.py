@@ -121,7 +121,8 @@ def test_the_text_form_reads_as_a_drill_report(ssm_contacts_emulator: Emulator, 
     header = lines.index(f"    {message['page_arn']}") - 1
     assert lines[header].startswith("  alice-oncall via SMS alice-oncall-sms: sent ")
     assert "acknowledged after" in lines[header]
-    assert lines[header + 3].endswith('READ      SMS   alice-oncall-sms  "on it"')
+    assert lines[header + 2] == "    reached via drill-escalation stage 1 -> alice-oncall"
+    assert lines[header + 4].endswith('READ      SMS   alice-oncall-sms  "on it"')
     assert text.count("not acknowledged") == 3
 
 

@@ -53,6 +53,10 @@ def test_public_api() -> None:
         "Page",
         "PageAcceptance",
         "PageAcceptanceArgs",
+        "PagedChannel",
+        "PagedContact",
+        "PagingPlan",
+        "PagingStage",
         "accept_page",
         "accept_page_output",
         "get_engagement",
@@ -60,6 +64,8 @@ def test_public_api() -> None:
         "list_pages",
         "list_pages_output",
         "summarize_drill",
+        "who_would_be_paged",
+        "who_would_be_paged_output",
     ]
 
 

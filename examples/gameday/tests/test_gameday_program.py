@@ -1,18 +1,23 @@
 """The drill program, run with the testing kit's mocks: no AWS, no CLI, nobody paged."""
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
 
+from incident_manager_provider import aws
 from pulumi_incident_manager.testing import (
     IncidentManagerMocks,
+    MockClient,
     load_policy_config,
     load_stack_config,
     run_program,
 )
+from ssm_contacts_emulator import Emulator
+from ssm_contacts_emulator.seed import seed_rotation
 
 EXAMPLE = Path(__file__).resolve().parents[1]
 ESCALATION = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
@@ -33,13 +38,42 @@ def drill_config() -> dict[str, Any]:
     return config
 
 
-def run(stack: str = "drill", drill: dict[str, Any] | None = None) -> IncidentManagerMocks:
-    mocks = IncidentManagerMocks(
+def run(
+    stack: str = "drill", drill: dict[str, Any] | None = None, mocks: IncidentManagerMocks | None = None,
+    preview: bool = False,
+) -> IncidentManagerMocks:
+    mocks = mocks or IncidentManagerMocks(
         project="gameday", stack=stack, paged={"drill-escalation": ["alice-oncall", "bob-oncall"]}
     )
     config = {"gameday:drill": json.dumps(drill or drill_config()), "gameday:messages": json.dumps(MESSAGES)}
-    run_program(EXAMPLE / "__main__.py", mocks, config=config)
+    run_program(EXAMPLE / "__main__.py", mocks, config=config, preview=preview)
     return mocks
+
+
+class ContactsFromEmulator(IncidentManagerMocks):
+    """The mocks, with contacts and rotations read from a seeded emulator: who_would_be_paged answers for real."""
+
+    READS = ("GetContact", "ListContactChannels", "GetRotation", "ListRotationShifts")
+
+    def __init__(self, emulator: Emulator) -> None:
+        super().__init__(project="gameday", stack="drill", paged={"drill-escalation": ["alice-oncall", "bob-oncall"]})
+        self.emulator = emulator
+
+    def in_place_of_aws(self) -> Any:
+        mock, real = MockClient(self), self.emulator.client()
+        reads = {op.lower() for op in self.READS}
+
+        def answers(operation: str) -> Any:  # get_contact, list_contact_channels... as boto3 names them
+            return real if operation.replace("_", "").lower() in reads else mock
+
+        class Both:
+            def get_paginator(self, operation: str) -> Any:
+                return answers(operation).get_paginator(operation)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(answers(name), name)
+
+        return aws.client_override(Both())
 
 
 def test_the_drill_engages_the_escalation_plan_once_marked_as_a_drill() -> None:
@@ -107,3 +141,37 @@ def test_acknowledging_for_someone_who_was_not_paged_fails_with_who_was() -> Non
         pulumi.RunError, match=r"has not paged carol-oncall \(yet\); paged so far: alice-oncall, bob-oncall"
     ):
         run(drill=drill)
+
+
+def test_the_preview_says_who_each_engagement_would_page_and_pages_nobody(
+    ssm_contacts_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    seed_rotation(ssm_contacts_emulator.client())
+
+    with caplog.at_level(logging.INFO):
+        run(mocks=ContactsFromEmulator(ssm_contacts_emulator), preview=True)
+
+    [said] = [record.getMessage() for record in caplog.records if "would page" in record.getMessage()]
+    assert said.splitlines()[0].startswith("checkout-db-failover: drill-escalation (ESCALATION) would page, at ")
+    assert said.splitlines()[1:] == [
+        "  stage 1 (+0 min, waits 5 min): alice-oncall (SMS, EMAIL)",
+        "  stage 2 (+5 min): bob-oncall (SMS, EMAIL)",
+    ]
+    assert ssm_contacts_emulator.outbox() == []
+
+
+def test_a_contact_the_preview_cannot_read_is_a_warning_not_a_failure(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        [engagement] = run(preview=True).engagements  # the testing kit's mocks do not answer GetContact
+
+    [warning] = [record for record in caplog.records if "cannot tell who would be paged" in record.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert engagement.name == "checkout-db-failover"
+
+
+def test_an_update_does_not_resolve_the_plan_again(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        run()
+
+    assert not [record for record in caplog.records if "would be paged" in record.getMessage()
+                or "would page" in record.getMessage()]

@@ -12,12 +12,18 @@ from ._functions import (
     AcceptPageResult,
     GetEngagementResult,
     Page,
+    PagedChannel,
+    PagedContact,
+    PagingPlan,
+    PagingStage,
     accept_page,
     accept_page_output,
     get_engagement,
     get_engagement_output,
     list_pages,
     list_pages_output,
+    who_would_be_paged,
+    who_would_be_paged_output,
 )
 from ._page_acceptance import PageAcceptance, PageAcceptanceArgs
 from .drill import DrillSummary, summarize_drill
@@ -36,6 +42,10 @@ __all__ = [
     "Page",
     "PageAcceptance",
     "PageAcceptanceArgs",
+    "PagedChannel",
+    "PagedContact",
+    "PagingPlan",
+    "PagingStage",
     "accept_page",
     "accept_page_output",
     "get_engagement",
@@ -43,4 +53,6 @@ __all__ = [
     "list_pages",
     "list_pages_output",
     "summarize_drill",
+    "who_would_be_paged",
+    "who_would_be_paged_output",
 ]

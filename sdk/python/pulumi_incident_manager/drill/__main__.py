@@ -1,4 +1,5 @@
-"""``python -m pulumi_incident_manager.drill ARN [--json]``: what an engagement paged, who acknowledged, how fast."""
+"""``python -m pulumi_incident_manager.drill ARN... [--json] [--junit FILE]``: what engagements paged, who
+acknowledged, how fast, and whether each drill passed."""
 
 import sys
 
