@@ -25,7 +25,8 @@ check: setup cli
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 gameday: setup cli
-	$(PY) scripts/pulumi_cli.py examples/gameday --stack drill --offline \
+	$(PY) scripts/pulumi_cli.py examples/gameday --stack drill --offline --time-scale 60 \
+	  --responder alice-oncall:SMS:2m \
 	  --policy-pack-config examples/gameday/policy-config.json preview up destroy
 
 # The same drill through the provider plugin: in plain YAML, and in TypeScript with the SDK generated from its schema.

@@ -1,4 +1,4 @@
-"""The game-day drill of the README's main command: page the on-call escalation plan once, as code."""
+"""The game-day drill of the README's main command: page the on-call escalation plan once, and judge the drill."""
 
 import pulumi
 
@@ -21,7 +21,19 @@ drill = incident_manager.Engagement(
     stop_reason="Game-day drill finished",
 )
 
+# The drill passes when someone acknowledges within `within` of the engagement's start (15 minutes unless the stack
+# config says otherwise; `make demo` gives the offline endpoint's scaled minutes in real seconds).
+verdict = incident_manager.AcknowledgementExpectation(
+    "acknowledged-in-time",
+    engagement_arn=drill.arn,
+    within=config.get("within") or "15m",
+    on_miss=config.get("onMiss") or "fail",
+    stop_engagement=True,
+)
+
 pulumi.export("engagement_arn", drill.arn)
+pulumi.export("drill_passed", verdict.passed)
+pulumi.export("drill_verdict", verdict.verdict)
 pulumi.export("contact_arn", drill.contact_arn)
 pulumi.export("idempotency_token", drill.idempotency_token)
 pulumi.export("start_time", drill.start_time)

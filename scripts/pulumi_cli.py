@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     """Runs a project's commands in order, as ``pulumi <command> --stack <s>`` in its folder, printing what the
     CLI prints. ``--offline`` starts the embedded endpoint, seeded with the drill rotation, for the run."""
     from pulumi_incident_manager.policies import policy_pack_path
-    from ssm_contacts_emulator import Emulator
+    from ssm_contacts_emulator import Emulator, EmulatorConfig
     from ssm_contacts_emulator.seed import seed_rotation
 
     parser = argparse.ArgumentParser(prog="scripts/pulumi_cli.py", description=main.__doc__)
@@ -221,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-dir", type=Path, help="state folder (default: .state/<project>)")
     parser.add_argument("--seeded-contact", metavar="KEY",
                         help="with --offline, set config KEY to the seeded escalation plan's ARN")
+    parser.add_argument("--responder", action="append", default=[], metavar="RULE",
+                        help="with --offline, a simulated person (as ssm-contacts-emulator --responder takes it)")
+    parser.add_argument("--time-scale", type=float, default=1.0,
+                        help="with --offline, how much faster than real time escalations and responders run")
     parser.add_argument("--install", action="store_true",
                         help="run `pulumi install` first (Node.js dependencies, SDKs of the project's packages)")
     args = parser.parse_args(argv)
@@ -234,7 +238,9 @@ def main(argv: list[str] | None = None) -> int:
         env: dict[str, str] = {}
         seeded: dict[str, str] = {}
         if args.offline:
-            endpoint = resources.enter_context(Emulator())
+            endpoint = resources.enter_context(
+                Emulator(EmulatorConfig(time_scale=args.time_scale, responders=args.responder))
+            )
             rotation = seed_rotation(endpoint.client())
             env = endpoint.env()
             print(f"offline endpoint {endpoint.endpoint_url}, seeded {rotation.escalation_arn}", flush=True)

@@ -69,6 +69,22 @@ def page_of(pages: list[incident_manager.Page], alias: str, engagement: str) -> 
     )
 
 
+# The verdict: an engagement's `expect` says within how long, and by whom, an acknowledgement must come. Offline,
+# simulated responders of the endpoint answer (`make gameday`); against AWS, real people do.
+verdicts: dict[str, incident_manager.AcknowledgementExpectation] = {}
+for spec in drill["engagements"]:
+    if "expect" in spec:
+        verdicts[spec["name"]] = incident_manager.AcknowledgementExpectation(
+            f"{spec['name']}-acknowledged",
+            engagement_arn=engagements[spec["name"]].arn,
+            within=spec["expect"]["within"],
+            by=spec["expect"].get("by"),
+            channels=spec["expect"].get("channels"),
+            on_miss=spec["expect"].get("onMiss", "fail"),
+            stop_engagement=spec["expect"].get("stopEngagement", True),
+        )
+
+# Acknowledgements from code, for drills without simulated responders (the page's code is not known here).
 for ack in drill.get("acknowledgements", []):
     name, alias = ack["engagement"], ack["by"]
     incident_manager.PageAcceptance(
@@ -84,3 +100,4 @@ for ack in drill.get("acknowledgements", []):
     )
 
 pulumi.export("engagements", {name: engagement.arn for name, engagement in engagements.items()})
+pulumi.export("verdicts", {name: verdict.verdict for name, verdict in verdicts.items()})

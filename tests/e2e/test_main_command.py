@@ -13,23 +13,37 @@ from pulumi_cli import REPO_ROOT
 pytestmark = pytest.mark.cli
 
 
-def test_the_drill_pages_the_rotation_acknowledges_and_cleans_up(cli_root: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
-        # Stage 2 falls due 15 s in: room for a slow machine to acknowledge first, as the assertion below expects.
-        [sys.executable, "scripts/run_drill.py", "--stack", "gameday-test", "--state-dir", str(tmp_path),
-         "--time-scale", "20"],
+def drill(tmp_path: Path, stack: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "scripts/run_drill.py", "--stack", stack, "--state-dir", str(tmp_path), *args],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
     )
 
+
+def test_the_drill_pages_alice_who_answers_in_time_so_it_passes_and_cleans_up(cli_root: Path, tmp_path: Path) -> None:
+    result = drill(tmp_path, "gameday-test")
+
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
-    assert "+ 4 created" in out  # the stack, the package's provider, the stack's token key and the engagement
+    assert "+ 5 created" in out  # stack, provider, token key, engagement, expectation
     assert "alice-oncall   SMS    +15555550101" in out and "alice-oncall   EMAIL  alice@example.com" in out
-    assert "stage 2 (bob-oncall) was not paged when it fell due" in out
-    assert "pages     2 sent, 1 acknowledged" in out
-    assert "first acknowledged by alice-oncall after" in out
-    assert "{'delete': 4}: engagement stopped" in out
+    assert "bob-oncall" not in out.split("== 4/6")[1].split("== 5/6")[0]  # stopped once decided: stage 2 silent
+    assert "PASSED: alice-oncall acknowledged (READ) on SMS after 2.0s, within 10s; paged: alice-oncall." in out
+    assert "reached via drill-escalation stage 1 -> alice-oncall" in out
+    assert "{'delete': 5}: stack destroyed" in out
     assert not (REPO_ROOT / "Pulumi.gameday-test.yaml").exists()
+
+
+def test_a_silent_stage_one_and_a_late_stage_two_miss_the_drill_saying_why(cli_root: Path, tmp_path: Path) -> None:
+    result = drill(tmp_path, "gameday-missed", "--responder", "alice-oncall:never", "--responder", "bob-oncall:SMS:7m")
+
+    out = result.stdout
+    assert result.returncode == 1
+    assert "bob-oncall     SMS    +15555550102" in out  # escalated to stage 2
+    assert ("MISSED: Drill missed: paged alice-oncall, bob-oncall; nobody acknowledged (READ) within 10s of the "
+            "engagement's start") in out
+    assert "Traceback" not in result.stderr
+    assert not (REPO_ROOT / "Pulumi.gameday-missed.yaml").exists()
 
 
 def test_make_gameday_runs_the_drill_with_plain_pulumi_commands_and_the_policy_pack(
@@ -40,6 +54,7 @@ def test_make_gameday_runs_the_drill_with_plain_pulumi_commands_and_the_policy_p
 
     result = subprocess.run(
         [sys.executable, "scripts/pulumi_cli.py", "examples/gameday", "--stack", "drill", "--offline",
+         "--time-scale", "60", "--responder", "alice-oncall:SMS:2m",
          "--policy-pack-config", "examples/gameday/policy-config.json", "--state-dir", str(tmp_path),
          "preview", "up", "destroy"],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
@@ -49,5 +64,7 @@ def test_make_gameday_runs_the_drill_with_plain_pulumi_commands_and_the_policy_p
     assert result.returncode == 0, out + result.stderr
     assert "incident-manager@v0.1.0" in out
     assert "$ pulumi preview --stack drill" in out and "$ pulumi up --stack drill" in out
-    assert "+ 5 created" in out and "- 5 deleted" in out
+    assert "+ 5 created" in out and "- 5 deleted" in out  # stack, provider, token key, engagement, expectation
+    assert "checkout-db-failover: drill-escalation (ESCALATION) would page" in out  # at preview, nobody paged
+    assert "alice-oncall acknowledged (READ) on SMS" in out  # the verdict, from a simulated alice
     assert stack_config.read_text() == before

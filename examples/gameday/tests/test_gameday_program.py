@@ -91,8 +91,32 @@ def test_the_drill_engages_the_escalation_plan_once_marked_as_a_drill() -> None:
     assert engagement.outputs["idempotency_token"].startswith("pulumi-im-")
 
 
-def test_alice_acknowledges_the_page_she_got_without_the_code() -> None:
+ALICE_ACKNOWLEDGES = {"engagement": "checkout-db-failover", "by": "alice-oncall", "note": "Alice is on it"}
+
+
+def with_acknowledgement(by: str = "alice-oncall") -> dict[str, Any]:
+    """The drill, with an acknowledgement from code instead of a simulated responder."""
+    drill = drill_config()
+    drill["acknowledgements"] = [{**ALICE_ACKNOWLEDGES, "by": by}]
+    return drill
+
+
+def test_the_drill_expects_alice_to_acknowledge_within_ten_minutes() -> None:
     mocks = run()
+
+    [expectation] = [r for r in mocks.resources if r.type.endswith(":AcknowledgementExpectation")]
+    assert expectation.name == "checkout-db-failover-acknowledged"
+    assert {key: expectation.inputs[key] for key in ("engagement_arn", "within", "by", "stop_engagement")} == {
+        "engagement_arn": mocks.engagements[0].id,
+        "within": "10m",
+        "by": ["alice-oncall"],
+        "stop_engagement": True,
+    }
+    assert mocks.page_acceptances == []  # simulated responders answer, not the program
+
+
+def test_alice_acknowledges_from_code_without_the_code_when_asked_to() -> None:
+    mocks = run(drill=with_acknowledgement())
 
     [acceptance] = mocks.page_acceptances
     [alice_page] = [p for p in mocks.list_pages(mocks.engagements[0].id) if p.contact_arn.endswith("/alice-oncall")]
@@ -101,7 +125,7 @@ def test_alice_acknowledges_the_page_she_got_without_the_code() -> None:
         "page_id": alice_page.page_arn,
         "accept_type": "READ",
         "accept_code_validation": "IGNORE",
-        "note": "Alice is on it (simulated responder)",
+        "note": "Alice is on it",
     }
 
 
@@ -112,8 +136,6 @@ def test_the_drill_passes_its_policy_config() -> None:
 def test_the_policy_config_keeps_the_drill_off_production_contacts() -> None:
     drill = drill_config()
     drill["engagements"][0]["contact"] = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/payments-primary"
-    drill["acknowledgements"] = []
-
     violations = run(drill=drill).policy_violations(load_policy_config(EXAMPLE / "policy-config.json"))
 
     assert [(v.policy, v.message.split(": ", 1)[1].split(", a ")[0]) for v in violations] == [
@@ -126,7 +148,8 @@ def test_the_policy_config_keeps_the_drill_off_production_contacts() -> None:
 
 
 def test_the_same_program_in_a_production_stack_may_not_acknowledge_pages() -> None:
-    violations = run(stack="production").policy_violations(load_policy_config(EXAMPLE / "policy-config.json"))
+    mocks = run(stack="production", drill=with_acknowledgement())
+    violations = mocks.policy_violations(load_policy_config(EXAMPLE / "policy-config.json"))
 
     assert [(v.policy, v.urn.rsplit("::", 1)[1]) for v in violations] == [
         ("page-acceptance-drills-only", "checkout-db-failover-alice-oncall")
@@ -134,8 +157,7 @@ def test_the_same_program_in_a_production_stack_may_not_acknowledge_pages() -> N
 
 
 def test_acknowledging_for_someone_who_was_not_paged_fails_with_who_was() -> None:
-    drill = drill_config()
-    drill["acknowledgements"][0]["by"] = "carol-oncall"
+    drill = with_acknowledgement(by="carol-oncall")
 
     with pytest.raises(
         pulumi.RunError, match=r"has not paged carol-oncall \(yet\); paged so far: alice-oncall, bob-oncall"
