@@ -111,3 +111,23 @@ def test_a_crash_mid_wait_neither_pages_again_nor_moves_the_deadline(
     assert len(endpoint.outbox()) == 2  # paged once: a repeated StartEngagement adopted the same engagement
     # The engagement's start plus 8s, not the re-run's start.
     assert stack.outputs()["deadline"] == (engagement["StartTime"] + timedelta(seconds=8)).isoformat()
+
+
+def test_destroy_after_an_interrupted_wait_stops_the_engagement_and_leaves_nothing(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("expectation").init({"contactId": rotation.alice_arn, "within": "60s"})
+    # Killed once the expectation polls, so the engagement's create is already saved: a wait, not a pending create.
+    polling = lambda: endpoint.request_counts().get("ListPagesByEngagement", 0) >= 2  # noqa: E731
+    killer = threading.Thread(target=_kill_cli_when, args=(polling,))
+    killer.start()
+    stack.up(check=False)  # killed while waiting for an acknowledgement nobody sends
+    killer.join()
+
+    stack.cli("cancel", "--yes")
+    stack.refresh("--clear-pending-creates")
+    destroyed = stack.destroy()
+
+    [engagement] = endpoint.client().list_engagements()["Engagements"]
+    assert "StopTime" in endpoint.client().describe_engagement(EngagementId=engagement["EngagementArn"])
+    assert destroyed.changes.get("delete", 0) >= 1 and stack.resources() == []

@@ -13,8 +13,8 @@ import pytest
 from incident_manager_provider import aws
 from incident_manager_provider.errors import IncidentManagerError
 from incident_manager_provider.expectation import AcknowledgementExpectationProvider, parse_duration
-from ssm_contacts_emulator import Emulator
-from ssm_contacts_emulator.seed import Rotation
+from ssm_contacts_emulator import Emulator, EmulatorConfig
+from ssm_contacts_emulator.seed import Rotation, seed_rotation
 
 PROVIDER = AcknowledgementExpectationProvider()
 
@@ -149,3 +149,15 @@ def test_refresh_keeps_the_verdict_and_calls_nothing(ssm_contacts_emulator: Emul
     recorded = {"passed": True, "verdict": "alice-oncall acknowledged"}
     assert PROVIDER.read("x#expectation", recorded).outs == recorded
     assert ssm_contacts_emulator.request_counts() == before
+
+
+def test_an_answer_from_stage_two_after_escalation_passes_naming_who_answered(rotation: Rotation) -> None:
+    # Alice (stage 1) never answers; the plan escalates to bob 5 (scaled) minutes later, who reads his SMS.
+    with Emulator(EmulatorConfig(time_scale=300, responders=["alice-oncall:never", "bob-oncall:SMS:30s"])) as fast:
+        contacts = seed_rotation(fast.client())
+        with aws.client_override(fast.client()):
+            arn = engage(fast.client(), contacts.escalation_arn)
+            outs = PROVIDER.create(expect(arn, within="8s")).outs
+
+    assert outs["passed"] is True and outs["acknowledged_by"] == "bob-oncall" and outs["channel"] == "SMS"
+    assert outs["paged"] == ["alice-oncall", "bob-oncall"]
