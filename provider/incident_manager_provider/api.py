@@ -17,6 +17,7 @@ from botocore import xform_name
 
 from .errors import NotFoundError, aws_errors, error_code, not_found_sentence
 from .schema import ENGAGEMENT
+from .validation import service_model
 
 RecordT = TypeVar("RecordT", bound="Record")
 
@@ -215,7 +216,7 @@ def find_engagement(client: Any, arn: str) -> EngagementRecord | None:
 def get_engagement(client: Any, arn: str) -> EngagementRecord:
     """DescribeEngagement; :class:`NotFoundError` if there is no such engagement."""
     with aws_errors("DescribeEngagement", arn):
-        return EngagementRecord.parse(client.describe_engagement(EngagementId=arn))
+        return EngagementRecord.parse(client.describe_engagement(**request("DescribeEngagement", engagement_id=arn)))
 
 
 def stop_engagement(client: Any, arn: str, reason: str | None = None) -> None:
@@ -234,29 +235,37 @@ def stop_engagement(client: Any, arn: str, reason: str | None = None) -> None:
         raise
 
 
-def _every(client: Any, operation: str, listed: str, resource: str, **request: str) -> list[Any]:
+def request(operation: str, **members: Any) -> dict[str, Any]:
+    """An operation's parameters from snake_case names (``contact_id`` -> its AWS member), as the service model
+    spells them: the mirror of :meth:`Record.parse`."""
+    shape = service_model().operation_model(operation).input_shape
+    spelled = {xform_name(member): member for member in (shape.members if shape else {})}
+    return {spelled[name]: value for name, value in members.items()}
+
+
+def _every(client: Any, operation: str, listed: str, resource: str, **members: Any) -> list[Any]:
     """Every item ``listed`` in the answers to ``operation`` (an AWS name), following NextToken."""
     with aws_errors(operation, resource):
         paginator = client.get_paginator(xform_name(operation))
-        return [item for answer in paginator.paginate(**request) for item in answer[listed]]
+        return [item for answer in paginator.paginate(**request(operation, **members)) for item in answer[listed]]
 
 
 def list_pages(client: Any, engagement_arn: str) -> list[PageRecord]:
     """Every page of an engagement, oldest first as AWS lists them, following NextToken."""
-    answers = _every(client, "ListPagesByEngagement", "Pages", engagement_arn, EngagementId=engagement_arn)
+    answers = _every(client, "ListPagesByEngagement", "Pages", engagement_arn, engagement_id=engagement_arn)
     return [PageRecord.parse(page) for page in answers]
 
 
 def list_receipts(client: Any, page_arn: str) -> list[ReceiptRecord]:
     """Every receipt of a page, following NextToken."""
     return [ReceiptRecord.parse(receipt) for receipt in _every(client, "ListPageReceipts", "Receipts", page_arn,
-                                                                 PageId=page_arn)]
+                                                                 page_id=page_arn)]
 
 
 def get_channel(client: Any, arn: str) -> ChannelRecord:
     """GetContactChannel."""
     with aws_errors("GetContactChannel", arn):
-        return ChannelRecord.parse(client.get_contact_channel(ContactChannelId=arn))
+        return ChannelRecord.parse(client.get_contact_channel(**request("GetContactChannel", contact_channel_id=arn)))
 
 
 def accept_page(client: Any, params: Mapping[str, Any], secrets: Iterable[Any] = ()) -> None:
@@ -268,31 +277,31 @@ def accept_page(client: Any, params: Mapping[str, Any], secrets: Iterable[Any] =
 def get_contact(client: Any, arn: str) -> ContactRecord:
     """GetContact; :class:`NotFoundError` if there is no such contact."""
     with aws_errors("GetContact", arn):
-        return ContactRecord.parse(client.get_contact(ContactId=arn))
+        return ContactRecord.parse(client.get_contact(**request("GetContact", contact_id=arn)))
 
 
 def list_contact_channels(client: Any, contact_arn: str) -> list[ContactChannelRecord]:
     """Every channel of a contact, following NextToken."""
-    answers = _every(client, "ListContactChannels", "ContactChannels", contact_arn, ContactId=contact_arn)
+    answers = _every(client, "ListContactChannels", "ContactChannels", contact_arn, contact_id=contact_arn)
     return [ContactChannelRecord.parse(channel) for channel in answers]
 
 
 def get_rotation(client: Any, arn: str) -> RotationRecord:
     """GetRotation; :class:`NotFoundError` if there is no such rotation."""
     with aws_errors("GetRotation", arn):
-        return RotationRecord.parse(client.get_rotation(RotationId=arn))
+        return RotationRecord.parse(client.get_rotation(**request("GetRotation", rotation_id=arn)))
 
 
 def list_rotation_shifts(client: Any, rotation_arn: str, start: datetime, end: datetime) -> list[ShiftRecord]:
     """Every shift of a rotation that overlaps [start, end), following NextToken."""
-    answers = _every(client, "ListRotationShifts", "RotationShifts", rotation_arn, RotationId=rotation_arn,
-                     StartTime=start.isoformat(), EndTime=end.isoformat())
+    answers = _every(client, "ListRotationShifts", "RotationShifts", rotation_arn, rotation_id=rotation_arn,
+                     start_time=start.isoformat(), end_time=end.isoformat())
     return [ShiftRecord.parse(shift) for shift in answers]
 
 
 def list_page_resolutions(client: Any, page_arn: str) -> list[ResolutionRecord]:
     """How a page reached its contact, from the engaged contact down, following NextToken."""
-    answers = _every(client, "ListPageResolutions", "PageResolutions", page_arn, PageId=page_arn)
+    answers = _every(client, "ListPageResolutions", "PageResolutions", page_arn, page_id=page_arn)
     return [ResolutionRecord.parse(hop) for hop in answers]
 
 

@@ -120,7 +120,7 @@ def test_a_resource_off_the_allowlist_fails_with_the_policys_message(analyzer: a
 def test_the_example_policy_configs_name_only_policies_and_settings_of_the_pack() -> None:
     settings = {
         policy.name: {*(policy.config_schema.properties if policy.config_schema else ()), "enforcementLevel"}
-        for policy in POLICIES
+        for policy in (*POLICIES, *STACK_POLICIES)
     }
     paths = sorted(Path(__file__).resolve().parents[2].glob("examples/*/policy-config.json"))
 

@@ -19,6 +19,7 @@ from incident_manager_provider import api, aws
 from incident_manager_provider.engagement import iso_time
 from incident_manager_provider.errors import InvalidInputError
 from incident_manager_provider.page_acceptance import ACCEPT_PAGE_MEMBERS, SECRET_PROPERTIES, accept_page_params
+from incident_manager_provider.schema import ENGAGEMENT
 from incident_manager_provider.validation import validate
 
 
@@ -252,7 +253,7 @@ def who_would_be_paged(contact_id: str, at: str | datetime | None = None) -> Pag
     own plans, an on-call schedule pages everyone on call in any of its rotations once, and a contact reached twice
     by a looping plan is paged once. Failures raise :class:`IncidentManagerError` with one sentence.
     """
-    failures = validate("GetContact", {"contact_id": contact_id}, {"contact_id": "ContactId"})
+    failures = validate("GetContact", {"contact_id": contact_id}, {"contact_id": ENGAGEMENT.members()["contact_id"]})
     if failures:
         raise InvalidInputError(failures[0].reason, operation="GetContact")
     moment = _moment(at)
