@@ -19,6 +19,8 @@ import botocore.config
 import botocore.exceptions
 import botocore.session
 
+from . import pacing
+
 SERVICE_NAME = "ssm-contacts"
 USER_AGENT = "pulumi-incident-manager/0.1.0"
 
@@ -103,11 +105,16 @@ def _build(settings: AwsSettings, environ: Mapping[str, str]) -> Any:
     def from_aws(name: str) -> Any:
         return core.get_config_variable(name, methods=("env", "config"))
 
-    return session.client(
+    retries = settings.retries(from_aws)
+    built = session.client(
         SERVICE_NAME,
         endpoint_url=settings.endpoint_url,
-        config=botocore.config.Config(retries=settings.retries(from_aws), user_agent_extra=USER_AGENT),
+        config=botocore.config.Config(retries=retries, user_agent_extra=USER_AGENT),
     )
+    if retries["mode"] == "standard" and pacing.enabled():
+        # One pace per endpoint for all of this process's threads, learned from throttling answers (pacing.py).
+        pacing.attach(built, retries["total_max_attempts"])
+    return built
 
 
 # boto3 clients are thread-safe but slow to build (tens of milliseconds), and the dynamic-provider server
