@@ -46,11 +46,11 @@ MIN_INTERVAL = 0.001
 """The smallest floor a throttle sets: requests sent at the same instant say nothing finer."""
 DEFAULT_CEILING = 1.0
 """The first ceiling when a throttling answer names no retry time."""
-SETTLED = 1.06
+SETTLED = 1.12
 """Bisection stops once ceiling / floor is at most this."""
 SLACK = 0.01
 """Held interval: this much above the ceiling, room for the jitter between a send and its arrival."""
-DRIFT = 0.002
+DRIFT = 0.0012
 """Per call that gets through at the held pace, floor and ceiling shrink by this share: a freed limit is found."""
 BOUNCE = 0.05
 """A throttle at or above the ceiling moves the ceiling this much above the throttled interval."""
