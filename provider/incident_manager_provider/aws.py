@@ -14,11 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-import botocore.config
-import botocore.exceptions
-import botocore.session
-
 from . import pacing
 
 SERVICE_NAME = "ssm-contacts"
@@ -94,6 +89,13 @@ class AwsSettings:
 
 
 def _build(settings: AwsSettings, environ: Mapping[str, str]) -> Any:
+    # Imported here: boto3 and botocore's client take a few hundred milliseconds to import, which a process that
+    # never calls AWS (the program, the provider during preview or a no-op up) should not pay.
+    import boto3
+    import botocore.config
+    import botocore.exceptions
+    import botocore.session
+
     # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which other AWS SDKs prefer; blank means unset.
     region = settings.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
     core = botocore.session.Session(profile=settings.profile)

@@ -11,6 +11,7 @@ import itertools
 import threading
 from typing import Any
 
+import botocore.config
 import pytest
 
 from incident_manager_provider import aws, pacing
@@ -197,7 +198,7 @@ def test_throttling_answers_and_their_retry_time() -> None:
 
 
 def paced_client(endpoint: Emulator, pacer: Pacer, max_attempts: int = 10) -> Any:
-    client = endpoint.client(config=aws.botocore.config.Config(retries={"mode": "standard",
+    client = endpoint.client(config=botocore.config.Config(retries={"mode": "standard",
                                                                        "total_max_attempts": max_attempts}))
     pacing.attach(client, max_attempts, pacer)
     return client
