@@ -32,6 +32,7 @@ bench: setup cli
 	$(PY) benchmarks/emulator_throughput.py
 	$(PY) benchmarks/provider_overhead.py
 	$(PY) benchmarks/engine_in_the_loop.py
+	$(PY) benchmarks/rate_limit.py --quick
 
 clean:
 	rm -rf .state

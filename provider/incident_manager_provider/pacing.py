@@ -25,6 +25,7 @@ shell running it) turns it off and leaves botocore's ``standard`` mode exactly a
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import threading
@@ -54,7 +55,11 @@ DRIFT = 0.0012
 """Per call that gets through at the held pace, floor and ceiling shrink by this share: a freed limit is found."""
 BOUNCE = 0.05
 """A throttle at or above the ceiling moves the ceiling this much above the throttled interval."""
+ACCELERATE = 40
+"""After this many calls through without a throttle, the drift grows with every further call."""
 _RECENT = 64
+
+logger = logging.getLogger(__name__)
 
 
 def enabled(environ: Mapping[str, str] | None = None) -> bool:
@@ -95,6 +100,7 @@ class Pacer:
         self._next = -math.inf
         self._floor = 0.0
         self._ceiling = math.inf
+        self._since_throttle = 0
         self._recent: deque[Send] = deque(maxlen=_RECENT)
         self.throttled = 0
         """Throttling answers seen."""
@@ -132,7 +138,7 @@ class Pacer:
             send.outcome = "throttled" if throttled else "admitted"
             if throttled:
                 self.throttled += 1
-                self._on_throttled(gap, retry_after)
+                self._on_throttled(gap, send.paced, retry_after)
             else:
                 self.admitted += 1
                 self._on_admitted(gap if send.paced else None)
@@ -147,8 +153,9 @@ class Pacer:
         earlier = [s.at for s in self._recent if s.at < send.at and s.outcome in ("pending", "admitted")]
         return send.at - max(earlier) if earlier else None
 
-    def _on_throttled(self, gap: float | None, retry_after: float | None) -> None:
-        if self._interval and (gap is None or gap > self._interval):
+    def _on_throttled(self, gap: float | None, paced: bool, retry_after: float | None) -> None:
+        self._since_throttle = 0
+        if paced and (gap is None or gap > self._interval):
             # Paced, a throttle says the pace is too fast. A longer gap (the sends before it throttled too, or a
             # thread that lagged between its turn and its write) would claim more than that.
             gap = self._interval
@@ -171,9 +178,11 @@ class Pacer:
                 self._ceiling = min(self._ceiling, gap)
             elif gap is not None and gap > 0:  # through faster than a pace once throttled: the floor was wrong
                 self._floor = gap / SETTLED
-        else:  # held: drift faster, to find a limit others have freed (or one a burst hid)
-            self._ceiling *= 1 - DRIFT
-            self._floor *= 1 - DRIFT
+        else:  # held: drift faster, to find a limit others have freed (or one a burst or a lag hid)
+            self._since_throttle += 1
+            drift = DRIFT * max(1.0, self._since_throttle / ACCELERATE)
+            self._ceiling *= 1 - drift
+            self._floor *= 1 - drift
         self._settle()
 
     def _settle(self) -> None:
@@ -182,6 +191,10 @@ class Pacer:
         if self._interval != before:
             self._next = max((s.at for s in self._recent), default=self._clock()) + self._interval
             self._changed.notify_all()
+            logger.debug(
+                "pace %.1f ms (floor %.1f ms, ceiling %.1f ms) after %d throttled, %d other answers",
+                self._interval * 1000, self._floor * 1000, self._ceiling * 1000, self.throttled, self.admitted,
+            )
 
     def _choose_interval(self) -> None:
         if self._ceiling > self._floor * SETTLED:

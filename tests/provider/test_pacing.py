@@ -86,6 +86,19 @@ def test_the_first_throttle_starts_pacing_below_the_retry_time_it_names() -> Non
     assert 0 < pacer.interval < 2.0
 
 
+def test_throttles_of_requests_sent_before_pacing_began_do_not_slow_the_pace() -> None:
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, wait=clock.wait)
+    first, second, third = pacer.wait_turn(), pacer.wait_turn(), pacer.wait_turn()  # four threads, all at once
+    pacer.done(first, throttled=False)
+    pacer.done(second, throttled=True, retry_after=1.0)
+    learned = pacer.interval
+
+    pacer.done(third, throttled=True, retry_after=1.0)  # its answer comes late, but it was never paced
+
+    assert pacer.interval == pytest.approx(learned)
+
+
 def test_sends_are_spaced_by_the_learned_interval() -> None:
     clock = FakeClock()
     pacer = Pacer(clock=clock, wait=clock.wait)
