@@ -3,7 +3,8 @@
 Incident Manager publishes no request-rate figures, and one account's limit is shared by every stack and pipeline
 that pages. botocore's ``standard`` retry mode lets each throttled call back off on its own (a random sleep of up
 to 1, 2, 4... seconds), so a provider answering four calls at once leaves most of the limit unused while its calls
-sleep; ``adaptive`` mode halves its rate on each throttle and climbs back slowly. Both reach 30-60% of the limit.
+sleep; ``adaptive`` mode cuts its rate by 30% on each throttle and climbs back slowly. Under a limit admitting one
+request at a time, both reached 14-43% of it here (``benchmarks/rate_limit.py``).
 
 A :class:`Pacer` instead spaces the sends of all the threads of a process that talk to one endpoint:
 
@@ -12,8 +13,9 @@ A :class:`Pacer` instead spaces the sends of all the threads of a process that t
   through is a *floor* on the interval the service needs. A request that got through after such an interval proves
   that interval is enough: a *ceiling*. ``RetryAfterSeconds`` (or ``Retry-After``) of the first throttling answer
   is the first ceiling, since the service promises a free slot within that time;
-- the interval is bisected (geometrically) between floor and ceiling until they are within a few percent, then
-  held just above the ceiling, drifting slowly faster so that a limit freed by others is found again;
+- the interval is bisected (geometrically) between floor and ceiling until they are within 12%, then held just
+  above the ceiling, drifting slowly faster (faster still after 40 calls without a throttle) so that a limit
+  freed by others is found again; a throttle while held moves it back about 6%;
 - a throttled call is retried at once, into the pace, instead of sleeping botocore's random backoff: the pacer
   has already slowed everyone down, and the retry goes out as soon as its turn comes. Retries stay botocore's own
   (same request, same idempotency token); ``maxAttempts`` still bounds them.
@@ -83,7 +85,8 @@ class Send:
 class Pacer:
     """Spaces sends to the interval learned from throttling answers; shared by the threads of one process.
 
-    ``clock`` and ``sleep`` are injectable so that tests run on a fake clock.
+    ``clock`` and ``wait`` (how a caller waits on the condition, for at most so many seconds) are injectable, so
+    that tests run on a fake clock.
     """
 
     def __init__(
