@@ -47,6 +47,7 @@ bench: setup cli
 	$(PY) benchmarks/provider_overhead.py
 	$(PY) benchmarks/engine_in_the_loop.py
 	$(PY) benchmarks/languages.py
+	$(PY) benchmarks/rate_limit.py --quick
 
 clean:
 	rm -rf .state

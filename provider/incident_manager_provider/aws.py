@@ -16,11 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-import botocore.config
-import botocore.exceptions
-import botocore.session
-
+from . import pacing
 from .errors import aws_errors
 
 SERVICE_NAME = "ssm-contacts"
@@ -96,6 +92,13 @@ class AwsSettings:
 
 
 def _build(settings: AwsSettings, environ: Mapping[str, str]) -> Any:
+    # Imported here: boto3 and botocore's client take a few hundred milliseconds to import, which a process that
+    # never calls AWS (the program, the provider during preview or a no-op up) should not pay.
+    import boto3
+    import botocore.config
+    import botocore.exceptions
+    import botocore.session
+
     # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which other AWS SDKs prefer; blank means unset.
     region = settings.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
     core = botocore.session.Session(profile=settings.profile)
@@ -107,11 +110,16 @@ def _build(settings: AwsSettings, environ: Mapping[str, str]) -> Any:
     def from_aws(name: str) -> Any:
         return core.get_config_variable(name, methods=("env", "config"))
 
-    return session.client(
+    retries = settings.retries(from_aws)
+    built = session.client(
         SERVICE_NAME,
         endpoint_url=settings.endpoint_url,
-        config=botocore.config.Config(retries=settings.retries(from_aws), user_agent_extra=USER_AGENT),
+        config=botocore.config.Config(retries=retries, user_agent_extra=USER_AGENT),
     )
+    if retries["mode"] == "standard" and pacing.enabled():
+        # One pace per endpoint for all of this process's threads, learned from throttling answers (pacing.py).
+        pacing.attach(built, retries["total_max_attempts"])
+    return built
 
 
 # boto3 clients are thread-safe but slow to build (tens of milliseconds), and the dynamic-provider server

@@ -7,11 +7,14 @@ ARN shapes are left to the server. Checking them here lets ``pulumi preview`` fa
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import re
 from collections.abc import Collection, Mapping
+from pathlib import Path
 from typing import Any
 
-from botocore.loaders import create_loader
+import botocore
 from botocore.model import ServiceModel, Shape, StructureShape
 from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
@@ -49,9 +52,20 @@ def service_model() -> ServiceModel:
     """The ssm-contacts service model botocore ships, read from its data files alone.
 
     A botocore session would resolve the AWS profile first: with ``AWS_PROFILE`` naming no profile, every check
-    would fail with botocore's bare "could not be found" before any rule was looked at.
+    would fail with botocore's bare "could not be found" before any rule was looked at. The file is read directly,
+    the newest API version as botocore's loader picks it: ``botocore.loaders`` would import most of botocore
+    (about 0.15 s) in every provider process, on the path of every preview and no-op up.
     """
-    return ServiceModel(create_loader().load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME)
+    versions = sorted(p for p in (Path(botocore.__file__).parent / "data" / SERVICE_NAME).iterdir() if p.is_dir())
+    for version in reversed(versions):
+        for name, read in (("service-2.json", Path.read_bytes), ("service-2.json.gz", _gunzip)):
+            if (version / name).is_file():
+                return ServiceModel(json.loads(read(version / name)), SERVICE_NAME)
+    raise FileNotFoundError(f"botocore ships no {SERVICE_NAME} service model")
+
+
+def _gunzip(path: Path) -> bytes:
+    return gzip.decompress(path.read_bytes())
 
 
 @functools.cache
