@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -18,25 +17,6 @@ from .test_engine import _kill_cli_when
 pytestmark = pytest.mark.cli
 
 ProjectFactory = Callable[..., Project]
-
-
-def responder(endpoint: Emulator, person: str, channel: str, after: float) -> threading.Thread:
-    """A simulated person: reads the `channel` page `after` seconds after it arrives, with its code."""
-
-    def respond() -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            pages = [m for m in endpoint.outbox() if person in m["contact_arn"] and m["channel_type"] == channel]
-            if pages:
-                time.sleep(after)
-                endpoint.client().accept_page(PageId=pages[0]["page_arn"], AcceptType="READ",
-                                              AcceptCode=pages[0]["accept_code"])
-                return
-            time.sleep(0.05)
-
-    thread = threading.Thread(target=respond, daemon=True)
-    thread.start()
-    return thread
 
 
 def test_preview_makes_no_call_and_plans_the_wait(project: ProjectFactory, rotation: Rotation,
@@ -55,7 +35,7 @@ def test_an_acknowledgement_in_time_passes_and_the_verdict_is_a_stack_output(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
     stack = project("expectation").init({"contactId": rotation.alice_arn})
-    responder(endpoint, "alice-oncall", "SMS", 1.0)
+    endpoint.set_responders(["alice-oncall:SMS:10m"])  # a simulated alice; at 600x, about a second later
 
     stack.up()
     refreshed = stack.refresh()
@@ -84,7 +64,7 @@ def test_the_wrong_person_answering_is_a_miss_that_can_be_recorded(
 ) -> None:
     stack = project("expectation").init({"contactId": rotation.alice_arn, "within": "3s", "onMiss": "record"})
     stack.set_config("by", '["bob-oncall"]')
-    responder(endpoint, "alice-oncall", "SMS", 0.2)
+    endpoint.set_responders(["alice-oncall:SMS:2m"])
 
     stack.up()
 

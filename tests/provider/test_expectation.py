@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -31,25 +30,6 @@ def engage(client: Any, contact: str) -> str:
     return arn
 
 
-def acknowledge_later(emulator: Emulator, person: str, channel: str, after: float) -> threading.Thread:
-    """A responder: `person` reads the `channel` page `after` seconds after it arrives."""
-
-    def respond() -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            found = [m for m in emulator.outbox() if person in m["contact_arn"] and m["channel_type"] == channel]
-            if found:
-                time.sleep(after)
-                emulator.client().accept_page(PageId=found[0]["page_arn"], AcceptType="READ",
-                                              AcceptCode=found[0]["accept_code"])
-                return
-            time.sleep(0.05)
-
-    thread = threading.Thread(target=respond)
-    thread.start()
-    return thread
-
-
 def expect(arn: str, **changes: Any) -> dict[str, Any]:
     result = PROVIDER.check({}, {"engagement_arn": arn, "within": "4s", **changes})
     assert result.failures == []
@@ -72,11 +52,9 @@ def test_check_names_each_bad_setting_without_calling_aws(ssm_contacts_emulator:
 def test_an_acknowledgement_in_time_passes_with_who_how_and_how_fast(
     ssm_contacts_emulator: Emulator, rotation: Rotation, client: Any
 ) -> None:
+    ssm_contacts_emulator.set_responders(["alice-oncall:SMS:0.5s"])  # she reads her SMS half a second later
     arn = engage(client, rotation.alice_arn)
-    responder = acknowledge_later(ssm_contacts_emulator, "alice-oncall", "SMS", 0.5)
-
     created = PROVIDER.create(expect(arn))
-    responder.join()
 
     outs = created.outs
     assert outs["passed"] is True and outs["acknowledged_by"] == "alice-oncall" and outs["channel"] == "SMS"
@@ -110,8 +88,8 @@ def test_a_miss_can_be_recorded_instead(rotation: Rotation, client: Any) -> None
 def test_the_wrong_person_or_channel_does_not_count(
     ssm_contacts_emulator: Emulator, rotation: Rotation, client: Any
 ) -> None:
+    ssm_contacts_emulator.set_responders(["alice-oncall:SMS:0.1s"])
     arn = engage(client, rotation.alice_arn)
-    acknowledge_later(ssm_contacts_emulator, "alice-oncall", "SMS", 0.1).join()
 
     by_bob = PROVIDER.create(expect(arn, within="1s", on_miss="record", by=["bob-oncall"])).outs
     by_email = PROVIDER.create(expect(arn, within="1s", on_miss="record", channels=["EMAIL"])).outs
@@ -135,8 +113,8 @@ def test_a_re_run_after_a_crash_keeps_the_original_deadline(rotation: Rotation, 
 def test_stopping_the_engagement_once_decided_keeps_later_stages_silent(
     ssm_contacts_emulator: Emulator, rotation: Rotation, client: Any
 ) -> None:
+    ssm_contacts_emulator.set_responders(["alice-oncall:SMS:0.1s"])
     arn = engage(client, rotation.escalation_arn)
-    acknowledge_later(ssm_contacts_emulator, "alice-oncall", "SMS", 0.1)
 
     outs = PROVIDER.create(expect(arn, stop_engagement=True)).outs
 
