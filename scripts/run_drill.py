@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from incident_manager_provider.api import contact_alias as alias
 from pulumi_cli import REPO_ROOT, STATE_DIR, CliUnavailable, Project, PulumiFailed, ensure_cli
 from pulumi_incident_manager.drill import summarize_drill
 from ssm_contacts_emulator import Emulator, EmulatorConfig
@@ -27,10 +28,6 @@ WITHIN_MINUTES = 10
 
 def step(number: int, title: str) -> None:
     print(f"\n== {number}/6 {title}", flush=True)
-
-
-def alias(arn: str) -> str:
-    return arn.split("/")[1]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ Names here are snake_case; AWS's PascalCase members appear only in these parsers
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 
 from botocore import xform_name
 
-from .errors import NotFoundError, aws_errors, error_code, not_found_sentence
+from .errors import NotFoundError, aws_errors
 from .schema import ENGAGEMENT
 from .validation import service_model
 
@@ -235,11 +236,23 @@ def stop_engagement(client: Any, arn: str, reason: str | None = None) -> None:
         raise
 
 
+def contact_alias(arn: str) -> str:
+    """The alias in an ssm-contacts ARN (``...:contact/<alias>``, ``...:page/<alias>/<id>``); anything else as
+    given (an alias already)."""
+    resource = arn.rsplit(":", 1)[-1] if arn.startswith("arn:") else ""
+    return resource.split("/")[1] if resource.count("/") >= 1 else arn
+
+
+@functools.cache
+def _spelled(operation: str) -> dict[str, str]:
+    shape = service_model().operation_model(operation).input_shape
+    return {xform_name(member): member for member in (shape.members if shape else {})}
+
+
 def request(operation: str, **members: Any) -> dict[str, Any]:
     """An operation's parameters from snake_case names (``contact_id`` -> its AWS member), as the service model
     spells them: the mirror of :meth:`Record.parse`."""
-    shape = service_model().operation_model(operation).input_shape
-    spelled = {xform_name(member): member for member in (shape.members if shape else {})}
+    spelled = _spelled(operation)
     return {spelled[name]: value for name, value in members.items()}
 
 
@@ -318,7 +331,7 @@ __all__ = [
     "StageRecord",
     "TargetRecord",
     "accept_page",
-    "error_code",
+    "contact_alias",
     "find_engagement",
     "get_channel",
     "get_contact",
@@ -329,7 +342,6 @@ __all__ = [
     "list_pages",
     "list_receipts",
     "list_rotation_shifts",
-    "not_found_sentence",
     "start_engagement",
     "stop_engagement",
 ]

@@ -142,7 +142,7 @@ def client_override(replacement: Any) -> Iterator[None]:
         _override.reset(token)
 
 
-def client(settings: AwsSettings | None = None, *, arn: str | None = None, operation: str = "StartEngagement") -> Any:
+def client(settings: AwsSettings | None = None, *, operation: str, arn: str | None = None) -> Any:
     """The ssm-contacts client for ``settings`` and the current AWS environment variables.
 
     With ``arn``, the client of the region that ARN names: an existing engagement or page is read, stopped and

@@ -150,7 +150,7 @@ class EngagementProvider(ResourceProvider):
         params = {member: props[name] for name, member in START_ENGAGEMENT_MEMBERS.items() if props.get(name)}
         params[START_ENGAGEMENT_MEMBERS["idempotency_token"]] = token
         secrets = [props.get(name) for name in SECRET_PROPERTIES]
-        arn = api.start_engagement(aws.client(self.settings), params, secrets)
+        arn = api.start_engagement(aws.client(self.settings, operation="StartEngagement"), params, secrets)
         live = api.find_engagement(aws.client(self.settings, arn=arn, operation="DescribeEngagement"), arn)
         if live is None:
             raise IncidentManagerError(

@@ -49,11 +49,6 @@ def parse_duration(text: Any) -> timedelta | None:
     return span if span > timedelta(0) else None
 
 
-def alias(arn: str) -> str:
-    """``arn:aws:ssm-contacts:<region>:<account>:contact/<alias>`` (or a page/channel ARN) -> ``<alias>``."""
-    return arn.rsplit(":", 1)[-1].split("/")[1] if "/" in arn else arn
-
-
 @dataclass(frozen=True)
 class Acknowledgement:
     contact: str
@@ -87,19 +82,27 @@ class Verdict:
 
 
 def judge(
-    client: Any, engagement_arn: str, props: Mapping[str, Any], deadline: datetime, now: datetime, within: str
+    client: Any,
+    engagement_arn: str,
+    props: Mapping[str, Any],
+    deadline: datetime,
+    now: datetime,
+    within: str,
+    channel_types: dict[str, str],
 ) -> Verdict | None:
-    """The verdict as AWS's records show it now: met, missed (at or past the deadline), or None (still open)."""
+    """The verdict as AWS's records show it now: met, missed (at or past the deadline), or None (still open).
+
+    ``channel_types`` (channel ARN -> SMS/VOICE/EMAIL) is filled as channels are read, so that a wait reads each
+    channel once, not once a poll."""
     engagement = api.get_engagement(client, engagement_arn)
     pages = api.list_pages(client, engagement_arn)
-    paged = tuple(dict.fromkeys(alias(page.contact_arn) for page in pages))
-    wanted_people = {alias(person) for person in props.get("by") or []}
+    paged = tuple(dict.fromkeys(api.contact_alias(page.contact_arn) for page in pages))
+    wanted_people = {api.contact_alias(person) for person in props.get("by") or []}
     wanted_channels = set(props.get("channels") or [])
     receipt_type = props.get("receipt") or "READ"
-    channel_types: dict[str, str] = {}
     found: list[Acknowledgement] = []
     for page in pages:
-        person = alias(page.contact_arn)
+        person = api.contact_alias(page.contact_arn)
         if wanted_people and person not in wanted_people:
             continue
         for receipt in api.list_receipts(client, page.page_arn):
@@ -192,7 +195,8 @@ class AcknowledgementExpectationProvider(ResourceProvider):
         assert within is not None  # check refused anything else
         start = api.get_engagement(client, arn).start_time or self.clock()
         deadline = start + within
-        while (verdict := judge(client, arn, props, deadline, self.clock(), within_text)) is None:
+        channel_types: dict[str, str] = {}
+        while (verdict := judge(client, arn, props, deadline, self.clock(), within_text, channel_types)) is None:
             self.sleep(min(POLL_SECONDS, max((deadline - self.clock()).total_seconds(), 0.0)) or POLL_SECONDS / 10)
         if props.get("stop_engagement"):
             api.stop_engagement(aws.client(self.settings, arn=arn, operation="StopEngagement"), arn,

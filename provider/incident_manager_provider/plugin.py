@@ -85,11 +85,6 @@ TOKEN_KEY_INPUT = Field("token_key", "The stack's token key, from a TokenKey res
                         "tokenKey config): what idempotency tokens are minted with.", secret=True)
 
 
-def _names(resource: Resource) -> dict[str, str]:
-    """camelCase -> snake_case for every field, internal ones included (they travel in state)."""
-    return {field.camel_name: field.name for field in resource.fields}
-
-
 # ---------------------------------------------------------------------------------------------------------
 # The schema
 
@@ -201,8 +196,8 @@ def _plain(value: PropertyValue) -> Any:
 
 
 def _snake(resource: Resource, properties: Mapping[str, PropertyValue]) -> dict[str, Any]:
-    names = _names(resource)
-    return {names.get(key, key): _plain(value) for key, value in properties.items()}
+    # Internal fields too: they travel in state.
+    return resource.in_snake_case({key: _plain(value) for key, value in properties.items()})
 
 
 def _wrap(value: Any, secret: bool) -> PropertyValue:
@@ -229,15 +224,15 @@ def _camel(resource: Resource, values: Mapping[str, Any]) -> dict[str, PropertyV
 
 def _reason(resource: Resource, text: str) -> str:
     """A check failure's reason with the properties named as the program names them (``contactId``)."""
-    names = {field.name: field.camel_name for field in resource.fields if "_" in field.name}
+    names = {name: camel for name, camel in resource.camel_names.items() if name != camel}
     if not names:
         return text
     return re.sub(r"\b(" + "|".join(map(re.escape, names)) + r")\b", lambda match: names[match[1]], text)
 
 
 def _failure(resource: Resource, failure: DynamicCheckFailure) -> CheckFailure:
-    field = next((f for f in resource.fields if f.name == failure.property), None)
-    return CheckFailure(field.camel_name if field else failure.property, _reason(resource, failure.reason))
+    name = resource.camel_names.get(failure.property, failure.property)
+    return CheckFailure(name, _reason(resource, failure.reason))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -290,8 +285,7 @@ class IncidentManagerProvider(Provider):
         resource, core = self._core(request.type)
         news = _snake(resource, request.new_inputs)
         result = await self._run(core.diff, request.resource_id, _snake(resource, request.old_state), news)
-        names = {field.name: field.camel_name for field in resource.fields}
-        replaces = [names.get(name, name) for name in result.replaces or []]
+        replaces = [resource.camel_names.get(name, name) for name in result.replaces or []]
         # Engagements are replaced delete-before-replace, as the dynamic SDK forces: see docs/engagement.md.
         return DiffResponse(
             changes=bool(result.changes),

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
+
+T = TypeVar("T")
 
 Role = Literal["input", "output", "internal"]
 Type = Literal["string", "number", "boolean", "array"]
@@ -108,6 +110,26 @@ class Resource:
     def described(self) -> Mapping[str, str]:
         """Member of the read operation's answer -> property it updates."""
         return {field.described_as: field.name for field in self.fields if field.described_as is not None}
+
+    @property
+    def camel_names(self) -> Mapping[str, str]:
+        """Python name -> the plugin's (and YAML's, TypeScript's) camelCase name, for every field."""
+        return {field.name: field.camel_name for field in self.fields}
+
+    @property
+    def snake_names(self) -> Mapping[str, str]:
+        """camelCase name -> Python name: :attr:`camel_names` turned around."""
+        return {field.camel_name: field.name for field in self.fields}
+
+    def in_snake_case(self, values: Mapping[str, T]) -> dict[str, T]:
+        """``values`` keyed by camelCase names, keyed by Python names (other keys as they are)."""
+        names = self.snake_names
+        return {names.get(key, key): value for key, value in values.items()}
+
+    def in_camel_case(self, values: Mapping[str, T]) -> dict[str, T]:
+        """``values`` keyed by Python names, keyed by camelCase names (other keys as they are)."""
+        names = self.camel_names
+        return {names.get(key, key): value for key, value in values.items()}
 
     def field(self, name: str) -> Field:
         return next(field for field in self.fields if field.name == name)

@@ -38,11 +38,6 @@ def _given(value: Any) -> Any:
     return value if _present(value) else None
 
 
-def same_identity(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    """Whether ``olds`` and ``news`` engage the same contact with the same message and ``run``."""
-    return changed_identity_fields(olds, news) == []
-
-
 def changed_identity_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
     """The :data:`IDENTITY_FIELDS` whose values differ (names only: several are secrets)."""
     return [name for name in IDENTITY_FIELDS if _given(olds.get(name)) != _given(news.get(name))]

@@ -64,9 +64,9 @@ def test_clients_take_retry_settings_from_the_environment_and_the_profile(
     config_file.write_text("[profile drill]\nregion = eu-west-1\nretry_mode = adaptive\nmax_attempts = 6\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config_file))
 
-    from_profile = aws.client(aws.AwsSettings(profile="drill"))
+    from_profile = aws.client(aws.AwsSettings(profile="drill"), operation="StartEngagement")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "4")
-    from_environment = aws.client(aws.AwsSettings(profile="drill"))
+    from_environment = aws.client(aws.AwsSettings(profile="drill"), operation="StartEngagement")
 
     assert from_profile.meta.region_name == "eu-west-1"
     assert from_profile.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 6}
@@ -77,19 +77,19 @@ def test_client_uses_the_settings_and_is_built_once(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
     settings = aws.AwsSettings(region="eu-west-1", endpoint_url="http://127.0.0.1:1")
-    client = aws.client(settings)
+    client = aws.client(settings, operation="StartEngagement")
     assert client.meta.region_name == "eu-west-1"
     assert client.meta.endpoint_url == "http://127.0.0.1:1"
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 10}
-    assert aws.client(settings) is client
+    assert aws.client(settings, operation="StartEngagement") is client
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSM_CONTACTS", "http://127.0.0.1:2")
-    assert aws.client(aws.AwsSettings(region="eu-west-1")).meta.endpoint_url == "http://127.0.0.1:2"
+    assert aws.client(aws.AwsSettings(region="eu-west-1"), operation="StartEngagement").meta.endpoint_url == "http://127.0.0.1:2"
 
 
 def test_the_endpoint_environment_variable_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSM_CONTACTS", "http://127.0.0.1:3")
     monkeypatch.setenv("AWS_REGION", "us-east-1")
-    assert aws.client().meta.endpoint_url == "http://127.0.0.1:3"
+    assert aws.client(operation="StartEngagement").meta.endpoint_url == "http://127.0.0.1:3"
 
 
 @pytest.mark.parametrize("provider_class", [EngagementProvider, PageAcceptanceProvider])
@@ -100,7 +100,8 @@ def test_a_configured_provider_pickles_without_clients_or_credentials(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
     provider = provider_class()
     provider.configure(ConfigureRequest(Config(raw_config={"aws:region": "us-east-1"}, project_name="shop")))
-    aws.client(provider.settings)  # a client exists in this process, but not on the provider
+    # A client exists in this process, but not on the provider.
+    aws.client(provider.settings, operation="StartEngagement")
 
     pickled = base64.b64decode(serialize_provider(provider))  # as pulumi.dynamic.Resource stores __provider
 

@@ -129,7 +129,7 @@ def test_no_region_says_which_settings_to_set(monkeypatch: pytest.MonkeyPatch, t
 def test_unknown_profile_says_which_settings_to_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     with pytest.raises(IncidentManagerError) as caught:
-        aws.client(aws.AwsSettings(profile="gameday", region="us-east-1"))
+        aws.client(aws.AwsSettings(profile="gameday", region="us-east-1"), operation="StartEngagement")
     assert str(caught.value) == (
         "The config profile (gameday) could not be found; fix aws:profile in the stack config or AWS_PROFILE."
     )

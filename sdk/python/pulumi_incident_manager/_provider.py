@@ -15,7 +15,8 @@ Engagements and pages already started are read and stopped in the region their A
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi.dynamic
@@ -28,22 +29,34 @@ from incident_manager_provider.token_key import TokenKeyProvider
 PROVIDER_PACKAGE = "pulumi-python"
 PROVIDER_NAME = "incident-manager"
 
-# One provider per program run: a run (or a unit test with mocks) has its own resource monitor.
-_provider_of_run: tuple[Any, pulumi.ProviderResource] | None = None
+T = TypeVar("T")
+
+# What a program run makes once: a run (or a unit test with mocks) has its own resource monitor.
+_of_run: dict[str, tuple[Any, Any]] = {}
+
+
+def once_per_run(name: str, make: Callable[[], T]) -> T:
+    """``make()`` the first time ``name`` is asked for in this program run, the same object afterwards."""
+    monitor = settings.get_monitor()
+    found = _of_run.get(name)
+    if found is None or found[0] is not monitor:
+        found = _of_run[name] = (monitor, make())
+    value: T = found[1]
+    return value
 
 
 def settings_provider() -> pulumi.ProviderResource:
     """The ``incident-manager`` provider of this program, registered on first use."""
-    global _provider_of_run
-    monitor = settings.get_monitor()
-    if _provider_of_run is None or _provider_of_run[0] is not monitor:
+
+    def make() -> pulumi.ProviderResource:
         props: dict[str, Any] = {}
         for key in SETTING_KEYS:
             value = get_config(key)
             if value is not None:
                 props[key] = pulumi.Output.secret(value) if is_config_secret(key) else value
-        _provider_of_run = (monitor, pulumi.ProviderResource(PROVIDER_PACKAGE, PROVIDER_NAME, props))
-    return _provider_of_run[1]
+        return pulumi.ProviderResource(PROVIDER_PACKAGE, PROVIDER_NAME, props)
+
+    return once_per_run("provider", make)
 
 
 def with_settings_provider(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
@@ -72,15 +85,10 @@ class TokenKey(pulumi.dynamic.Resource, module="incident-manager", name="TokenKe
 
 TOKEN_KEY_NAME = "incident-manager-token-key"
 
-_token_key_of_run: tuple[Any, TokenKey] | None = None
-
-
 def stack_token_key(provider: pulumi.ProviderResource | None = None) -> pulumi.Output[str]:
     """The key of this stack's :class:`TokenKey`, registered on first use in this program run under ``provider``
     (the first engagement's; the key calls no AWS API, so which provider serves it never matters)."""
-    global _token_key_of_run
-    monitor = settings.get_monitor()
-    if _token_key_of_run is None or _token_key_of_run[0] is not monitor:
-        resource = TokenKey(TOKEN_KEY_NAME, pulumi.ResourceOptions(provider=provider or settings_provider()))
-        _token_key_of_run = (monitor, resource)
-    return _token_key_of_run[1].key
+    key = once_per_run(
+        "token-key", lambda: TokenKey(TOKEN_KEY_NAME, pulumi.ResourceOptions(provider=provider or settings_provider()))
+    )
+    return key.key

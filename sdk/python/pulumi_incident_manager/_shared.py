@@ -12,24 +12,15 @@ import json
 from typing import Any
 
 import pulumi
-from pulumi.runtime import settings
 
 from incident_manager_provider.tokens import IDENTITY_FIELDS
 
-_identities: tuple[Any, dict[str, str]] | None = None
-
-
-def _seen() -> dict[str, str]:
-    global _identities
-    monitor = settings.get_monitor()
-    if _identities is None or _identities[0] is not monitor:
-        _identities = (monitor, {})
-    return _identities[1]
+from ._provider import once_per_run
 
 
 def refuse_shared_engagements(resource_name: str, props: dict[str, Any]) -> None:
     """Fail the program if another Engagement of this run has ``props``' token or identity."""
-    seen = _seen()
+    seen: dict[str, str] = once_per_run("engagement-identities", dict)
     values = [props.get("idempotency_token"), *(props.get(name) for name in IDENTITY_FIELDS)]
 
     def register(resolved: list[Any]) -> None:

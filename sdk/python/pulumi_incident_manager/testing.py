@@ -41,7 +41,7 @@ from pulumi_policy import (
 
 from incident_manager_provider import aws
 from incident_manager_provider.api import EngagementRecord, PageRecord
-from incident_manager_provider.schema import ENGAGEMENT, PAGE_ACCEPTANCE, Resource, dynamic_type
+from incident_manager_provider.schema import ENGAGEMENT, PAGE_ACCEPTANCE, dynamic_type
 from incident_manager_provider.tokens import mint_idempotency_token
 
 from . import _functions
@@ -292,13 +292,12 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
         if resource is not None:
             # A resource of the provider plugin (its generated SDKs): answered as the dynamic one, in camelCase.
             dynamic = pulumi.runtime.MockResourceArgs(
-                dynamic_type(resource), args.name, {**_snake_case(resource, inputs)}, args.provider, args.resource_id,
+                dynamic_type(resource), args.name, resource.in_snake_case(inputs), args.provider, args.resource_id,
                 args.custom,
             )
             id_, outputs = self.new_resource(dynamic)
             self.resources[-1] = dataclasses.replace(self.resources[-1], type=args.typ)
-            camel = {field.name: field.camel_name for field in resource.fields}
-            return id_, {camel.get(key, key): value for key, value in outputs.items()}
+            return id_, resource.in_camel_case(outputs)
         if args.typ == ENGAGEMENT_TYPE and args.resource_id:
             id_, outputs = self._existing_engagement(args.resource_id, inputs)
         elif args.typ == ENGAGEMENT_TYPE:
@@ -468,11 +467,6 @@ def _not_found(operation: str, message: str) -> botocore.exceptions.ClientError:
     return botocore.exceptions.ClientError(
         {"Error": {"Code": "ResourceNotFoundException", "Message": message}}, operation
     )
-
-
-def _snake_case(resource: Resource, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    names = {field.camel_name: field.name for field in resource.fields}
-    return {names.get(key, key): value for key, value in inputs.items()}
 
 
 def _plain(value: Any) -> Any:

@@ -95,7 +95,7 @@ class ResolutionStep:
 
     @property
     def contact(self) -> str:
-        return _alias(self.contact_arn)
+        return api.contact_alias(self.contact_arn)
 
     def to_text(self) -> str:
         stage = f" stage {self.stage_index + 1}" if self.type == "ESCALATION" and self.stage_index is not None else ""
@@ -122,7 +122,7 @@ class PageSummary:
     @property
     def contact(self) -> str:
         """The paged contact's alias."""
-        return _alias(self.contact_arn)
+        return api.contact_alias(self.contact_arn)
 
     @property
     def channels(self) -> tuple[ChannelSummary, ...]:
@@ -180,7 +180,7 @@ class DrillSummary:
     @property
     def contact(self) -> str:
         """The engaged contact's alias."""
-        return _alias(self.contact_arn)
+        return api.contact_alias(self.contact_arn)
 
     def decided(self) -> Verdict:
         """:attr:`verdict`, or the default expectation's verdict when none was set."""
@@ -204,7 +204,7 @@ class DrillSummary:
         first = self.first_acknowledged
         return {
             "engagement_arn": self.engagement_arn,
-            "contact": _alias(self.contact_arn),
+            "contact": api.contact_alias(self.contact_arn),
             "contact_arn": self.contact_arn,
             "sender": self.sender,
             "incident_id": self.incident_id,
@@ -225,7 +225,7 @@ class DrillSummary:
         acknowledged = sum(1 for page in self.pages if page.acknowledged_at is not None)
         lines = [
             f"Engagement {self.engagement_arn}",
-            f"  contact   {_alias(self.contact_arn)}",
+            f"  contact   {api.contact_alias(self.contact_arn)}",
             f"  sender    {self.sender}",
             f"  incident  {self.incident_id or '-'}",
             f"  started   {_iso(self.start_time) or '-'}",
@@ -442,11 +442,6 @@ def _ran(summary: DrillSummary, now: datetime) -> timedelta | None:
     if summary.start_time is None:
         return None
     return (summary.stop_time or now) - summary.start_time
-
-
-def _alias(arn: str) -> str:
-    """``arn:aws:ssm-contacts:<region>:<account>:contact/<alias>`` -> ``<alias>``."""
-    return arn.rsplit(":", 1)[-1].split("/")[1] if "/" in arn else arn
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -28,6 +28,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from pulumi_policy.proxy import UnknownValueError as UnknownValueError  # re-exported: what analyzed props raise
 
+from incident_manager_provider.api import contact_alias as contact_alias  # re-exported
 from incident_manager_provider.schema import (
     ENGAGEMENT,
     EXPECTATION,
@@ -52,13 +53,13 @@ class _SnakeCaseProps(Mapping[str, Any]):
 
     def __init__(self, props: Mapping[str, Any], resource: Resource) -> None:
         self._props = props
-        self._camel = {field.name: field.camel_name for field in resource.fields}
+        self._resource = resource
 
     def __getitem__(self, name: str) -> Any:
-        return self._props[self._camel.get(name, name)]
+        return self._props[self._resource.camel_names.get(name, name)]
 
     def __iter__(self) -> Iterator[str]:
-        snake = {camel: name for name, camel in self._camel.items()}
+        snake = self._resource.snake_names
         return (snake.get(key, key) for key in self._props)
 
     def __len__(self) -> int:
@@ -144,12 +145,6 @@ def stack_from_urn(urn: str) -> str:
 def is_drill_stack(stack: str, drill_stacks: Iterable[str] = DEFAULT_DRILL_STACKS) -> bool:
     """Whether ``stack`` matches one of the ``drill_stacks`` patterns (case-sensitive, like stack names)."""
     return any(fnmatchcase(stack, pattern) for pattern in drill_stacks)
-
-
-def contact_alias(contact_id: str) -> str:
-    """``arn:aws:ssm-contacts:<region>:<account>:contact/<alias>`` -> ``<alias>``; anything else as given."""
-    _, sep, alias = contact_id.partition(":contact/")
-    return alias if sep else contact_id
 
 
 def settings(args: ResourceValidationArgs, schema: PolicyConfigSchema) -> dict[str, Any]:
