@@ -4,10 +4,12 @@ change without paging, a stack made by the previous release upgraded in place, t
 
 from __future__ import annotations
 
+import http.server
 import json
 import subprocess
+import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,17 +27,56 @@ PROVIDER_TYPE = "pulumi:providers:pulumi-python"
 PREVIOUS_RELEASE = "5724fc4"  # the last commit before the package brought its own provider
 
 
+@pytest.fixture
+def download_recorder() -> Iterator[tuple[str, list[str]]]:
+    """A loopback server that answers every plugin download with 404 and records the paths asked for."""
+    requested: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requested.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_no_plugin_download_is_attempted_even_with_automatic_acquisition_on(
-    project: ProjectFactory, rotation: Rotation
+    project: ProjectFactory, rotation: Rotation, download_recorder: tuple[str, list[str]], tmp_path: Path
 ) -> None:
+    url, requested = download_recorder
     stack = project("engagements").init({"contactId": rotation.alice_arn, "count": "1"})
     stack.env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "false"
+    # Every plugin download, from any source, goes to the recorder instead.
+    stack.env["PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES"] = f".*={url}"
 
-    result = stack.cli("preview", "-v=5", "--logtostderr", "--logflow")
+    # A control: a package named like a Pulumi provider SDK, without a pulumi-plugin.json, makes the Python host
+    # report a plugin, and the engine's attempt to download it reaches the recorder.
+    phantom = tmp_path / "phantom" / "pulumi_phantom-1.0.0.dist-info"
+    phantom.mkdir(parents=True)
+    (phantom / "METADATA").write_text("Metadata-Version: 2.1\nName: pulumi-phantom\nVersion: 1.0.0\n")
+    stack.env["PYTHONPATH"] = str(phantom.parent)
+    control = stack.cli("preview", "-v=7", "--logtostderr", check=False)
+    assert "package phantom" in control.stderr and "is required by language host" in control.stderr
+    assert any("phantom" in path for path in requested), requested
 
-    # The Python host skips the package because its pulumi-plugin.json says it has no resource plugin.
-    assert "Ignoring package pulumi-incident-manager with resource set to false" in result.stderr
-    assert "trying direct download" not in result.stderr and "downloading from" not in result.stderr
+    # Without it, the host reports nothing: this package's pulumi-plugin.json says it has no resource plugin.
+    del stack.env["PYTHONPATH"]
+    requested.clear()
+    result = stack.cli("preview", "-v=7", "--logtostderr")
+
+    assert "gatherPackagesFromProgram(): gathering plugins from language host" in result.stderr
+    assert "is required by language host" not in result.stderr
+    assert requested == []
 
 
 def test_stack_config_is_not_written_to_state_only_the_settings_the_package_reads(
