@@ -206,6 +206,21 @@ def test_the_module_writes_junit_and_fails_a_missed_drill_without_a_traceback(
     assert ET.parse(tmp_path / "d.xml").getroot().find("testsuite/testcase/failure") is not None
 
 
+def test_a_failed_drill_exits_1_without_junit_too_and_exit_zero_only_reports(
+    ssm_contacts_env: Emulator, rotation: Rotation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arn = engage(ssm_contacts_env, rotation.bob_arn)
+
+    assert main([arn]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith(f"Engagement {arn}")
+    assert err.startswith("drill failed (1 of 1): Nobody acknowledged: bob-oncall paged ") and err.count("\n") == 1
+
+    assert main([arn, "--exit-zero"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"Engagement {arn}") and "Nobody acknowledged" in out and err == ""
+
+
 def test_several_failed_drills_are_still_one_sentence(
     ssm_contacts_env: Emulator, rotation: Rotation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,7 +5,8 @@ time to acknowledge and a verdict.
 ListPagesByEngagement, ListPageReceipts, ListPageResolutions, GetContactChannel) and returns a
 :class:`DrillSummary` that prints as text (:meth:`DrillSummary.to_text`) or JSON (:meth:`DrillSummary.to_json`);
 :func:`write_junit` writes summaries as a JUnit XML file, one testcase per engagement, so CI shows a failed drill
-as a failed test. From a shell: ``python -m pulumi_incident_manager.drill ARN... [--json] [--junit FILE]``.
+as a failed test. From a shell: ``python -m pulumi_incident_manager.drill ARN... [--json] [--junit FILE]``
+(exit 1 when a drill failed).
 
 A page counts as acknowledged at its first READ receipt (what AcceptPage with ``READ`` records): the time to
 acknowledge of a page runs from when it was sent, that of the drill from when the engagement started.
@@ -465,11 +466,11 @@ def _duration(span: timedelta | None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m pulumi_incident_manager.drill ARN... [--json] [--junit FILE]``.
+    """``python -m pulumi_incident_manager.drill ARN... [--json] [--junit FILE] [--exit-zero]``.
 
     Prints each engagement's report, verdict included. Exits 1 with one sentence on stderr when an engagement
-    cannot be read (with ``--junit``, an ``error`` testcase) and, with ``--junit``, when a drill failed, so CI fails
-    the step as it shows the failed test; a report without ``--junit`` only reports.
+    cannot be read (with ``--junit``, an ``error`` testcase) or when a drill failed, as a test runner does, so a CI
+    step fails with the drill; ``--exit-zero`` only reports a failed drill (an unreadable engagement still exits 1).
     """
     parser = argparse.ArgumentParser(
         prog="python -m pulumi_incident_manager.drill",
@@ -478,6 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("engagement_arn", nargs="+", help="one or more engagement ARNs")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text (a list for several ARNs)")
     parser.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report, one testcase per engagement")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when a drill failed (report only)")
     args = parser.parse_args(argv)
     summaries: list[DrillSummary] = []
     unread: dict[str, str] = {}
@@ -503,7 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unread:
         print(f"error: {next(iter(unread.values()))}", file=sys.stderr)
         return 1
-    if failed and args.junit:
+    if failed and not args.exit_zero:
         more = f" (and {len(failed) - 1} more: see the report)" if len(failed) > 1 else ""
         message = failed[0].decided().message
         print(f"drill failed ({len(failed)} of {len(summaries)}): {message.removesuffix('.')}{more}.", file=sys.stderr)

@@ -1,5 +1,5 @@
-"""``python -m pulumi_incident_manager.drill ARN... [--json] [--junit FILE]``: what engagements paged, who
-acknowledged, how fast, and whether each drill passed."""
+"""``python -m pulumi_incident_manager.drill ARN... [--json] [--junit FILE] [--exit-zero]``: what engagements
+paged, who acknowledged, how fast, and whether each drill passed (exit 1 when one failed)."""
 
 import sys
 
