@@ -9,12 +9,28 @@ import functools
 from typing import Any
 
 from botocore import xform_name
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .backend import Backend
 from .exceptions import UnknownOperationException
 from .validation import operation_model, service_model, validate_input
 
 TARGET_PREFIX = "SSMContacts."
+
+
+def _in_milliseconds(shape: Shape, value: Any) -> Any:
+    """``value`` with every timestamp of ``shape`` to the millisecond: Smithy's epoch-seconds format carries at most
+    millisecond precision, so SDKs that round (JavaScript) and SDKs that truncate (Go) read the same instant."""
+    if shape.type_name == "timestamp" and isinstance(value, float):
+        return round(value, 3)
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        return {name: _in_milliseconds(shape.members[name], item) if name in shape.members else item
+                for name, item in value.items()}
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_in_milliseconds(shape.member, item) for item in value]
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        return {key: _in_milliseconds(shape.value, item) for key, item in value.items()}
+    return value
 
 
 class SSMContactsResponse:
@@ -39,7 +55,8 @@ class SSMContactsResponse:
         # Members the model does not know are ignored, as AWS ignores them.
         arguments = {xform_name(name): value for name, value in params.items() if name in shape.members}
         result: dict[str, Any] = handler(**arguments)
-        return result
+        output = operation_model(operation).output_shape
+        return _in_milliseconds(output, result) if output is not None else result
 
     # -- contacts -----------------------------------------------------------------------------------------
 

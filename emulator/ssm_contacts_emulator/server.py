@@ -74,9 +74,11 @@ class RequestLog:
         self._entries: list[dict[str, Any]] = []
         self._counts: Counter[str] = Counter()
 
-    def record(self, operation: str, status: int, error: str | None) -> None:
+    def record(self, operation: str, status: int, error: str | None, user_agent: str | None = None) -> None:
+        entry = {"operation": operation, "status": status, "error": error, "time": iso(time.time()),
+                 "user_agent": user_agent}
         with self._lock:
-            self._entries.append({"operation": operation, "status": status, "error": error, "time": iso(time.time())})
+            self._entries.append(entry)
             self._counts[operation] += 1
 
     def entries(self) -> list[dict[str, Any]]:
@@ -209,6 +211,10 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- API ----------------------------------------------------------------------------------------------
 
+    def _record(self, operation: str, status: int, error: str | None) -> None:
+        # The User-Agent says which SDK (and which of its versions) made the call.
+        self.server.log.record(operation, status, error, self.headers.get("User-Agent"))
+
     def do_POST(self) -> None:
         path = urlsplit(self.path).path
         if path.startswith(ADMIN_PREFIX):
@@ -223,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
         if faults.latency_ms:
             time.sleep(faults.latency_ms / 1000.0)
         if faults.drop_rate and draws.random() < faults.drop_rate:
-            self.server.log.record(operation, 0, "ConnectionDropped")
+            self._record(operation, 0, "ConnectionDropped")
             self.close_connection = True  # no answer at all: the client sees the connection close
             return
         hold = 0.0
@@ -235,16 +241,16 @@ class Handler(BaseHTTPRequestHandler):
             if operation == "StartEngagement":
                 hold = faults.hold_start_engagement_seconds
         except EmulatorError as error:
-            self.server.log.record(operation, error.status, error.code)
+            self._record(operation, error.status, error.code)
             self._send_error(error)
             return
         except Exception as error:  # a bug must still answer like AWS, and be visible in the log
             logger.exception("unexpected error in %s", operation)
             failure = InternalServerException(f"Unexpected error in the emulator: {error!r}")
-            self.server.log.record(operation, failure.status, failure.code)
+            self._record(operation, failure.status, failure.code)
             self._send_error(failure)
             return
-        self.server.log.record(operation, 200, None)
+        self._record(operation, 200, None)
         if hold:
             time.sleep(hold)  # the engagement exists; the client waits (or times out) for the answer
         self._send(200, result)

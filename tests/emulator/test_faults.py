@@ -86,12 +86,15 @@ def test_drop_rate_one_closes_the_connection_without_an_answer(client: Any, emu:
     with pytest.raises(botocore.exceptions.ConnectionClosedError) as info:
         client.list_contacts()
     assert "Connection was closed before we received a valid response" in str(info.value)
-    assert emu.requests()[-1] | {"time": None} == {
+    dropped = emu.requests()[-1]
+    assert dropped | {"time": None, "user_agent": None} == {
         "operation": "ListContacts",
         "status": 0,
         "error": "ConnectionDropped",
         "time": None,
+        "user_agent": None,
     }
+    assert dropped["user_agent"].startswith("Boto3/")  # the log says who called
     emu.set_faults(FaultConfig())
     assert client.list_contacts()["Contacts"] == []
 

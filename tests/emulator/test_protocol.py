@@ -195,6 +195,19 @@ def test_responses_carry_a_request_id_and_the_json_content_type(raw: RawPost) ->
     assert len(response.headers["x-amzn-requestid"]) == 36
 
 
+def test_timestamps_are_epoch_seconds_to_the_millisecond(raw: RawPost, client: Any, rotation: Rotation) -> None:
+    arn = client.start_engagement(ContactId=rotation.alice_arn, Sender="tests", Subject="s", Content="c")[
+        "EngagementArn"
+    ]
+    client.stop_engagement(EngagementId=arn)
+
+    body = raw({"EngagementId": arn}, "SSMContacts.DescribeEngagement").body
+
+    for member in ("StartTime", "StopTime"):
+        assert isinstance(body[member], float)
+        assert round(body[member], 3) == body[member], body[member]  # at most 3 decimals, as Smithy's format says
+
+
 def _exercise_every_operation(client: Any, emu: Emulator, rotation: Rotation) -> None:
     """Call each implemented operation at least once, with the members that make responses fullest."""
     client.get_contact(ContactId=rotation.escalation_arn)

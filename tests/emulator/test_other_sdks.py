@@ -1,0 +1,137 @@
+"""Any AWS SDK, unchanged, works against the emulator: the AWS SDK for JavaScript v3 and the AWS SDK for Go v2 run
+one engagement's life (sdks/javascript/scenario.mjs, sdks/go/main.go), pointed at the endpoint only by the standard
+environment, and what each parsed is what boto3 reads back from the same endpoint.
+
+Both SDKs are installed from their lock files (package-lock.json, go.sum) once per session: `npm ci` in a copy of
+sdks/javascript, `go build` of sdks/go.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ssm_contacts_emulator import Emulator, Rotation
+
+SDKS = Path(__file__).parent / "sdks"
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not on PATH: these tests run the {name} SDK scenario; install {name} to run them")
+    return found
+
+
+@pytest.fixture(scope="session")
+def javascript_scenario(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    folder = tmp_path_factory.mktemp("javascript-sdk") / "javascript"
+    shutil.copytree(SDKS / "javascript", folder, ignore=shutil.ignore_patterns("node_modules"))
+    subprocess.run([_tool("npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True,
+                   capture_output=True, text=True)
+    return [_tool("node"), str(folder / "scenario.mjs")]
+
+
+@pytest.fixture(scope="session")
+def go_scenario(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    binary = tmp_path_factory.mktemp("go-sdk") / "scenario"
+    # go.sum pins every module; the local toolchain builds it whatever go.mod's minimum says.
+    env = {**os.environ, "GOFLAGS": "-mod=readonly", "GOTOOLCHAIN": "local"}
+    subprocess.run([_tool("go"), "build", "-o", str(binary), "."], cwd=SDKS / "go", env=env, check=True,
+                   capture_output=True, text=True)
+    return [str(binary)]
+
+
+@dataclass(frozen=True)
+class Sdk:
+    fixture: str
+    user_agent: str
+    """What the SDK's User-Agent header starts its product token with."""
+    name: str
+    """How the scenario names its note and rotation."""
+
+
+@pytest.mark.parametrize(
+    "sdk",
+    [Sdk("javascript_scenario", "aws-sdk-js/", "JavaScript"), Sdk("go_scenario", "aws-sdk-go-v2/", "Go")],
+    ids=["javascript-v3", "go-v2"],
+)
+def test_an_unchanged_sdk_runs_an_engagement_and_parses_what_boto3_reads(
+    sdk: Sdk, request: pytest.FixtureRequest, emu: Emulator, rotation: Rotation, tmp_path: Path
+) -> None:
+    command: list[str] = request.getfixturevalue(sdk.fixture)
+    # Only the standard AWS environment: no profile, no shared files, nothing but the endpoint's variables.
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"), **emu.env()}
+    before = len(emu.requests())
+
+    result = subprocess.run([*command, rotation.escalation_arn, rotation.alice_arn, rotation.bob_arn], env=env,
+                            capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    calls = emu.requests()[before:]
+    # Every request came from that SDK, and the endpoint answered all but the two the scenario meant to fail.
+    assert calls and all(sdk.user_agent in (call["user_agent"] or "") for call in calls)
+    assert [(c["operation"], c["error"]) for c in calls if c["error"]] == [
+        ("DescribeEngagement", "ResourceNotFoundException"), ("StartEngagement", "ValidationException"),
+    ]
+    operations = Counter(call["operation"] for call in calls)
+    client = emu.client()
+    arn = seen["arn"]
+    # Pagination: one contact, then one page, per request, following NextToken to the end.
+    assert seen["aliases"] == [contact["Alias"] for contact in client.list_contacts()["Contacts"]]
+    assert operations["ListContacts"] >= len(seen["aliases"]) == 4
+    assert [page["arn"] for page in seen["pages"]] == [
+        page["PageArn"] for page in client.list_pages_by_engagement(EngagementId=arn)["Pages"]
+    ]
+    assert operations["ListPagesByEngagement"] >= len(seen["pages"]) >= 2
+    assert all(page["sentIsDate"] for page in seen["pages"])
+    # Idempotency: the same token twice is one engagement.
+    assert seen["idempotent"] is True and operations["StartEngagement"] == 3
+    assert [e["EngagementArn"] for e in client.list_engagements()["Engagements"]] == [arn]
+    # Timestamps parse as the SDK's own time type, the very instant boto3 reads (epoch seconds to the millisecond).
+    described = client.describe_engagement(EngagementId=arn)
+    assert seen["described"] | {"startTime": None} == {
+        "contactArn": rotation.escalation_arn, "sender": described["Sender"], "subject": described["Subject"],
+        "startTimeIsDate": True, "startTime": None,
+    }
+    assert _instant(seen["described"]["startTime"]) == described["StartTime"]
+    assert _instant(seen["stopTime"]) == described["StopTime"]
+    # AcceptPage from that SDK is a READ receipt with its note.
+    assert seen["acceptStatus"] == 200
+    receipts = client.list_page_receipts(PageId=seen["pages"][0]["arn"])["Receipts"]
+    assert [r.get("ReceiptInfo") for r in receipts if r["ReceiptType"] == "READ"] == [f"acknowledged from {sdk.name}"]
+    # Timestamp inputs: the rotation starts where the SDK said, and its shifts are those boto3 lists.
+    [rotation_arn] = [r["RotationArn"] for r in client.list_rotations()["Rotations"]
+                      if r["Name"] == f"{sdk.name.lower()}-weekly"]
+    shifts = client.list_rotation_shifts(
+        RotationId=rotation_arn, StartTime=datetime(2026, 11, 23, 9, tzinfo=UTC),
+        EndTime=datetime(2026, 12, 7, 9, tzinfo=UTC),
+    )["RotationShifts"]
+    assert [(s["contactIds"], _instant(s["start"]), _instant(s["end"]), s["type"]) for s in seen["shifts"]] == [
+        (s["ContactIds"], s["StartTime"], s["EndTime"], s["Type"]) for s in shifts
+    ]
+    assert [shift["contactIds"] for shift in seen["shifts"]] == [[rotation.alice_arn], [rotation.bob_arn]]
+    # Errors arrive as the SDK's modeled exceptions, with AWS's code, status and message.
+    assert seen["missing"] == {
+        "name": "ResourceNotFoundException", "status": 400,
+        "message": f"Engagement {arn[:-36]}00000000-0000-4000-8000-000000000000 does not exist.",
+    }
+    assert seen["invalid"] == {
+        "name": "ValidationException", "status": 400,
+        "message": "1 validation error detected: Value at 'Subject' failed to satisfy constraint: Member must have "
+                   "length less than or equal to 2048",
+    }
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
