@@ -44,6 +44,7 @@ from .models import (
     by_alias,
     by_name,
     by_rotation_name,
+    epoch_now,
     iso,
     utc,
 )
@@ -552,7 +553,7 @@ class Backend:
                 new_contact_ids=list(new_contact_ids),
                 start_time=start.timestamp(),
                 end_time=end.timestamp(),
-                create_time=time.time(),
+                create_time=epoch_now(),
                 idempotency_token=idempotency_token,
             )
             self.overrides[override.id] = override
@@ -713,7 +714,7 @@ class Backend:
         idempotency_token: str | None = None,
     ) -> Engagement:
         with self._transaction():
-            now = time.time()
+            now = epoch_now()
             request: dict[str, Any] = {
                 "contact_arn": contact_id,
                 "sender": sender,
@@ -774,7 +775,7 @@ class Backend:
             engagement = self.find_engagement(engagement_id)
             if engagement.stop_time is not None:
                 return  # already stopped: harmless, the first stop time and reason stay
-            now = time.time()
+            now = epoch_now()
             engagement.stop_time = now
             engagement.stop_reason = reason
             engagement.pending.clear()
@@ -964,7 +965,7 @@ class Backend:
                     "FIELD_VALIDATION_FAILED",
                     [{"Name": "AcceptCode", "Message": "Member must be the accept code sent with the page"}],
                 )
-            self._accept(page, accept_type, time.time(), note, contact_channel_id)
+            self._accept(page, accept_type, epoch_now(), note, contact_channel_id)
 
     def _accept(
         self, page: Page, accept_type: str, now: float, note: str | None, contact_channel_id: str | None

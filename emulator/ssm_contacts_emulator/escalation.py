@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from .models import Contact, Engagement, Rotation
+from .models import Contact, Engagement, Rotation, epoch_now
 from .responders import Responder
 
 logger = logging.getLogger("ssm_contacts_emulator")
@@ -207,7 +207,7 @@ class Scheduler:
     def _run(self) -> None:
         with self._wake:
             while not self._closing:
-                now = time.time()
+                now = epoch_now()
                 due: float | None = None
                 for arn in list(self._active):
                     engagement = self._engagements().get(arn)

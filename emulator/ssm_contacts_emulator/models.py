@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import time
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 from .rotations import Override
+
+
+def epoch_now() -> float:
+    """The current time as the service records it: epoch seconds to the millisecond, the precision its answers
+    carry, so that a time a client read back and sends again (a ``TimeRangeValue``) means the same instant."""
+    return round(time.time(), 3)
 
 
 def iso(epoch: float) -> str:

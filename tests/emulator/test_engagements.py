@@ -219,6 +219,17 @@ def test_list_engagements_filters_by_incident_and_time_and_paginates(client: Any
     assert [len(p["Engagements"]) for p in pages] == [2, 1]
 
 
+def test_a_start_time_read_back_selects_its_own_engagement(client: Any, rotation: Rotation) -> None:
+    arn = client.start_engagement(ContactId=rotation.alice_arn, Sender="drill-bot", Subject="s", Content="c")[
+        "EngagementArn"
+    ]
+    started = client.describe_engagement(EngagementId=arn)["StartTime"]
+
+    # The answer carries the millisecond the service recorded, so the same instant as a bound selects it.
+    exactly = {"StartTime": started, "EndTime": started}
+    assert [e["EngagementArn"] for e in client.list_engagements(TimeRangeValue=exactly)["Engagements"]] == [arn]
+
+
 def test_time_scale_zero_pages_every_stage_at_once() -> None:
     from ssm_contacts_emulator import seed_rotation
 
