@@ -2,6 +2,8 @@
 
 import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +165,27 @@ def test_acknowledging_for_someone_who_was_not_paged_fails_with_who_was() -> Non
         pulumi.RunError, match=r"has not paged carol-oncall \(yet\); paged so far: alice-oncall, bob-oncall"
     ):
         run(drill=drill)
+
+
+def test_a_failed_run_leaves_no_unretrieved_error_for_a_later_run_to_print() -> None:
+    # In its own process, so that what asyncio prints when the failed run's futures are collected is seen here.
+    script = (
+        "import gc, sys, pulumi\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_gameday_program import run, with_acknowledgement\n"
+        "run()\n"
+        "try:\n"
+        "    run(drill=with_acknowledgement(by='carol-oncall'))\n"
+        "except pulumi.RunError as error:\n"
+        "    print('failed:', error)\n"
+        "run(preview=True)\n"
+        "gc.collect()\n"
+    )
+
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+
+    assert result.stdout.startswith("failed: acknowledgement by carol-oncall: engagement checkout-db-failover has")
+    assert "never retrieved" not in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
 def test_the_preview_says_who_each_engagement_would_page_and_pages_nobody(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import inspect
 import json
 import runpy
@@ -523,4 +524,19 @@ def run_program(
     # The package's functions call AWS from the program (dynamic providers have no invokes to mock): every client
     # they ask for is the mocks' own.
     with mocks.in_place_of_aws():
-        run()
+        try:
+            run()
+        except Exception as error:
+            _retrieve(error)
+            raise
+
+
+def _retrieve(error: BaseException) -> None:
+    """Mark ``error`` retrieved on every future holding it. An apply that raises sets the error on each future of
+    its output (value, known, secret, resources) and Pulumi awaits one; asyncio would log each of the others as
+    "Future exception was never retrieved", with a traceback, whenever it is collected, in whatever test runs then.
+    """
+    for candidate in gc.get_objects():
+        # Reading `_exception` leaves other errors alone: calling exception() is what marks a future retrieved.
+        if isinstance(candidate, asyncio.Future) and getattr(candidate, "_exception", None) is error:
+            candidate.exception()
