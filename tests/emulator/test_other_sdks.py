@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ssm_contacts_emulator import Emulator, Rotation
+from ssm_contacts_emulator import Emulator, FaultConfig, Rotation
 
 SDKS = Path(__file__).parent / "sdks"
 
@@ -135,3 +135,32 @@ def test_an_unchanged_sdk_runs_an_engagement_and_parses_what_boto3_reads(
 
 def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@pytest.mark.parametrize(
+    "sdk",
+    [Sdk("javascript_scenario", "aws-sdk-js/", "JavaScript"), Sdk("go_scenario", "aws-sdk-go-v2/", "Go")],
+    ids=["javascript-v3", "go-v2"],
+)
+def test_an_unchanged_sdk_retries_the_endpoint_s_throttling_answers(
+    sdk: Sdk, request: pytest.FixtureRequest, emu: Emulator, rotation: Rotation, tmp_path: Path
+) -> None:
+    command: list[str] = request.getfixturevalue(sdk.fixture)
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"), "AWS_MAX_ATTEMPTS": "10", **emu.env()}
+    emu.set_faults(FaultConfig(throttle_rate=20, throttle_burst=5))  # bursts of 5, then one request per 50 ms
+    before = len(emu.requests())
+
+    result = subprocess.run([*command, rotation.escalation_arn, rotation.alice_arn, rotation.bob_arn], env=env,
+                            capture_output=True, text=True, timeout=180)
+
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    errors = Counter(call["error"] for call in emu.requests()[before:] if call["error"])
+    # The SDK took ThrottlingException (400, Retry-After) for what it is and retried until the call got through;
+    # only the two failures the scenario asks for reached it.
+    assert errors["ThrottlingException"] >= 1
+    assert (seen["missing"]["name"], seen["invalid"]["name"]) == ("ResourceNotFoundException", "ValidationException")
+    assert seen["idempotent"] is True
+    assert [e["EngagementArn"] for e in emu.client().list_engagements()["Engagements"]] == [seen["arn"]]
+
