@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,33 +53,39 @@ def go_scenario(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 @dataclass(frozen=True)
 class Sdk:
-    fixture: str
+    command: list[str]
+    """The scenario's command, before its three ARNs."""
     user_agent: str
     """What the SDK's User-Agent header starts its product token with."""
     name: str
     """How the scenario names its note and rotation."""
 
+    def run(
+        self, emu: Emulator, rotation: Rotation, home: Path, *, timeout: float = 120, **settings: str
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Run the scenario with only the standard AWS environment (no profile, no shared files: the endpoint's
+        variables and ``settings``); what it printed, and the requests the endpoint logged meanwhile."""
+        env = {"PATH": os.environ["PATH"], "HOME": str(home), "AWS_CONFIG_FILE": str(home / "config"),
+               "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"), **settings, **emu.env()}
+        before = len(emu.requests())
+        result = subprocess.run([*self.command, rotation.escalation_arn, rotation.alice_arn, rotation.bob_arn],
+                                env=env, capture_output=True, text=True, timeout=timeout)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout), emu.requests()[before:]
 
-@pytest.mark.parametrize(
-    "sdk",
-    [Sdk("javascript_scenario", "aws-sdk-js/", "JavaScript"), Sdk("go_scenario", "aws-sdk-go-v2/", "Go")],
-    ids=["javascript-v3", "go-v2"],
-)
+
+@pytest.fixture(params=["javascript-v3", "go-v2"])
+def sdk(request: pytest.FixtureRequest) -> Sdk:
+    if request.param == "javascript-v3":
+        return Sdk(request.getfixturevalue("javascript_scenario"), "aws-sdk-js/", "JavaScript")
+    return Sdk(request.getfixturevalue("go_scenario"), "aws-sdk-go-v2/", "Go")
+
+
 def test_an_unchanged_sdk_runs_an_engagement_and_parses_what_boto3_reads(
-    sdk: Sdk, request: pytest.FixtureRequest, emu: Emulator, rotation: Rotation, tmp_path: Path
+    sdk: Sdk, emu: Emulator, rotation: Rotation, tmp_path: Path
 ) -> None:
-    command: list[str] = request.getfixturevalue(sdk.fixture)
-    # Only the standard AWS environment: no profile, no shared files, nothing but the endpoint's variables.
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "config"),
-           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"), **emu.env()}
-    before = len(emu.requests())
+    seen, calls = sdk.run(emu, rotation, tmp_path)
 
-    result = subprocess.run([*command, rotation.escalation_arn, rotation.alice_arn, rotation.bob_arn], env=env,
-                            capture_output=True, text=True, timeout=120)
-
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout)
-    calls = emu.requests()[before:]
     # Every request came from that SDK, and the endpoint answered all but the two the scenario meant to fail.
     assert calls and all(sdk.user_agent in (call["user_agent"] or "") for call in calls)
     assert [(c["operation"], c["error"]) for c in calls if c["error"]] == [
@@ -137,26 +144,14 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-@pytest.mark.parametrize(
-    "sdk",
-    [Sdk("javascript_scenario", "aws-sdk-js/", "JavaScript"), Sdk("go_scenario", "aws-sdk-go-v2/", "Go")],
-    ids=["javascript-v3", "go-v2"],
-)
 def test_an_unchanged_sdk_retries_the_endpoint_s_throttling_answers(
-    sdk: Sdk, request: pytest.FixtureRequest, emu: Emulator, rotation: Rotation, tmp_path: Path
+    sdk: Sdk, emu: Emulator, rotation: Rotation, tmp_path: Path
 ) -> None:
-    command: list[str] = request.getfixturevalue(sdk.fixture)
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "config"),
-           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"), "AWS_MAX_ATTEMPTS": "10", **emu.env()}
     emu.set_faults(FaultConfig(throttle_rate=20, throttle_burst=5))  # bursts of 5, then one request per 50 ms
-    before = len(emu.requests())
 
-    result = subprocess.run([*command, rotation.escalation_arn, rotation.alice_arn, rotation.bob_arn], env=env,
-                            capture_output=True, text=True, timeout=180)
+    seen, calls = sdk.run(emu, rotation, tmp_path, timeout=180, AWS_MAX_ATTEMPTS="10")
 
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout)
-    errors = Counter(call["error"] for call in emu.requests()[before:] if call["error"])
+    errors = Counter(call["error"] for call in calls if call["error"])
     # The SDK took ThrottlingException (400, Retry-After) for what it is and retried until the call got through;
     # only the two failures the scenario asks for reached it.
     assert errors["ThrottlingException"] >= 1
