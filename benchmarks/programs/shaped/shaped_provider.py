@@ -1,11 +1,20 @@
 """The provider of ``benchmarks/programs/shaped``, in its own module so that state holds a reference to it (as it
 does to the engagement provider) rather than its pickled code."""
 
+import functools
 import json
 import uuid
 from typing import Any
 
 import pulumi.dynamic
+
+
+@functools.cache
+def read_shape(path: str) -> dict[str, Any]:
+    """The shape file, read once per provider process rather than once per create."""
+    with open(path) as file:
+        shape: dict[str, Any] = json.load(file)
+    return shape
 
 
 class Echo(pulumi.dynamic.ResourceProvider):
@@ -15,8 +24,7 @@ class Echo(pulumi.dynamic.ResourceProvider):
         self.shape_file = shape_file
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        with open(self.shape_file) as file:
-            shape = json.load(file)
+        shape = read_shape(self.shape_file)
         outs = {key: value for key, value in props.items() if key in shape["outputs"]}
         added = {key: value for key, value in shape["outputs"].items() if key not in shape["inputs"]}
         return pulumi.dynamic.CreateResult(id_=str(uuid.uuid4()), outs={**outs, **added})
