@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.seed:
             from .seed import seed_rotation
 
-            rotation = seed_rotation(emulator.client())
+            rotation = seed_rotation(emulator.admin_client())  # faults are for API callers, not the seed
             print("Seeded rotation:")
             for name, value in vars(rotation).items():
                 print(f"  {name} = {value}")

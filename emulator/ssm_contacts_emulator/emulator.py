@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -177,6 +177,30 @@ class Emulator(_EmulatorAPI):
         url: str = self._running().endpoint_url
         return url
 
+    def admin_client(self) -> Any:
+        """A boto3 ``ssm-contacts`` client whose calls run in this process, never over the network: injected
+        faults (throttling, errors, drops, latency) are for API callers, and must not fail the emulator's own set-up
+        (``--seed``). Its calls are validated and answered as any others, and recorded in the request log."""
+        from botocore.awsrequest import AWSResponse
+
+        from .responses import TARGET_PREFIX
+
+        server = self._running()
+
+        def answer(request: Any, **_: Any) -> AWSResponse:
+            target = request.headers["X-Amz-Target"]
+            operation = (target.decode() if isinstance(target, bytes) else target).removeprefix(TARGET_PREFIX)
+            body = request.body.encode() if isinstance(request.body, str) else request.body or b""
+            agent = request.headers.get("User-Agent")
+            status, document, headers = server.answer_directly(
+                operation, body, agent.decode() if isinstance(agent, bytes) else agent
+            )
+            return AWSResponse(request.url, status, headers, _Body(json.dumps(document).encode()))
+
+        client = self.client()
+        client.meta.events.register("before-send.ssm-contacts", answer)
+        return client
+
     def outbox(self) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = self._running().backend.outbox_entries()
         return entries
@@ -209,6 +233,16 @@ class Emulator(_EmulatorAPI):
 
     def set_responders(self, rules: ResponderRules) -> None:
         self._running().backend.set_responders(rules)
+
+
+class _Body:
+    """The raw body of an answer made in-process, as botocore reads one (``AWSResponse.raw.stream()``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.data
 
 
 def command_line(config: EmulatorConfig) -> list[str]:

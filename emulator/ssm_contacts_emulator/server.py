@@ -168,6 +168,30 @@ class EmulatorServer(ThreadingHTTPServer):
             with contextlib.suppress(OSError):  # already closed by its client
                 connection.shutdown(socket.SHUT_RDWR)
 
+    def run(self, operation: str, body: bytes) -> dict[str, Any]:
+        """What follows the front door's checks and faults: the JSON body parsed, validated and run."""
+        try:
+            params = json.loads(body or b"{}", parse_constant=_not_json)
+        except (ValueError, RecursionError) as error:
+            raise SerializationException(f"The request body is not valid JSON: {error}.") from None
+        if not isinstance(params, dict):
+            raise SerializationException("The request body must be a JSON object.")
+        return self.responses.dispatch(operation, params)
+
+    def answer_directly(
+        self, operation: str, body: bytes, user_agent: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """Status, JSON document and headers of one call made by the emulator's own process (``--seed``): no
+        signature to check and no injected fault (faults are for API callers), but recorded in the request log
+        and answered as over HTTP."""
+        try:
+            result = self.run(operation, body)
+        except EmulatorError as error:
+            self.log.record(operation, error.status, error.code, user_agent)
+            return error.status, error.body(), {"x-amzn-ErrorType": error.code, **error.headers()}
+        self.log.record(operation, 200, None, user_agent)
+        return 200, result, {}
+
     @property
     def endpoint_url(self) -> str:
         host, port = self.server_address[:2]
@@ -286,13 +310,7 @@ class Handler(BaseHTTPRequestHandler):
             raise UnknownOperationException(
                 f"Content-Type {content_type or '(none)'} is not supported: send application/x-amz-json-1.1."
             )
-        try:
-            params = json.loads(body or b"{}", parse_constant=_not_json)
-        except (ValueError, RecursionError) as error:
-            raise SerializationException(f"The request body is not valid JSON: {error}.") from None
-        if not isinstance(params, dict):
-            raise SerializationException("The request body must be a JSON object.")
-        return self.server.responses.dispatch(operation, params)
+        return self.server.run(operation, body)
 
     def _verify_signature(self, body: bytes) -> str:
         """Recompute the SigV4 signature with botocore's signer; return the caller's access key id."""

@@ -3,22 +3,41 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from typing import Any
 
+import boto3
 import botocore.exceptions
 import pytest
 from botocore.config import Config
 
-from ssm_contacts_emulator import Emulator, FaultConfig, Rotation
+from ssm_contacts_emulator import (
+    DEFAULT_ACCESS_KEY_ID,
+    DEFAULT_SECRET_ACCESS_KEY,
+    Emulator,
+    EmulatorConfig,
+    EmulatorProcess,
+    FaultConfig,
+    Rotation,
+)
+from ssm_contacts_emulator.emulator import READY_LINE, command_line
 
 from .support import DRILL
 
 
-def admin(emu: Emulator, method: str, name: str, body: Any = None) -> tuple[int, Any]:
+def admin(emu: Emulator | EmulatorProcess, method: str, name: str, body: Any = None) -> tuple[int, Any]:
+    return admin_at(emu.endpoint_url, method, name, body)
+
+
+def admin_at(endpoint_url: str, method: str, name: str, body: Any = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
-    request = urllib.request.Request(f"{emu.endpoint_url}/_emulator/{name}", data=data, method=method)
+    request = urllib.request.Request(f"{endpoint_url}/_emulator/{name}", data=data, method=method)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -172,3 +191,72 @@ def test_admin_errors_say_what_is_wrong(emu: Emulator) -> None:
     status, body = admin(emu, "GET", "nothing")
     assert status == 404
     assert body["message"].startswith("GET /_emulator/nothing is not an admin endpoint.")
+
+
+# -- faults are for API callers: the emulator's own seeding and the admin endpoints never meet them ---------------
+
+STARTUP_FAULTS = FaultConfig(throttle_rate=3, throttle_burst=2, error_rate=0.3)
+"""What the issue started the emulator with: at this rate the seed's ~20 calls met throttling and 500s, and died."""
+SEEDED_ALIASES = ["alice-oncall", "bob-oncall", "drill-escalation", "drill-oncall"]
+
+
+def seeded_aliases(emu: Any) -> list[str]:
+    return [c["Alias"] for c in emu.client().list_contacts()["Contacts"]]
+
+
+def test_the_cli_seeds_despite_throttling_and_errors_and_api_callers_still_meet_them() -> None:
+    with EmulatorProcess(EmulatorConfig(faults=STARTUP_FAULTS), extra_args=["--seed"]) as emu:
+        assert "  escalation_arn = arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation" in emu.banner
+        seeding = emu.requests()
+        assert {r["status"] for r in seeding} == {200}  # every seed call ran once, none throttled or failed
+        assert admin(emu, "GET", "faults")[1] == STARTUP_FAULTS.to_dict()  # admin calls pass the faults too
+        # An API caller meets the faults: six calls at once with no retries, a bucket of two.
+        once = emu.client(config=Config(retries={"total_max_attempts": 1}))
+        errors = []
+        for _ in range(6):
+            try:
+                once.list_contacts()
+            except (once.exceptions.ThrottlingException, once.exceptions.InternalServerException) as error:
+                errors.append(error.response["Error"]["Code"])
+        assert errors and set(errors) <= {"ThrottlingException", "InternalServerException"}
+        assert admin(emu, "POST", "faults", {})[0] == 200
+        assert seeded_aliases(emu) == SEEDED_ALIASES
+
+
+def test_faults_posted_while_the_cli_seeds_do_not_stop_it() -> None:
+    config = EmulatorConfig()  # no faults at start: only the ones posted below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ssm_contacts_emulator", *command_line(config), "--seed"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        url = re.search(r"serving (http://\S+)", first)
+        assert url, first
+        # The endpoint is printed before seeding starts: every API call fails from now on.
+        status, _ = admin_at(url.group(1), "POST", "faults", {"error_rate": 1.0, "throttle_rate": 0.01})
+        assert status == 200
+        rest = []
+        for line in process.stdout:
+            rest.append(line.rstrip("\n"))
+            if line.startswith(READY_LINE):
+                break
+        assert rest[-1:] == [READY_LINE], (rest, process.stderr.read() if process.poll() is not None else "")
+        assert "Seeded rotation:" in rest
+        assert admin_at(url.group(1), "POST", "faults", {})[0] == 200
+        client = boto3.session.Session().client(
+            "ssm-contacts",
+            endpoint_url=url.group(1),
+            region_name=config.region,
+            aws_access_key_id=DEFAULT_ACCESS_KEY_ID,
+            aws_secret_access_key=DEFAULT_SECRET_ACCESS_KEY,
+        )
+        assert [c["Alias"] for c in client.list_contacts()["Contacts"]] == SEEDED_ALIASES
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    assert process.returncode == 0
