@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from .checks import check_address, check_members, check_plan, check_policy, plan_contacts, time_range
+from .checks import check_address, check_members, check_plan, check_policy, time_range
 from .config import EmulatorConfig
 from .escalation import (
     MAX_SEND_ATTEMPTS,
@@ -81,13 +81,6 @@ def _copy(obj: T) -> T:
     return copy.copy(obj)
 
 
-def _refuse_if_used(kind: str, arn: str, relation: str, users: list[str], where: str) -> None:
-    """Deleting what others use: a ConflictException that names them (remove it from those first)."""
-    if users:
-        label = {"CONTACT": "Contact", "ROTATION": "Rotation"}[kind]
-        raise ConflictException(
-            f"{label} {arn} {relation} {', '.join(users)}: remove it from those {where} first.", arn, kind
-        )
 
 
 class Backend:
@@ -261,10 +254,17 @@ class Backend:
         with self._transaction():
             arn = contact_id
             contact = self.find_contact(arn)
-            referrers = [c.arn for c in self.contacts.values() if c.arn != arn and arn in plan_contacts(c.plan)]
-            _refuse_if_used("CONTACT", arn, "is a target in the plan of", referrers, "plans")
+            # Escalation plans that name it keep naming it, as AWS documents ("deleting a contact does not remove it
+            # from escalation plans"): it is no longer reachable from them, and engaging them pages nobody there.
+            # Rotation members are another matter, on which AWS says nothing: a rotation must not lose a member.
             rotations = [r.arn for r in self.rotations.values() if arn in r.contact_ids]
-            _refuse_if_used("CONTACT", arn, "is a member of rotation", rotations, "rotations")
+            if rotations:
+                raise ConflictException(
+                    f"Contact {arn} is a member of rotation {', '.join(rotations)}: remove it from those rotations "
+                    "first.",
+                    arn,
+                    "CONTACT",
+                )
             self._delete("channel", self.channels, [ch.arn for ch in self.channels.values() if ch.contact_arn == arn])
             self._delete("contact", self.contacts, [contact.arn])
 
@@ -515,8 +515,12 @@ class Backend:
         with self._transaction():
             arn = rotation_id
             rotation = self.find_rotation(arn)
-            schedules = [c.arn for c in self.contacts.values() if arn in (c.plan.get("RotationIds") or [])]
-            _refuse_if_used("ROTATION", arn, "is used by on-call schedule", schedules, "plans")
+            # "If a rotation belongs to more than one on-call schedule, this operation deletes it from all of them."
+            for schedule in self.contacts.values():
+                rotation_ids = schedule.plan.get("RotationIds") or []
+                if arn in rotation_ids:
+                    schedule.plan = {**schedule.plan, "RotationIds": [r for r in rotation_ids if r != arn]}
+                    self._save("contact", schedule)
             self._delete("override", self.overrides, [o.id for o in self.overrides.values() if o.rotation_arn == arn])
             self._delete("rotation", self.rotations, [rotation.arn])
 

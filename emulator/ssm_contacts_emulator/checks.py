@@ -119,15 +119,6 @@ def check_plan(
     return {**plan, "Stages": stages}
 
 
-def plan_contacts(plan: dict[str, Any]) -> set[str]:
-    return {
-        target["ContactTargetInfo"].get("ContactId", "")
-        for stage in plan.get("Stages") or []
-        for target in stage.get("Targets") or []
-        if "ContactTargetInfo" in target
-    }
-
-
 def check_members(contact_ids: list[str], field_name: str, contacts: Mapping[str, Contact]) -> list[str]:
     """Rotation members: existing PERSONAL contacts, each once, in shift order."""
     for i, arn in enumerate(contact_ids):

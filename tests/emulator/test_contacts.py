@@ -235,16 +235,6 @@ def test_delete_contact_removes_it_and_its_channels(client: Any, rotation: Rotat
     assert info.value.response["Error"]["Message"] == f"Contact channel {rotation.bob_sms_arn} does not exist."
 
 
-def test_a_contact_in_an_escalation_plan_cannot_be_deleted(client: Any, rotation: Rotation) -> None:
-    with pytest.raises(client.exceptions.ConflictException) as info:
-        client.delete_contact(ContactId=rotation.alice_arn)
-    assert info.value.response["Error"] == {
-        "Code": "ConflictException",
-        "Message": f"Contact {rotation.alice_arn} is a target in the plan of {rotation.escalation_arn}: "
-        "remove it from those plans first.",
-    }
-
-
 @pytest.mark.parametrize(
     ("operation", "kwargs"),
     [

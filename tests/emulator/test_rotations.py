@@ -133,18 +133,6 @@ def test_delete_rotation_removes_it_and_its_overrides(client: Any, rotation: Rot
         client.get_rotation_override(RotationId=arn, RotationOverrideId=override)
 
 
-def test_a_rotation_used_by_an_on_call_schedule_cannot_be_deleted(client: Any, rotation: Rotation) -> None:
-    with pytest.raises(client.exceptions.ConflictException) as info:
-        client.delete_rotation(RotationId=rotation.oncall_rotation_arn)
-    assert error(info) == {
-        "Code": "ConflictException",
-        "Message": f"Rotation {rotation.oncall_rotation_arn} is used by on-call schedule "
-        f"{rotation.oncall_schedule_arn}: remove it from those plans first.",
-    }
-    assert info.value.response["ResourceType"] == "ROTATION"
-    client.get_rotation(RotationId=rotation.oncall_rotation_arn)  # still there
-
-
 def test_a_contact_in_a_rotation_cannot_be_deleted(client: Any, rotation: Rotation) -> None:
     client.delete_contact(ContactId=rotation.escalation_arn)
     with pytest.raises(client.exceptions.ConflictException) as info:
