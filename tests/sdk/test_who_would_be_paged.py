@@ -178,3 +178,47 @@ def test_a_channel_not_activated_is_shown_as_one_aws_would_skip(
         PagedChannel(voice, "alice-oncall-voice", "VOICE", False, 2, 1),
     ]
     assert plan.to_text().splitlines()[1] == "  stage 1 (+0 min): alice-oncall (SMS, VOICE +2 min [not activated])"
+
+
+def test_a_stage_whose_contact_was_deleted_pages_nobody_and_says_who_is_gone(
+    ssm_contacts_env: Emulator, rotation: Rotation
+) -> None:
+    client = ssm_contacts_env.client()
+    client.delete_rotation(RotationId=rotation.oncall_rotation_arn)  # bob is no rotation's member any more
+    client.delete_contact(ContactId=rotation.bob_arn)  # the escalation plan's stage 2 still names him
+
+    plan = who_would_be_paged(rotation.escalation_arn)
+
+    assert people_and_channels(plan) == [[("alice-oncall", ["SMS", "EMAIL"])], []]
+    assert (plan.stages[0].unreachable, plan.stages[1].unreachable) == ([], [rotation.bob_arn])
+    assert plan.people == ["alice-oncall"]
+    assert plan.to_text().splitlines()[2] == (
+        "  stage 2 (+5 min): nobody (bob-oncall was deleted: not reachable)"
+    )
+
+
+def test_a_schedule_without_rotations_and_one_deleted_page_nobody(
+    ssm_contacts_env: Emulator, rotation: Rotation
+) -> None:
+    client = ssm_contacts_env.client()
+    client.delete_rotation(RotationId=rotation.oncall_rotation_arn)  # the schedule's only rotation
+    assert people_and_channels(who_would_be_paged(rotation.oncall_schedule_arn)) == [[]]
+    plan_arn = client.create_contact(
+        Alias="schedule-then-alice",
+        Type="ESCALATION",
+        Plan={"Stages": [
+            {"DurationInMinutes": 1, "Targets": [{"ContactTargetInfo": {"ContactId": rotation.oncall_schedule_arn,
+                                                                        "IsEssential": True}}]},
+            {"DurationInMinutes": 0, "Targets": [{"ContactTargetInfo": {"ContactId": rotation.alice_arn,
+                                                                        "IsEssential": True}}]},
+        ]},
+    )["ContactArn"]
+    client.delete_contact(ContactId=rotation.oncall_schedule_arn)
+
+    plan = who_would_be_paged(plan_arn)
+
+    assert people_and_channels(plan) == [[], [("alice-oncall", ["SMS", "EMAIL"])]]
+    assert plan.stages[0].unreachable == [rotation.oncall_schedule_arn]
+    assert plan.to_text().splitlines()[1] == (
+        "  stage 1 (+0 min, waits 1 min): nobody (drill-oncall was deleted: not reachable)"
+    )

@@ -8,7 +8,7 @@ Each has an ``_output`` form that takes Inputs and returns an Output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ import pulumi.runtime
 
 from incident_manager_provider import api, aws
 from incident_manager_provider.engagement import iso_time
-from incident_manager_provider.errors import InvalidInputError
+from incident_manager_provider.errors import InvalidInputError, NotFoundError
 from incident_manager_provider.page_acceptance import ACCEPT_PAGE_MEMBERS, SECRET_PROPERTIES, accept_page_params
 from incident_manager_provider.schema import ENGAGEMENT
 from incident_manager_provider.validation import validate
@@ -203,6 +203,9 @@ class PagingStage:
     """DurationInMinutes: how long this stage waits for an acknowledgement before the next one pages."""
     contacts: list[PagedContact]
     """Empty when nobody is on call, or the stage targets nobody who can be paged."""
+    unreachable: list[str] = field(default_factory=list)
+    """ARNs of deleted contacts this stage (or a plan it reaches) still names: AWS keeps them in escalation plans
+    but they are no longer reachable, so nobody is paged through them."""
 
 
 @dataclass(frozen=True)
@@ -228,8 +231,11 @@ class PagingPlan:
         for stage in self.stages:
             lasts = f", waits {stage.duration_in_minutes} min" if stage.duration_in_minutes else ""
             people = "; ".join(_paged_text(contact, stage.starts_after_minutes) for contact in stage.contacts)
+            gone = [arn.rsplit("/", 1)[-1] for arn in stage.unreachable]
+            deleted = f" ({', '.join(gone)} {'was' if len(gone) == 1 else 'were'} deleted: not reachable)" \
+                if gone else ""
             lines.append(f"  stage {stage.stage_index + 1} (+{stage.starts_after_minutes} min{lasts}): "
-                         f"{people or 'nobody'}")
+                         f"{people or 'nobody'}{deleted}")
         return "\n".join(lines)
 
 
@@ -251,7 +257,9 @@ def who_would_be_paged(contact_id: str, at: str | datetime | None = None) -> Pag
     Only reads (GetContact, ListContactChannels, GetRotation, ListRotationShifts), so it runs during a preview
     too. Plans are followed the way Incident Manager pages: an escalation stage's contacts are paged through their
     own plans, an on-call schedule pages everyone on call in any of its rotations once, and a contact reached twice
-    by a looping plan is paged once. Failures raise :class:`IncidentManagerError` with one sentence.
+    by a looping plan is paged once. A deleted contact that a plan still names (AWS keeps it there) is not
+    reachable: nobody is paged through it, and its stage lists it in ``unreachable``. Failures raise
+    :class:`IncidentManagerError` with one sentence (:class:`NotFoundError` when ``contact_id`` itself is gone).
     """
     failures = validate("GetContact", {"contact_id": contact_id}, {"contact_id": ENGAGEMENT.members()["contact_id"]})
     if failures:
@@ -289,24 +297,41 @@ class _PagingResolver:
         self.at = at
         self.contacts: dict[str, api.ContactRecord] = {}
         self.channels: dict[str, dict[str, api.ContactChannelRecord]] = {}
+        self.unreachable: list[str] = []
+        """Deleted contacts met while resolving the current stage (plans keep naming a deleted contact)."""
 
     def contact(self, arn: str) -> api.ContactRecord:
         if arn not in self.contacts:
             self.contacts[arn] = api.get_contact(self.client, arn)
         return self.contacts[arn]
 
+    def reachable(self, arn: str) -> api.ContactRecord | None:
+        """A contact a plan or a rotation names; None, noted as unreachable, if it was deleted since."""
+        try:
+            return self.contact(arn)
+        except NotFoundError:
+            if arn not in self.unreachable:
+                self.unreachable.append(arn)
+            return None
+
     def plan(self, arn: str) -> PagingPlan:
         root = self.contact(arn)
         seen = frozenset({root.contact_arn})
         if root.type != "ESCALATION":
-            stages = [PagingStage(0, 0, 0, self.people(root, 0, None, [], seen))]
+            people = self.people(root, 0, None, [], seen)
+            stages = [PagingStage(0, 0, 0, people, self.taken_unreachable())]
         else:
             stages, elapsed = [], 0
             for index, stage in enumerate(root.stages):
                 duration = stage.duration_in_minutes or 0
-                stages.append(PagingStage(index, elapsed, duration, self.stage(root, stage, elapsed, [], seen)))
+                people = self.stage(root, stage, elapsed, [], seen)
+                stages.append(PagingStage(index, elapsed, duration, people, self.taken_unreachable()))
                 elapsed += duration
         return PagingPlan(root.contact_arn, root.alias, root.type, self.at.isoformat(), stages)
+
+    def taken_unreachable(self) -> list[str]:
+        taken, self.unreachable = self.unreachable, []
+        return taken
 
     def stage(
         self, owner: api.ContactRecord, stage: api.StageRecord, elapsed: int, via: list[str], seen: frozenset[str]
@@ -319,8 +344,9 @@ class _PagingResolver:
             if channels else []
         for target in stage.target_records:
             if target.contact_id and target.contact_id not in seen:
-                member = self.contact(target.contact_id)
-                out += self.people(member, elapsed, bool(target.is_essential), via, seen | {member.contact_arn})
+                member = self.reachable(target.contact_id)
+                if member is not None:
+                    out += self.people(member, elapsed, bool(target.is_essential), via, seen | {member.contact_arn})
         return out
 
     def people(
@@ -335,7 +361,9 @@ class _PagingResolver:
                 for member_arn in self.on_call(rotation_arn):
                     if member_arn in seen or member_arn in found:
                         continue
-                    member = self.contact(member_arn)
+                    member = self.reachable(member_arn)  # an override may name a contact deleted since
+                    if member is None:
+                        continue
                     for person in self.people(member, offset, essential, [*via, contact.alias],
                                               seen | {member_arn}, name):
                         found.setdefault(person.contact_arn, person)
