@@ -25,6 +25,7 @@ from ssm_contacts_emulator import (
     EmulatorProcess,
     FaultConfig,
     Rotation,
+    seed_rotation,
 )
 from ssm_contacts_emulator.emulator import READY_LINE, command_line
 
@@ -260,3 +261,17 @@ def test_faults_posted_while_the_cli_seeds_do_not_stop_it() -> None:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=20)
     assert process.returncode == 0
+
+
+def test_the_admin_client_passes_every_fault_and_answers_errors_as_the_endpoint_does() -> None:
+    faults = FaultConfig(throttle_rate=0.01, throttle_burst=1, error_rate=1.0, drop_rate=1.0, latency_ms=2000)
+    with Emulator(EmulatorConfig(faults=faults)) as emu:
+        admin_client = emu.admin_client()
+        seeded = seed_rotation(admin_client)  # in well under the 2 s of latency a single API call would take
+        assert [c["Alias"] for c in admin_client.list_contacts()["Contacts"]] == SEEDED_ALIASES
+        with pytest.raises(admin_client.exceptions.ResourceNotFoundException) as info:
+            admin_client.get_contact(ContactId=seeded.alice_arn + "-gone")
+        assert info.value.response["ResourceType"] == "CONTACT"
+        with pytest.raises(admin_client.exceptions.ConflictException):
+            admin_client.create_contact(Alias="alice-oncall", Type="PERSONAL", Plan={"Stages": []})
+        assert emu.requests()[-1]["status"] == 400 and emu.request_counts()["CreateContact"] == 5
