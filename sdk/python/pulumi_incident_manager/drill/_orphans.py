@@ -168,7 +168,8 @@ def _pulumi(args: list[str], cwd: Path) -> str:
     result = subprocess.run([command, *args, "--non-interactive"], cwd=cwd, capture_output=True, text=True,
                             env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"}, check=False)
     if result.returncode != 0:
-        said = next((line.strip() for line in result.stderr.splitlines() if line.strip()), "no message")
+        said = next((line.strip().removeprefix("error: ") for line in result.stderr.splitlines() if line.strip()),
+                    "no message")
         raise OrphansError(f"`pulumi {' '.join(args)}` failed in {cwd}: {said.removesuffix('.')}.")
     return result.stdout
 
