@@ -58,6 +58,22 @@ class EngagementRecord(Record):
 
 
 @dataclass(frozen=True)
+class EngagementSummaryRecord(Record):
+    """An engagement as ListEngagements lists it: no message, which only DescribeEngagement returns."""
+
+    engagement_arn: str
+    contact_arn: str
+    sender: str
+    incident_id: str | None
+    start_time: datetime | None
+    stop_time: datetime | None
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop_time is not None
+
+
+@dataclass(frozen=True)
 class PageRecord(Record):
     """One page of an engagement, as ListPagesByEngagement answers it."""
 
@@ -256,11 +272,17 @@ def request(operation: str, **members: Any) -> dict[str, Any]:
     return {spelled[name]: value for name, value in members.items()}
 
 
-def _every(client: Any, operation: str, listed: str, resource: str, **members: Any) -> list[Any]:
+def _every(client: Any, operation: str, listed: str, resource: str | None, **members: Any) -> list[Any]:
     """Every item ``listed`` in the answers to ``operation`` (an AWS name), following NextToken."""
     with aws_errors(operation, resource):
         paginator = client.get_paginator(xform_name(operation))
         return [item for answer in paginator.paginate(**request(operation, **members)) for item in answer[listed]]
+
+
+def list_engagements(client: Any) -> list[EngagementSummaryRecord]:
+    """Every engagement of the client's account and region, stopped or live, following NextToken."""
+    answers = _every(client, "ListEngagements", "Engagements", None)
+    return [EngagementSummaryRecord.parse(engagement) for engagement in answers]
 
 
 def list_pages(client: Any, engagement_arn: str) -> list[PageRecord]:
@@ -323,6 +345,7 @@ __all__ = [
     "ContactChannelRecord",
     "ContactRecord",
     "EngagementRecord",
+    "EngagementSummaryRecord",
     "PageRecord",
     "ReceiptRecord",
     "ResolutionRecord",
@@ -338,6 +361,7 @@ __all__ = [
     "get_engagement",
     "get_rotation",
     "list_contact_channels",
+    "list_engagements",
     "list_page_resolutions",
     "list_pages",
     "list_receipts",

@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -192,6 +193,100 @@ def test_a_crash_after_start_engagement_never_pages_twice(
     assert len(live) == 1
     assert stack.outputs()["arns"] == [live[0]["EngagementArn"]]
     assert len(endpoint.outbox()) == 2  # the two pages of the first attempt, none sent again
+
+
+def crash_mid_start(stack: Project, endpoint: Emulator, pages_before_kill: int) -> None:
+    """`pulumi up`, killed once StartEngagement has started an engagement (and the endpoint has sent
+    `pages_before_kill` pages in all) but before its answer reaches the engine; then `pulumi cancel`, as a user
+    releases the killed update's lock."""
+    endpoint.set_faults(FaultConfig(hold_start_engagement_seconds=30.0))
+    killer = threading.Thread(target=_kill_cli_when, args=(lambda: len(endpoint.outbox()) == pages_before_kill,))
+    killer.start()
+    with pytest.raises(PulumiFailed):
+        stack.up()
+    killer.join()
+    endpoint.set_faults(FaultConfig())
+    stack.cli("cancel", "--yes")
+
+
+def orphans(stack: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m pulumi_incident_manager.drill orphans --stack <s> --cwd <project>`, in the CLI's environment."""
+    command = [sys.executable, "-m", "pulumi_incident_manager.drill", "orphans", "--stack", stack.stack_name,
+               "--cwd", str(stack.project_dir), *args]
+    return subprocess.run(command, env=stack.environment(), capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_drill_orphans_finds_and_stops_the_engagement_a_crash_mid_replace_left_live_after_destroy(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    proj = project("engagements")
+    stack = proj.init({"contactId": rotation.alice_arn, "count": "1"})
+    old_arn = up_outputs(stack)["arns"][0]
+    proj.set_config("content0", "E2E-SECRET-CONTENT-CHANGED")
+    crash_mid_start(stack, endpoint, pages_before_kill=4)  # the old engagement stopped, the new one started
+    stack.destroy()
+    client = endpoint.client()
+    # Same contact, sender and incident, another message: not the stack's.
+    decoy = client.start_engagement(ContactId=rotation.alice_arn, Sender="e2e-tests", Subject="E2E-SECRET-SUBJECT-0",
+                                    Content="E2E-SECRET-CONTENT-OTHER", IncidentId="e2e-drill")["EngagementArn"]
+    deployment = json.loads(proj.cli("stack", "export").stdout)["deployment"]
+    assert not deployment.get("resources") and len(deployment["pending_operations"]) == 1
+    [new_arn] = [e["EngagementArn"] for e in started_engagements(endpoint)
+                 if "StopTime" not in e and e["EngagementArn"] != decoy]
+
+    found = orphans(stack)
+    stopped = orphans(stack, "--stop")
+    after = orphans(stack)
+
+    assert found.returncode == 1, found.stderr
+    lines = found.stdout.splitlines()
+    assert lines[0] == "1 live engagement started by stack e2e is not in its state:"
+    assert lines[2:4] == [new_arn, f"  contact   alice-oncall ({rotation.alice_arn})"]
+    [pending] = deployment["pending_operations"]
+    assert lines[5] == f"  resource  {pending['resource']['urn']} (interrupted while creating)"
+    assert lines[-1] == "To stop it: python -m pulumi_incident_manager.drill orphans --stack e2e --stop"
+    assert old_arn not in found.stdout and decoy not in found.stdout
+    assert stopped.returncode == 0, stopped.stderr
+    assert f"stopped {new_arn}" in stopped.stdout
+    assert "StopTime" in client.describe_engagement(EngagementId=new_arn)
+    assert "StopTime" not in client.describe_engagement(EngagementId=decoy)
+    [page, *_] = client.list_pages_by_engagement(EngagementId=new_arn)["Pages"]
+    [stop] = [r for r in client.list_page_receipts(PageId=page["PageArn"])["Receipts"] if r["ReceiptType"] == "STOP"]
+    assert "drill orphans --stop" in stop["ReceiptInfo"] and "stack e2e" in stop["ReceiptInfo"]
+    assert after.returncode == 0 and "No live engagement of stack e2e is missing from its state." in after.stdout
+    printed = "".join(run.stdout + run.stderr for run in (found, stopped, after))
+    assert "E2E-SECRET" not in printed and "Traceback" not in printed
+    # The docs' last step: clear the pending create.
+    stack.refresh("--clear-pending-creates")
+    assert not json.loads(proj.cli("stack", "export").stdout)["deployment"].get("pending_operations")
+
+
+def test_drill_orphans_leaves_the_engagement_state_holds_though_a_pending_create_says_the_same(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator, tmp_path: Any
+) -> None:
+    proj = project("engagements")
+    stack = proj.init({"contactId": rotation.alice_arn, "count": "1"})
+    crash_mid_start(stack, endpoint, pages_before_kill=2)
+    stack.up()  # the same token: the engagement already started is recorded, and the pending create stays
+    deployment = json.loads(proj.cli("stack", "export").stdout)["deployment"]
+    assert len(deployment["pending_operations"]) == 1
+    encrypted = tmp_path / "export.json"
+    proj.cli("stack", "export", "--file", str(encrypted))
+
+    found = orphans(stack)
+    unreadable = subprocess.run(
+        [sys.executable, "-m", "pulumi_incident_manager.drill", "orphans", "--export", str(encrypted)],
+        env=stack.environment(), capture_output=True, text=True, timeout=60, check=False,
+    )
+
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert "No live engagement of stack e2e is missing from its state." in found.stdout
+    assert unreadable.returncode == 2
+    assert unreadable.stderr == (
+        "error: The stack export holds the message encrypted, and the message is what identifies an engagement: "
+        "export it with `pulumi stack export --show-secrets`.\n"
+    )
+    assert "StopTime" not in started_engagements(endpoint)[0]
 
 
 def test_up_of_twenty_engagements_rides_out_throttling_and_server_errors(

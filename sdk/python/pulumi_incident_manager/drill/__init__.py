@@ -33,16 +33,20 @@ from incident_manager_provider.errors import IncidentManagerError, InvalidInputE
 from incident_manager_provider.validation import validate
 
 from .._functions import stack_settings
+from . import _orphans
+from ._orphans import Orphan, find_orphans
 
 __all__ = [
     "AnyAcknowledgement",
     "ChannelSummary",
     "DrillSummary",
     "Expectation",
+    "Orphan",
     "PageSummary",
     "ReceiptSummary",
     "ResolutionStep",
     "Verdict",
+    "find_orphans",
     "junit_xml",
     "summarize_drill",
     "write_junit",
@@ -471,10 +475,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     Prints each engagement's report, verdict included. Exits 1 with one sentence on stderr when an engagement
     cannot be read (with ``--junit``, an ``error`` testcase) or when a drill failed, as a test runner does, so a CI
     step fails with the drill; ``--exit-zero`` only reports a failed drill (an unreadable engagement still exits 1).
+    ``... drill orphans ...`` finds live engagements a stack's state lost (:mod:`._orphans`).
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["orphans"]:  # no ARN is spelled so
+        return _orphans.main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m pulumi_incident_manager.drill",
+        usage="%(prog)s [-h] [--json] [--junit FILE] [--exit-zero] engagement_arn [engagement_arn ...]\n"
+              "       %(prog)s orphans (--stack NAME [--cwd DIR] | --export FILE) [--stop] [--json]",
         description="Summarize what engagements paged, judge each drill, and optionally write JUnit XML.",
+        epilog="`python -m pulumi_incident_manager.drill orphans --help`: find (and stop) the live engagements a "
+               "stack started that its state no longer holds.",
     )
     parser.add_argument("engagement_arn", nargs="+", help="one or more engagement ARNs")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text (a list for several ARNs)")
