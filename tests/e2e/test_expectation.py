@@ -136,6 +136,13 @@ def test_an_engagement_with_stop_when_is_recorded_stopped_by_the_up_that_decided
     assert stack.refresh().changes == {"same": 5}
     assert stack.up().changes == {"same": 5} and endpoint.request_counts()["StartEngagement"] == 1
 
+    # `up --replace`: the old engagement's stop is the replacement's, so the next run pages, is decided and stopped.
+    stack.up("--replace", engagement["urn"])
+    [replaced] = stack.resources(":Engagement")
+    assert replaced["id"] != arn and len([m for m in endpoint.outbox() if m["engagement_arn"] == replaced["id"]]) == 2
+    stopped = endpoint.client().describe_engagement(EngagementId=replaced["id"])["StopTime"]
+    assert replaced["outputs"]["stop_time"] == stopped.isoformat()
+
 
 def test_an_expectation_asked_to_stop_the_engagement_is_refused_at_preview_naming_stop_when(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
