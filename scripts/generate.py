@@ -41,13 +41,17 @@ def _rst(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"``\1``", text)
 
 
+def _kind(field: Field) -> str:
+    return field.type_name if field.type == "object" else PYTHON_TYPES[field.type]
+
+
 def _input_type(field: Field) -> str:
-    kind = PYTHON_TYPES[field.type]
+    kind = _kind(field)
     return f"pulumi.Input[{kind}]" if field.required else f"pulumi.Input[{kind}] | None"
 
 
 def _output_type(field: Field) -> str:
-    kind = PYTHON_TYPES[field.type]
+    kind = _kind(field)
     return f"pulumi.Output[{kind}]" if field.always_set else f"pulumi.Output[{kind} | None]"
 
 
@@ -59,10 +63,17 @@ def python_sdk() -> str:
         "from __future__ import annotations",
         "",
         "from dataclasses import dataclass",
-        "from typing import TypedDict",
+        "from typing import Required, TypedDict",
         "",
         "import pulumi",
     ]
+    for field in (field for resource in SDK_RESOURCES for field in resource.inputs if field.type == "object"):
+        lines += ["", "", f"class {field.type_name}(TypedDict, total=False):"]
+        lines += _docstring(f"The value of ``{field.name}``. {_rst(field.description)}", "    ")
+        for part in field.properties:
+            kind = f"Required[{_input_type(part)}]" if part.required else _input_type(part)
+            lines += ["", f"    {part.name}: {kind}"]
+            lines += _docstring(_rst(part.description), "    ")
     for resource in SDK_RESOURCES:
         ordered = sorted(resource.inputs, key=lambda field: not field.required)  # dataclass: required first
         lines += ["", "", "@dataclass", f"class {resource.name}Args:"]
@@ -84,6 +95,9 @@ def python_sdk() -> str:
 
 def _rule(resource: Resource, field: Field) -> str:
     """The rule the service model gives for ``field``, as the docs table shows it."""
+    if field.type == "object":
+        return "object: " + ", ".join(f"`{part.name}`" + (" (required)" if part.required else "")
+                                      for part in field.properties)
     if field.member is None:
         return f"any {field.type}"
     shape = input_shape(field.operation or resource.operation).members[field.member]

@@ -40,10 +40,24 @@ def announce(engagement: str, contact: str) -> None:
     pulumi.log.info(f"{engagement}: {plan.to_text()}")
 
 
+def terms(spec: dict[str, Any]) -> incident_manager.StopWhen:
+    """An engagement's `expect`, as the terms its verdict and its stop share."""
+    expect = spec["expect"]
+    return incident_manager.StopWhen(within=expect["within"], by=expect.get("by"), channels=expect.get("channels"))
+
+
+# The verdict: an engagement's `expect` says within how long, and by whom, an acknowledgement must come. Offline,
+# simulated responders of the endpoint answer (`make gameday`); against AWS, real people do. Unless `stopEngagement`
+# is false, the engagement stops itself once the drill is decided (so later stages page nobody), and `pulumi up`
+# records the stop in its state. An engagement acknowledged from code (below) is not stopped so: its PageAcceptance
+# needs the engagement's ARN, so it could only acknowledge after the wait had ended.
+acknowledged_from_code = {ack["engagement"] for ack in drill.get("acknowledgements", [])}
 engagements: dict[str, incident_manager.Engagement] = {}
 for spec in drill["engagements"]:
     if pulumi.runtime.is_dry_run():
         announce(spec["name"], spec["contact"])
+    stops = ("expect" in spec and spec["expect"].get("stopEngagement", True)
+             and spec["name"] not in acknowledged_from_code)
     engagements[spec["name"]] = incident_manager.Engagement(
         spec["name"],
         contact_id=spec["contact"],
@@ -55,6 +69,7 @@ for spec in drill["engagements"]:
         incident_id=drill["incidentId"],
         run=drill.get("run"),
         stop_reason=f"Game-day drill {drill['incidentId']} finished",
+        stop_when=terms(spec) if stops else None,
     )
 
 
@@ -69,19 +84,14 @@ def page_of(pages: list[incident_manager.Page], alias: str, engagement: str) -> 
     )
 
 
-# The verdict: an engagement's `expect` says within how long, and by whom, an acknowledgement must come. Offline,
-# simulated responders of the endpoint answer (`make gameday`); against AWS, real people do.
 verdicts: dict[str, incident_manager.AcknowledgementExpectation] = {}
 for spec in drill["engagements"]:
     if "expect" in spec:
         verdicts[spec["name"]] = incident_manager.AcknowledgementExpectation(
             f"{spec['name']}-acknowledged",
             engagement_arn=engagements[spec["name"]].arn,
-            within=spec["expect"]["within"],
-            by=spec["expect"].get("by"),
-            channels=spec["expect"].get("channels"),
+            **terms(spec),
             on_miss=spec["expect"].get("onMiss", "fail"),
-            stop_engagement=spec["expect"].get("stopEngagement", True),
         )
 
 # Acknowledgements from code, for drills without simulated responders (the page's code is not known here).

@@ -5,8 +5,9 @@ Inputs and outputs use snake_case names; the AWS member of each is declared once
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from pulumi.dynamic import (
@@ -24,6 +25,7 @@ from pulumi.output import UNKNOWN
 
 from . import api, aws
 from .errors import IncidentManagerError, NotFoundError
+from .expectation import stop_when_failures, wait_for_verdict
 from .schema import ENGAGEMENT
 from .tokens import IDENTITY_FIELDS, changed_identity_fields, mint_idempotency_token, next_run_token
 from .validation import is_unknown, validate
@@ -44,13 +46,21 @@ MAX_RUNS = 20
 _DESCRIBED = ENGAGEMENT.described()
 """DescribeEngagement member -> output property (times are handled apart)."""
 
+DRILL_DECIDED = "Drill decided"
+"""The StopEngagement reason of a ``stop_when`` stop when the engagement has no ``stop_reason``."""
+
+_STOPPED_BY_REPLACEMENT: set[str] = set()
+"""Engagements this provider process stopped in ``delete``: in a replacement, the create that follows moves on to
+the next run rather than taking the stop for its own ``stop_when`` stop (see :meth:`EngagementProvider.create`)."""
+
 
 class EngagementProvider(ResourceProvider):
     """Engine-facing CRUD for ``Engagement``.
 
     check: validates against the service model and mints (or keeps) ``idempotency_token``; no AWS call.
     diff: compares tokens; no AWS call.
-    create: StartEngagement with the token, then DescribeEngagement.
+    create: StartEngagement with the token, then DescribeEngagement; with ``stop_when``, waits for the drill's
+    verdict, StopEngagement, and DescribeEngagement again, so the state it writes records ``stop_time``.
     read: DescribeEngagement.
     update: ``stop_reason`` only; no AWS call.
     delete: StopEngagement.
@@ -58,6 +68,9 @@ class EngagementProvider(ResourceProvider):
 
     settings = aws.AwsSettings()
     """Where to reach ssm-contacts; replaced by ``configure`` in the provider process."""
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+    clock: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
+    """The ``stop_when`` wait's hooks (tests replace them)."""
 
     def configure(self, req: ConfigureRequest) -> None:
         self.settings = aws.AwsSettings.from_config(req.config.get)
@@ -74,6 +87,7 @@ class EngagementProvider(ResourceProvider):
         }
         failures = validate("StartEngagement", inputs, START_ENGAGEMENT_MEMBERS, secret=SECRET_PROPERTIES)
         failures += validate("StopEngagement", inputs, STOP_ENGAGEMENT_MEMBERS)
+        failures += stop_when_failures(inputs.get("stop_when"))
         run = inputs.get("run")
         if isinstance(run, int | float) and not isinstance(run, bool) and float(run).is_integer():
             # `run: 2` in YAML (or a config value read as a number) is the label "2": numbers arrive as floats.
@@ -125,11 +139,21 @@ class EngagementProvider(ResourceProvider):
         If that engagement has been stopped (a replacement of an unchanged engagement stopped it first), a minted
         token moves on to the next run's token, derived from the stopped one; an explicit token fails instead of
         recording a stopped engagement as new.
+
+        With ``stop_when``, the create waits for the drill's verdict, stops the engagement and records it stopped:
+        the engine writes this resource's state from its own step only, so no other resource could record the stop.
+        A re-run after a crash mid-wait adopts the same engagement and keeps its deadline (its start plus
+        ``within``); after a crash between the stop and the engine's save, the stopped engagement of a minted token
+        is recorded as it is, unless a replacement in this process stopped it: nobody is paged twice.
         """
         minted = props["idempotency_token"]
         token = minted
         for _ in range(MAX_RUNS):
             live = self._start(props, token)
+            if props.get("stop_when") and (not live.stopped or _stopped_by_its_own_wait(props, live)):
+                live = self._stop_when_decided(live, props)
+                return CreateResult(live.arn, {**_outputs(props, live), "idempotency_token": token,
+                                               "minted_token": minted})
             if not live.stopped:
                 return CreateResult(live.arn, {**_outputs(props, live), "idempotency_token": token,
                                                "minted_token": minted})
@@ -145,6 +169,15 @@ class EngagementProvider(ResourceProvider):
             f"The last {MAX_RUNS} runs of this engagement were all stopped; change run to start a new one.",
             operation="StartEngagement",
         )
+
+    def _stop_when_decided(self, live: api.EngagementRecord, props: Mapping[str, Any]) -> api.EngagementRecord:
+        """Wait for the verdict with the judge AcknowledgementExpectation uses, stop the engagement, read it back."""
+        if live.stopped:
+            return live
+        wait_for_verdict(self.settings, live.arn, props["stop_when"], self.clock, self.sleep)
+        api.stop_engagement(aws.client(self.settings, arn=live.arn, operation="StopEngagement"), live.arn,
+                            props.get("stop_reason") or DRILL_DECIDED)
+        return api.get_engagement(aws.client(self.settings, arn=live.arn, operation="DescribeEngagement"), live.arn)
 
     def _start(self, props: Mapping[str, Any], token: str) -> api.EngagementRecord:
         params = {member: props[name] for name, member in START_ENGAGEMENT_MEMBERS.items() if props.get(name)}
@@ -188,6 +221,13 @@ class EngagementProvider(ResourceProvider):
         """StopEngagement with ``stop_reason``. Already stopped or gone counts as done."""
         client = aws.client(self.settings, arn=id_, operation="StopEngagement")
         api.stop_engagement(client, id_, props.get("stop_reason"))
+        _STOPPED_BY_REPLACEMENT.add(id_)
+
+
+def _stopped_by_its_own_wait(props: Mapping[str, Any], live: api.EngagementRecord) -> bool:
+    """Whether a stopped engagement of a ``stop_when`` drill is the one its create stopped before the engine saved it
+    (a crash): a minted token, and no replacement in this provider process stopped it first."""
+    return live.stopped and not props.get("explicit_token") and live.arn not in _STOPPED_BY_REPLACEMENT
 
 
 def _outputs(props: Mapping[str, Any], live: api.EngagementRecord) -> dict[str, Any]:

@@ -27,11 +27,12 @@ from pulumi.dynamic.dynamic import PROVIDER_KEY
 
 from . import api, aws
 from .errors import IncidentManagerError
-from .schema import EXPECTATION
+from .schema import EXPECTATION, TERMS
 from .validation import is_unknown
 
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
 CHANNEL_TYPES = ("SMS", "VOICE", "EMAIL")
+RECEIPTS = ("READ", "DELIVERED")
 POLL_SECONDS = 1.0
 
 
@@ -84,7 +85,7 @@ class Verdict:
 def judge(
     client: Any,
     engagement_arn: str,
-    props: Mapping[str, Any],
+    props: Mapping[str, Any],  # the terms: within, by, channels, receipt
     deadline: datetime,
     now: datetime,
     within: str,
@@ -142,13 +143,88 @@ def _human(span: timedelta) -> str:
     return f"{seconds:.1f}s" if seconds < 60 else f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
 
 
+STOP_ENGAGEMENT_REFUSED = (
+    "stop_engagement would stop the engagement while its Engagement's state still records it as live: remove "
+    "stop_engagement and give the Engagement stop_when with the same within, by, channels and receipt, so that "
+    "the Engagement stops itself and records stop_time"
+)
+
+
+def terms_failures(terms: Mapping[str, Any], owner: str = "") -> list[CheckFailure]:
+    """What is wrong with a drill's terms (within, by, channels, receipt); no AWS call.
+
+    ``owner`` names the object that holds them (``stop_when``): its failures name it, as ``stop_when.within``."""
+    prefix = f"{owner}." if owner else ""
+    failures = []
+    within = terms.get("within")
+    if not is_unknown(within) and parse_duration(within) is None:
+        failures.append(CheckFailure(owner or "within", f"{prefix}within must be a duration such as 90s, 15m or "
+                                                        f"1h30m"))
+    receipt = terms.get("receipt")
+    if not is_unknown(receipt) and receipt not in (None, *RECEIPTS):
+        failures.append(CheckFailure(owner or "receipt", f"{prefix}receipt must be one of {', '.join(RECEIPTS)}, "
+                                                         f"not {receipt!r}"))
+    for name in ("by", "channels"):
+        value = terms.get(name)
+        if value is not None and not is_unknown(value) and (isinstance(value, str) or not isinstance(value, Sequence)):
+            failures.append(CheckFailure(owner or name, f"{prefix}{name} must be a list of strings"))
+    channels = terms.get("channels")
+    if isinstance(channels, Sequence) and not isinstance(channels, str):
+        wrong = [c for c in channels if not is_unknown(c) and c not in CHANNEL_TYPES]
+        if wrong:
+            failures.append(CheckFailure(owner or "channels", f"{prefix}channels must be among "
+                                                              f"{', '.join(CHANNEL_TYPES)}, not "
+                                                              f"{', '.join(map(str, wrong))}"))
+    return failures
+
+
+def stop_when_failures(stop_when: Any) -> list[CheckFailure]:
+    """What is wrong with an Engagement's ``stop_when`` (unset is fine); no AWS call."""
+    if stop_when is None or is_unknown(stop_when):
+        return []
+    names = [field.name for field in TERMS]
+    if not isinstance(stop_when, Mapping):
+        return [CheckFailure("stop_when", f"stop_when must be an object with {', '.join(names)}")]
+    unknown = sorted(set(stop_when) - set(names))
+    if unknown:
+        return [CheckFailure("stop_when", f"stop_when has no {', '.join(unknown)}: its fields are "
+                                          f"{', '.join(names)}")]
+    if stop_when.get("within") is None:
+        return [CheckFailure("stop_when", "stop_when.within is required: how long after the engagement starts an "
+                                          "acknowledgement may come, such as 15m")]
+    return terms_failures(stop_when, "stop_when")
+
+
+def wait_for_verdict(
+    settings: aws.AwsSettings,
+    arn: str,
+    terms: Mapping[str, Any],
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], None],
+) -> tuple[Verdict, datetime]:
+    """Watch ``arn``'s pages and receipts until ``terms`` are met or their deadline passes; reads only.
+
+    The deadline is the engagement's start (as AWS recorded it) plus ``within``, so a re-run after a crash waits
+    for the same moment. Returns the verdict and the deadline."""
+    client = aws.client(settings, arn=arn, operation="DescribeEngagement")
+    within_text = str(terms["within"])
+    within = parse_duration(terms["within"])
+    assert within is not None  # check refused anything else
+    start = api.get_engagement(client, arn).start_time or clock()
+    deadline = start + within
+    channel_types: dict[str, str] = {}
+    while (verdict := judge(client, arn, terms, deadline, clock(), within_text, channel_types)) is None:
+        sleep(min(POLL_SECONDS, max((deadline - clock()).total_seconds(), 0.0)) or POLL_SECONDS / 10)
+    return verdict, deadline
+
+
 class AcknowledgementExpectationProvider(ResourceProvider):
     """Engine-facing CRUD for ``AcknowledgementExpectation``.
 
     check: validates the expectation; no AWS call (preview says what it would wait for, in the plan).
     diff: any input change replaces (a new wait).
-    create: watches the engagement's pages and receipts until the verdict; reads only (and StopEngagement if
-    ``stop_engagement``).
+    create: watches the engagement's pages and receipts until the verdict; reads only. Stopping the engagement
+    belongs to the Engagement (its ``stop_when``), whose own state then records the stop.
     read: keeps the recorded verdict; no AWS call.
     delete: forgets it; no AWS call.
     """
@@ -170,17 +246,11 @@ class AcknowledgementExpectationProvider(ResourceProvider):
         if not is_unknown(arn) and (not isinstance(arn, str) or ":engagement/" not in arn):
             failures.append(CheckFailure("engagement_arn", "engagement_arn must be an engagement ARN (an "
                                                            "Engagement's arn output)"))
-        within = inputs.get("within")
-        if not is_unknown(within) and parse_duration(within) is None:
-            failures.append(CheckFailure("within", "within must be a duration such as 90s, 15m or 1h30m"))
-        failures += _choices(inputs, "receipt", ("READ", "DELIVERED"))
+        failures += terms_failures(inputs)
         failures += _choices(inputs, "on_miss", ("fail", "record"))
-        channels = inputs.get("channels")
-        if isinstance(channels, Sequence) and not isinstance(channels, str):
-            wrong = [c for c in channels if not is_unknown(c) and c not in CHANNEL_TYPES]
-            if wrong:
-                failures.append(CheckFailure("channels", f"channels must be among {', '.join(CHANNEL_TYPES)}, "
-                                                         f"not {', '.join(map(str, wrong))}"))
+        if inputs.get("stop_engagement") and not is_unknown(inputs.get("stop_engagement")):
+            # Stopped from here, the engagement would stay live in the Engagement's state until a refresh.
+            failures.append(CheckFailure("stop_engagement", STOP_ENGAGEMENT_REFUSED))
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -189,18 +259,7 @@ class AcknowledgementExpectationProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         arn = props["engagement_arn"]
-        client = aws.client(self.settings, arn=arn, operation="DescribeEngagement")
-        within_text = str(props["within"])
-        within = parse_duration(props["within"])
-        assert within is not None  # check refused anything else
-        start = api.get_engagement(client, arn).start_time or self.clock()
-        deadline = start + within
-        channel_types: dict[str, str] = {}
-        while (verdict := judge(client, arn, props, deadline, self.clock(), within_text, channel_types)) is None:
-            self.sleep(min(POLL_SECONDS, max((deadline - self.clock()).total_seconds(), 0.0)) or POLL_SECONDS / 10)
-        if props.get("stop_engagement"):
-            api.stop_engagement(aws.client(self.settings, arn=arn, operation="StopEngagement"), arn,
-                                "drill decided")
+        verdict, deadline = wait_for_verdict(self.settings, arn, props, self.clock, self.sleep)
         if not verdict.passed and props.get("on_miss", "fail") == "fail":
             raise IncidentManagerError(verdict.sentence, operation="ListPageReceipts")
         outs = {key: value for key, value in props.items() if key != PROVIDER_KEY}

@@ -89,7 +89,13 @@ TOKEN_KEY_INPUT = Field("token_key", "The stack's token key, from a TokenKey res
 # The schema
 
 
+def _type_token(field: Field) -> str:
+    return f"{PACKAGE}:index:{field.type_name}"
+
+
 def _property(field: Field) -> dict[str, Any]:
+    if field.type == "object":
+        return {"$ref": f"#/types/{_type_token(field)}", "description": field.description}
     spec: dict[str, Any] = {"type": field.type, "description": field.description}
     if field.type == "array":
         spec["items"] = {"type": "string"}
@@ -108,6 +114,16 @@ def _resource_spec(resource: Resource) -> dict[str, Any]:
         "requiredInputs": [field.camel_name for field in inputs if field.required],
         "properties": {field.camel_name: _property(field) for field in resource.outputs},
         "required": [field.camel_name for field in resource.outputs if field.always_set],
+    }
+
+
+def _object_type(field: Field) -> dict[str, Any]:
+    """The schema type of an object field (``StopWhen``), its properties declared once in :mod:`.schema`."""
+    return {
+        "description": field.description,
+        "properties": {part.camel_name: _property(part) for part in field.properties},
+        "required": [part.camel_name for part in field.properties if part.required],
+        "type": "object",
     }
 
 
@@ -170,7 +186,11 @@ def package_schema() -> dict[str, Any]:
         },
         "resources": {token: _resource_spec(resource) for token, (resource, _) in RESOURCES.items()},
         "functions": functions,
-        "types": {f"{PACKAGE}:index:Page": PAGE_TYPE},
+        "types": {
+            f"{PACKAGE}:index:Page": PAGE_TYPE,
+            **{_type_token(field): _object_type(field) for resource, _ in RESOURCES.values()
+               for field in resource.fields if field.type == "object"},
+        },
         "language": {
             "nodejs": {"packageName": "@incident-manager/pulumi", "respectSchemaVersion": True},
             # Python programs use the dynamic provider's SDK, `pulumi_incident_manager`; a generated SDK for this
@@ -210,6 +230,8 @@ def _wrap(value: Any, secret: bool) -> PropertyValue:
         return PropertyValue(float(value), is_secret=secret)
     if isinstance(value, list | tuple):
         return PropertyValue([_wrap(item, False) for item in value], is_secret=secret)
+    if isinstance(value, Mapping):  # an object input (stopWhen); its fields' names are single words
+        return PropertyValue({key: _wrap(item, False) for key, item in value.items()}, is_secret=secret)
     return PropertyValue(str(value), is_secret=secret)
 
 

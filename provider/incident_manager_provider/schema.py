@@ -16,10 +16,10 @@ from typing import Literal, TypeVar
 T = TypeVar("T")
 
 Role = Literal["input", "output", "internal"]
-Type = Literal["string", "number", "boolean", "array"]
+Type = Literal["string", "number", "boolean", "array", "object"]
 
 PYTHON_TYPES: dict[str, str] = {"string": "str", "number": "float", "boolean": "bool", "array": "list[str]"}
-"""Each field type as the generated SDK annotates it (arrays are of strings)."""
+"""Each field type as the generated SDK annotates it (arrays are of strings; an object is its own TypedDict)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,13 @@ class Field:
     """Docs-table note, beside the rule the service model gives."""
     type: Type = "string"
     """The value's type in the SDK, the plugin schema and state."""
+    properties: tuple[Field, ...] = ()
+    """An object's fields (``type="object"``); its type is named after the field (``stop_when``: ``StopWhen``)."""
+
+    @property
+    def type_name(self) -> str:
+        """The name of an object field's type in the SDK and the plugin schema (``StopWhen``)."""
+        return self.name.title().replace("_", "")
 
     @property
     def always_set(self) -> bool:
@@ -135,6 +142,17 @@ class Resource:
         return next(field for field in self.fields if field.name == name)
 
 
+WITHIN = Field("within", "How long after the engagement started an acknowledgement may come: `90s`, `15m`, `1h30m`.",
+               required=True, replaces=True)
+BY = Field("by", "Contact aliases or ARNs whose acknowledgement counts; unset: anyone paged.", type="array",
+           replaces=True)
+CHANNELS = Field("channels", "Channel types whose acknowledgement counts (`SMS`, `VOICE`, `EMAIL`); unset: any.",
+                 type="array", replaces=True)
+RECEIPT = Field("receipt", "The receipt that counts: `READ` (default, what AcceptPage records) or `DELIVERED`.",
+                default="READ", replaces=True)
+TERMS = (WITHIN, BY, CHANNELS, RECEIPT)
+"""What a drill expects: the inputs of AcknowledgementExpectation, and the fields of an Engagement's ``stop_when``."""
+
 ENGAGEMENT = Resource(
     name="Engagement",
     description=(
@@ -167,6 +185,11 @@ ENGAGEMENT = Resource(
               doc="sent to StopEngagement at destroy or replacement; a change updates in place with no AWS call"),
         Field("run", "Set a new value to page again with an otherwise unchanged engagement.", identity=True,
               doc="a new value starts a new run of an unchanged drill"),
+        Field("stop_when", "Stop the engagement once a drill is decided: `pulumi up` waits (after StartEngagement) "
+              "until an acknowledgement meets these terms or `within` has passed, stops it with `stop_reason` and "
+              "records `stop_time`.", type="object", properties=TERMS,
+              doc="the drill's terms; the create waits for them, stops the engagement and records `stop_time`; "
+              "read when the engagement starts only"),
         Field("arn", "The engagement ARN, also the resource id.", role="output", required=True),
         Field("contact_arn", "The engaged contact, as AWS stored it.", described_as="ContactArn", role="output",
               required=True),
@@ -218,18 +241,11 @@ EXPECTATION = Resource(
     read_operation=None,
     fields=(
         Field("engagement_arn", "The engagement to watch (an Engagement's arn).", required=True, replaces=True),
-        Field("within", "How long after the engagement started an acknowledgement may come: `90s`, `15m`, "
-              "`1h30m`.", required=True, replaces=True),
-        Field("by", "Contact aliases or ARNs whose acknowledgement counts; unset: anyone paged.", type="array",
-              replaces=True),
-        Field("channels", "Channel types whose acknowledgement counts (`SMS`, `VOICE`, `EMAIL`); unset: any.",
-              type="array", replaces=True),
-        Field("receipt", "The receipt that counts: `READ` (default, what AcceptPage records) or `DELIVERED`.",
-              default="READ", replaces=True),
+        *TERMS,
         Field("on_miss", "`fail` (default) fails the update with one sentence; `record` records the verdict and "
               "goes on.", default="fail", replaces=True),
-        Field("stop_engagement", "Stop the engagement once the verdict is known (so later stages page nobody).",
-              type="boolean", replaces=True),
+        Field("stop_engagement", "Refused: give the Engagement `stop_when` (the same terms) instead, so that the "
+              "Engagement stops itself and its state records `stop_time`.", type="boolean", replaces=True),
         Field("passed", "Whether the expectation was met.", type="boolean", role="output", required=True),
         Field("verdict", "The verdict in one sentence: who was paged, who answered and when.", role="output",
               required=True),

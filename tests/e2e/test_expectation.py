@@ -111,3 +111,48 @@ def test_destroy_after_an_interrupted_wait_stops_the_engagement_and_leaves_nothi
     [engagement] = endpoint.client().list_engagements()["Engagements"]
     assert "StopTime" in endpoint.client().describe_engagement(EngagementId=engagement["EngagementArn"])
     assert destroyed.changes.get("delete", 0) >= 1 and stack.resources() == []
+
+
+def test_an_engagement_with_stop_when_is_recorded_stopped_by_the_up_that_decided_the_drill(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("expectation").init({"contactId": rotation.alice_arn, "stopWhen": "true"})
+    endpoint.set_responders(["alice-oncall:SMS:10m"])  # a simulated alice; at 600x, about a second later
+
+    said = stack.cli("preview").stdout
+    assert "up will wait up to 6s after the engagement starts for anyone paged to acknowledge (READ), then stop " \
+           "the engagement" in said
+    assert endpoint.request_counts().get("StartEngagement") is None
+    stack.up()
+
+    # No refresh: the state the up wrote already says the engagement is stopped, and when.
+    [engagement] = stack.resources(":Engagement")
+    arn = engagement["id"]
+    stopped = endpoint.client().describe_engagement(EngagementId=arn)["StopTime"]
+    assert engagement["outputs"]["stop_time"] == stopped.isoformat()
+    assert stack.outputs()["stop_time"] == stopped.isoformat()
+    assert stack.outputs()["passed"] is True and stack.outputs()["acknowledged_by"] == "alice-oncall"
+    assert endpoint.request_counts()["StopEngagement"] == 1
+    assert stack.refresh().changes == {"same": 5}
+    assert stack.up().changes == {"same": 5} and endpoint.request_counts()["StartEngagement"] == 1
+
+    # `up --replace`: the old engagement's stop is the replacement's, so the next run pages, is decided and stopped.
+    stack.up("--replace", engagement["urn"])
+    [replaced] = stack.resources(":Engagement")
+    assert replaced["id"] != arn and len([m for m in endpoint.outbox() if m["engagement_arn"] == replaced["id"]]) == 2
+    stopped = endpoint.client().describe_engagement(EngagementId=replaced["id"])["StopTime"]
+    assert replaced["outputs"]["stop_time"] == stopped.isoformat()
+
+
+def test_an_expectation_asked_to_stop_the_engagement_is_refused_at_preview_naming_stop_when(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("expectation").init({"contactId": rotation.alice_arn, "stopEngagement": "true"})
+
+    result = stack.cli("preview", check=False)
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "stop_engagement would stop the engagement while its Engagement's state still records it as live: " \
+           "remove stop_engagement and give the Engagement stop_when" in output
+    assert endpoint.request_counts().get("StartEngagement") is None  # (the host's KeyboardInterrupt: docs/engine.md)

@@ -226,3 +226,32 @@ def test_the_distributable_plugin_installs_and_serves_a_yaml_program_with_no_plu
     assert endpoint.request_counts()["StartEngagement"] == 1
     installed = json.loads(stack.cli("plugin", "ls", "--json", stack=False).stdout)
     assert [(p["name"], p["kind"], p["version"]) for p in installed] == [("incident-manager", "resource", "0.1.0")]
+
+
+def test_a_yaml_engagement_with_stop_when_is_recorded_stopped_by_the_up_that_decided_the_drill(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("yaml-stop-when").init({"contactId": rotation.alice_arn})
+    endpoint.set_responders(["alice-oncall:SMS:10m"])  # about a second later at 600x
+
+    assert stack.preview().changes == {"create": 4}
+    stack.up()
+
+    # No refresh: the state of the up that decided the drill records the stop.
+    [engagement] = stack.resources(ENGAGEMENT)
+    stopped = live(endpoint, engagement["id"])["StopTime"]
+    assert engagement["outputs"]["stopTime"] == stopped.isoformat() == stack.outputs()["stopTime"]
+    assert engagement["outputs"]["stopWhen"] == {"within": "6s", "by": ["alice-oncall"]}
+    assert stack.outputs()["passed"] is True
+    assert endpoint.request_counts()["StopEngagement"] == 1
+
+
+def test_bad_yaml_stop_when_is_named_at_preview_with_no_call(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("yaml-stop-when").init({"contactId": rotation.alice_arn, "within": "soon"})
+
+    output = printed(stack, "preview")
+
+    assert "stopWhen.within must be a duration such as 90s, 15m or 1h30m" in output
+    assert "StartEngagement" not in endpoint.request_counts()

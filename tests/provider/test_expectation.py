@@ -110,18 +110,6 @@ def test_a_re_run_after_a_crash_keeps_the_original_deadline(rotation: Rotation, 
     assert client.list_engagements()["Engagements"][0]["EngagementArn"] == arn  # watching paged nobody
 
 
-def test_stopping_the_engagement_once_decided_keeps_later_stages_silent(
-    ssm_contacts_emulator: Emulator, rotation: Rotation, client: Any
-) -> None:
-    ssm_contacts_emulator.set_responders(["alice-oncall:SMS:0.1s"])
-    arn = engage(client, rotation.escalation_arn)
-
-    outs = PROVIDER.create(expect(arn, stop_engagement=True)).outs
-
-    assert outs["passed"] is True
-    assert "StopTime" in client.describe_engagement(EngagementId=arn)
-
-
 def test_refresh_keeps_the_verdict_and_calls_nothing(ssm_contacts_emulator: Emulator) -> None:
     before = dict(ssm_contacts_emulator.request_counts())
     recorded = {"passed": True, "verdict": "alice-oncall acknowledged"}

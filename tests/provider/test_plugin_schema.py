@@ -11,13 +11,24 @@ def test_engagement_properties_follow_pulumi_naming_and_mark_the_message_secret(
 
     assert list(spec["inputProperties"]) == [
         "contactId", "sender", "subject", "content", "publicSubject", "publicContent", "incidentId",
-        "idempotencyToken", "stopReason", "run", "tokenKey",
+        "idempotencyToken", "stopReason", "run", "stopWhen", "tokenKey",
     ]
     assert spec["requiredInputs"] == ["contactId", "sender", "subject", "content"]
     assert {"arn", "contactArn", "startTime", "stopTime"} <= set(spec["properties"])
     secret = sorted(name for name, prop in spec["inputProperties"].items() if prop.get("secret"))
     assert secret == ["content", "publicContent", "publicSubject", "subject", "tokenKey"]
     assert spec["inputProperties"]["contactId"]["description"] == ENGAGEMENT.field("contact_id").description
+
+
+def test_stop_when_is_an_object_type_with_the_expectations_terms() -> None:
+    schema = package_schema()
+    stop_when = schema["resources"]["incident-manager:index:Engagement"]["inputProperties"]["stopWhen"]
+    terms = schema["types"]["incident-manager:index:StopWhen"]
+    expectation = schema["resources"]["incident-manager:index:AcknowledgementExpectation"]["inputProperties"]
+
+    assert stop_when["$ref"] == "#/types/incident-manager:index:StopWhen"
+    assert terms["type"] == "object" and terms["required"] == ["within"]
+    assert terms["properties"] == {name: expectation[name] for name in ("within", "by", "channels", "receipt")}
 
 
 def test_page_acceptance_keeps_the_code_secret_and_the_defaults() -> None:

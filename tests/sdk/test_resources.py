@@ -57,6 +57,7 @@ def test_public_api() -> None:
         "PagedContact",
         "PagingPlan",
         "PagingStage",
+        "StopWhen",
         "accept_page",
         "accept_page_output",
         "get_engagement",
@@ -91,6 +92,14 @@ def test_engagement_registers_its_type_inputs_and_the_stacks_token_key(engine: R
         "pulumi-python:dynamic/incident-manager:TokenKey", "incident-manager-token-key"
     )
     assert token_key.additional_secret_outputs == ["key"]
+
+
+def test_stop_when_registers_the_drills_terms_as_one_object_with_outputs_resolved(engine: RecordingMonitor) -> None:
+    terms = incident_manager.StopWhen(within=pulumi.Output.from_input("10m"), by=["alice-oncall"])
+    run(lambda: drill(stop_when=terms).arn)
+
+    [registration] = engine.registrations
+    assert registration.inputs["stop_when"] == {"within": "10m", "by": ["alice-oncall"]}
 
 
 def test_the_provider_is_pickled_by_reference_to_the_installed_package(engine: RecordingMonitor) -> None:

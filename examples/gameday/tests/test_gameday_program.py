@@ -107,14 +107,23 @@ def test_the_drill_expects_alice_to_acknowledge_within_ten_minutes() -> None:
     mocks = run()
 
     [expectation] = [r for r in mocks.resources if r.type.endswith(":AcknowledgementExpectation")]
+    [engagement] = mocks.engagements
     assert expectation.name == "checkout-db-failover-acknowledged"
-    assert {key: expectation.inputs[key] for key in ("engagement_arn", "within", "by", "stop_engagement")} == {
-        "engagement_arn": mocks.engagements[0].id,
+    assert {key: expectation.inputs[key] for key in ("engagement_arn", "within", "by")} == {
+        "engagement_arn": engagement.id,
         "within": "10m",
         "by": ["alice-oncall"],
-        "stop_engagement": True,
     }
     assert mocks.page_acceptances == []  # simulated responders answer, not the program
+    # The engagement stops itself once the drill is decided, on the same terms, so its own state records the stop.
+    assert engagement.inputs["stop_when"] == {"within": "10m", "by": ["alice-oncall"]}
+    assert engagement.outputs["stop_time"] is not None
+
+
+def test_an_engagement_acknowledged_from_code_is_not_stopped_by_a_wait_its_acknowledgement_would_come_after() -> None:
+    [engagement] = run(drill=with_acknowledgement()).engagements
+
+    assert engagement.inputs.get("stop_when") is None
 
 
 def test_alice_acknowledges_from_code_without_the_code_when_asked_to() -> None:

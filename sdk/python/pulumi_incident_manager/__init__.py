@@ -6,7 +6,7 @@ the providers from it.
 
 from incident_manager_provider.errors import IncidentManagerError, InvalidInputError, NotFoundError
 
-from ._engagement import Engagement, EngagementArgs
+from ._engagement import Engagement, EngagementArgs, StopWhen
 from ._expectation import AcknowledgementExpectation, AcknowledgementExpectationArgs
 from ._functions import (
     AcceptPageResult,
@@ -46,6 +46,7 @@ __all__ = [
     "PagedContact",
     "PagingPlan",
     "PagingStage",
+    "StopWhen",
     "accept_page",
     "accept_page_output",
     "get_engagement",

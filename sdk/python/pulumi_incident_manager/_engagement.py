@@ -10,20 +10,22 @@ import pulumi.dynamic
 from incident_manager_provider.engagement import EngagementProvider
 from incident_manager_provider.schema import DYNAMIC_MODULE, ENGAGEMENT
 
-from ._generated import EngagementArgs, EngagementInputs, EngagementOutputs
+from ._expectation import the_wait
+from ._generated import EngagementArgs, EngagementInputs, EngagementOutputs, StopWhen
 from ._provider import stack_token_key, with_settings_provider
 from ._resources import args_from, properties
 from ._secret_config import warn_about_plain_config
 from ._shared import refuse_shared_engagements
 
-__all__ = ["Engagement", "EngagementArgs"]
+__all__ = ["Engagement", "EngagementArgs", "StopWhen"]
 
 
 class Engagement(EngagementOutputs, pulumi.dynamic.Resource, module=DYNAMIC_MODULE, name=ENGAGEMENT.name):
     """An Incident Manager engagement, started once per idempotency token.
 
     ``pulumi up`` pages the contact once; replacements stop the old engagement before starting the new one;
-    ``pulumi destroy`` stops it. Inputs, outputs and behaviour: docs/engagement.md.
+    ``pulumi destroy`` stops it. With ``stop_when``, ``pulumi up`` waits for the drill's verdict and stops it,
+    recording ``stop_time``. Inputs, outputs and behaviour: docs/engagement.md.
     """
 
     def __init__(
@@ -42,6 +44,10 @@ class Engagement(EngagementOutputs, pulumi.dynamic.Resource, module=DYNAMIC_MODU
         super().__init__(EngagementProvider(), resource_name, props, options)
         warn_about_plain_config(self, ENGAGEMENT.name, resource_name, {n: getattr(args, n) for n in ENGAGEMENT.secrets})
         refuse_shared_engagements(resource_name, props)
+        if pulumi.runtime.is_dry_run() and args.stop_when is not None:
+            pulumi.Output.from_input(args.stop_when).apply(
+                lambda terms: pulumi.log.info(f"{the_wait(terms)}, then stop the engagement", resource=self)
+            )
 
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Engagement:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Unpack
 
 import pulumi
@@ -49,15 +50,14 @@ class AcknowledgementExpectation(
             with_settings_provider(opts),
         )
         if pulumi.runtime.is_dry_run():
-            pulumi.Output.all(args.within, args.by, args.channels, args.receipt).apply(self._announce)
+            terms = {"within": args.within, "by": args.by, "channels": args.channels, "receipt": args.receipt}
+            pulumi.Output.from_input(terms).apply(lambda known: pulumi.log.info(the_wait(known), resource=self))
 
-    def _announce(self, settings: list[Any]) -> None:
-        """At preview, say what ``pulumi up`` will wait for (no call is made)."""
-        within, by, channels, receipt = settings
-        who = ", ".join(by) if by else "anyone paged"
-        over = f" on {'/'.join(channels)}" if channels else ""
-        pulumi.log.info(
-            f"up will wait up to {within} after the engagement starts for {who} to acknowledge "
-            f"({receipt or 'READ'}){over}",
-            resource=self,
-        )
+
+def the_wait(terms: Mapping[str, Any]) -> str:
+    """What ``pulumi up`` will wait for, said at preview (no call is made)."""
+    by, channels = terms.get("by"), terms.get("channels")
+    who = ", ".join(by) if by else "anyone paged"
+    over = f" on {'/'.join(channels)}" if channels else ""
+    return (f"up will wait up to {terms['within']} after the engagement starts for {who} to acknowledge "
+            f"({terms.get('receipt') or 'READ'}){over}")

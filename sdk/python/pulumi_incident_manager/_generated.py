@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Required, TypedDict
 
 import pulumi
+
+
+class StopWhen(TypedDict, total=False):
+    """The value of ``stop_when``. Stop the engagement once a drill is decided: ``pulumi up`` waits (after
+    StartEngagement) until an acknowledgement meets these terms or ``within`` has passed, stops it with
+    ``stop_reason`` and records ``stop_time``.
+    """
+
+    within: Required[pulumi.Input[str]]
+    """How long after the engagement started an acknowledgement may come: ``90s``, ``15m``, ``1h30m``."""
+
+    by: pulumi.Input[list[str]] | None
+    """Contact aliases or ARNs whose acknowledgement counts; unset: anyone paged."""
+
+    channels: pulumi.Input[list[str]] | None
+    """Channel types whose acknowledgement counts (``SMS``, ``VOICE``, ``EMAIL``); unset: any."""
+
+    receipt: pulumi.Input[str] | None
+    """The receipt that counts: ``READ`` (default, what AcceptPage records) or ``DELIVERED``."""
 
 
 @dataclass
@@ -44,6 +63,12 @@ class EngagementArgs:
     run: pulumi.Input[str] | None = None
     """Set a new value to page again with an otherwise unchanged engagement."""
 
+    stop_when: pulumi.Input[StopWhen] | None = None
+    """Stop the engagement once a drill is decided: ``pulumi up`` waits (after StartEngagement) until an
+    acknowledgement meets these terms or ``within`` has passed, stops it with ``stop_reason`` and records
+    ``stop_time``.
+    """
+
 
 class EngagementInputs(TypedDict, total=False):
     """:class:`EngagementArgs` as keyword arguments."""
@@ -58,6 +83,7 @@ class EngagementInputs(TypedDict, total=False):
     idempotency_token: pulumi.Input[str] | None
     stop_reason: pulumi.Input[str] | None
     run: pulumi.Input[str] | None
+    stop_when: pulumi.Input[StopWhen] | None
 
 
 class EngagementOutputs:
@@ -94,6 +120,12 @@ class EngagementOutputs:
 
     run: pulumi.Output[str | None]
     """Set a new value to page again with an otherwise unchanged engagement."""
+
+    stop_when: pulumi.Output[StopWhen | None]
+    """Stop the engagement once a drill is decided: ``pulumi up`` waits (after StartEngagement) until an
+    acknowledgement meets these terms or ``within`` has passed, stops it with ``stop_reason`` and records
+    ``stop_time``.
+    """
 
     arn: pulumi.Output[str]
     """The engagement ARN, also the resource id."""
@@ -190,7 +222,9 @@ class AcknowledgementExpectationArgs:
     """``fail`` (default) fails the update with one sentence; ``record`` records the verdict and goes on."""
 
     stop_engagement: pulumi.Input[bool] | None = None
-    """Stop the engagement once the verdict is known (so later stages page nobody)."""
+    """Refused: give the Engagement ``stop_when`` (the same terms) instead, so that the Engagement stops itself and
+    its state records ``stop_time``.
+    """
 
 
 class AcknowledgementExpectationInputs(TypedDict, total=False):
@@ -227,7 +261,9 @@ class AcknowledgementExpectationOutputs:
     """``fail`` (default) fails the update with one sentence; ``record`` records the verdict and goes on."""
 
     stop_engagement: pulumi.Output[bool | None]
-    """Stop the engagement once the verdict is known (so later stages page nobody)."""
+    """Refused: give the Engagement ``stop_when`` (the same terms) instead, so that the Engagement stops itself and
+    its state records ``stop_time``.
+    """
 
     passed: pulumi.Output[bool]
     """Whether the expectation was met."""

@@ -258,7 +258,8 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
     An engagement gets ``arn`` (also its id) ``arn:aws:ssm-contacts:<region>:<account>:engagement/<alias>/<uuid>``
     (the uuid follows from the idempotency token, as one token names one engagement), ``idempotency_token``
     derived exactly as the provider derives it, ``contact_arn``, ``start_time`` from ``clock`` and no
-    ``stop_time``. A page acceptance gets the id ``<page_id>#<accept_type>``, its inputs with the provider's
+    ``stop_time`` (with ``stop_when``, ``stop_time`` is ``start_time``: the drill decided at once). A page
+    acceptance gets the id ``<page_id>#<accept_type>``, its inputs with the provider's
     defaults, and ``accepted_at`` from ``clock``. Other resources get ``<name>-id`` and their inputs.
     """
 
@@ -378,13 +379,14 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
         alias = contact_alias(contact_id)
         arn_prefix = f"arn:aws:ssm-contacts:{self.region}:{self.account_id}"
         arn = f"{arn_prefix}:engagement/{alias}/{uuid.uuid5(uuid.NAMESPACE_URL, token)}"
+        started = self.clock().isoformat()
         outputs = {
             **inputs,
             "arn": arn,
             "idempotency_token": token,
             "contact_arn": contact_id if contact_id.startswith("arn:") else f"{arn_prefix}:contact/{alias}",
-            "start_time": self.clock().isoformat(),
-            "stop_time": None,
+            "start_time": started,
+            "stop_time": started if inputs.get("stop_when") else None,  # the drill decided at once, then stopped
         }
         return arn, outputs
 
