@@ -4,7 +4,8 @@ The hierarchy, re-exported by the SDK::
 
     IncidentManagerError            one actionable sentence; .operation (AcceptPage, ...) and .code (AWS's code)
     ├── NotFoundError               the engagement, page or contact does not exist (ResourceNotFoundException)
-    └── InvalidInputError           an input breaks a rule of the service model (also a ValueError)
+    └── InvalidInputError           an input breaks a rule of the service model, or a setting takes a value the
+                                    package cannot use (also a ValueError)
 
 Exceptions raised by a dynamic provider reach the user as text, so the botocore chain is dropped
 (``from None``) and the sentence names the action, the resource and the setting to look at. botocore's own
@@ -56,7 +57,9 @@ class NotFoundError(IncidentManagerError):
 
 
 class InvalidInputError(IncidentManagerError, ValueError):
-    """An input breaks a rule of the ssm-contacts service model; the sentence names the property and the rule."""
+    """An input breaks a rule of the ssm-contacts service model, or a setting (``incident-manager:retryMode``,
+    ``AWS_MAX_ATTEMPTS``...) takes a value the package cannot use; the sentence names the property or setting and
+    the rule."""
 
 
 def not_found_sentence(kind: str, resource: str | None, operation: str) -> str:
