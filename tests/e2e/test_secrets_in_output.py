@@ -8,9 +8,11 @@ verbosity is safe to share, and the last test holds that claim to the CLI.
 from __future__ import annotations
 
 import json
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +97,47 @@ def test_an_aws_error_echoing_a_secret_is_printed_without_8_characters_of_it(
         "quotes a secret input; fix the input and run again."
     ) in output
     assert not leaked_runs(output, SUBJECT, CONTENT, PUBLIC_SUBJECT)
+
+
+def secret_values(stack: Project) -> list[str]:
+    """Every secret value in the stack's state (message fields, the token key...), decrypted."""
+
+    def walk(value: object) -> Iterator[str]:
+        if isinstance(value, dict):
+            if SECRET_SIG in value and "plaintext" in value:
+                yield str(json.loads(value["plaintext"]))
+            for item in value.values():
+                yield from walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from walk(item)
+
+    exported = json.loads(stack.cli("stack", "export", "--show-secrets").stdout)
+    return [secret for secret in walk(exported) if len(secret) >= 8]
+
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+"""The key that marks a secret value in Pulumi's state."""
+
+
+def test_engine_logs_hold_no_secret_up_to_verbosity_8_and_every_message_at_9(
+    project: ProjectFactory, rotation: Rotation, tmp_path: Path
+) -> None:
+    # docs/security.md, "Verbose logs": what it says is safe to share, and where the log file goes.
+    stack = project("hardening").init({"contactId": rotation.alice_arn}, secrets={"subject": SUBJECT, "content": CONTENT})
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    stack.env["TMPDIR"] = str(temp)
+
+    up = stack.cli("up", "--yes", "--skip-preview", "-v=8")
+    [log_file] = temp.glob("pulumi.*.log.INFO.*")
+    secrets = secret_values(stack)
+    assert f"The log file for this run is at {log_file}" in up.stderr
+    assert stat.S_IMODE(log_file.stat().st_mode) == 0o644
+    assert {SUBJECT, CONTENT} <= set(secrets) and len(secrets) > 2  # the token key and the pickled providers too
+    assert not leaked_runs(up.stdout + up.stderr + log_file.read_text(), *secrets)
+
+    log_file.unlink()
+    preview = stack.cli("preview", "-v=9", "--logtostderr")
+    assert SUBJECT in preview.stderr and CONTENT in preview.stderr  # the engine's RegisterResource logging
+    assert not list(temp.iterdir())  # --logtostderr: no file
