@@ -44,7 +44,7 @@ class EchoingEndpoint(BaseHTTPRequestHandler):
     AWS (or a proxy in between) can: the content cut short and quoted, the subject upper-cased as a field's name,
     the public subject in a field's message and in an unmodeled member."""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's spelling)
+    def do_POST(self) -> None:
         request = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
         content, subject = str(request.get("Content", "")), str(request.get("Subject", ""))
         public = str(request.get("PublicSubject", ""))
@@ -124,7 +124,9 @@ def test_engine_logs_hold_no_secret_up_to_verbosity_8_and_every_message_at_9(
     project: ProjectFactory, rotation: Rotation, tmp_path: Path
 ) -> None:
     # docs/security.md, "Verbose logs": what it says is safe to share, and where the log file goes.
-    stack = project("hardening").init({"contactId": rotation.alice_arn}, secrets={"subject": SUBJECT, "content": CONTENT})
+    stack = project("hardening").init(
+        {"contactId": rotation.alice_arn}, secrets={"subject": SUBJECT, "content": CONTENT}
+    )
     temp = tmp_path / "temp"
     temp.mkdir()
     stack.env["TMPDIR"] = str(temp)

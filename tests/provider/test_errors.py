@@ -82,7 +82,10 @@ ECHOES = {
         "constraint: Member must have length less than or equal to 8192",
     },
     "upper-cased copy": {"Message": f"Subject '{PROPS['subject'].upper()}' was refused"},
-    "field name": {"Message": "1 validation error detected", "Fields": [{"Name": "sekrit-cont-B81E22", "Message": "x"}]},
+    "field name": {
+        "Message": "1 validation error detected",
+        "Fields": [{"Name": "sekrit-cont-B81E22", "Message": "x"}],
+    },
     "field message": {
         "Message": "1 validation error detected",
         "Fields": [{"Name": "Content", "Message": "'...checkout team SEKRIT-CONT' is too long"}],
