@@ -86,6 +86,7 @@ def describe_client_error(
     """
     response: dict[str, Any] = dict(err.response)
     code = error_code(err)
+    secrets = list(secrets)
     withheld = quotes_secret(response, secrets)
 
     def aws(text: Any) -> str:
