@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import pacing
-from .errors import aws_errors
+from .errors import InvalidInputError, aws_errors
 
 SERVICE_NAME = "ssm-contacts"
 USER_AGENT = "pulumi-incident-manager/0.1.0"
@@ -35,6 +35,15 @@ CONFIG_RETRY_MODE = "incident-manager:retryMode"
 CONFIG_MAX_ATTEMPTS = "incident-manager:maxAttempts"
 SETTING_KEYS = (CONFIG_REGION, CONFIG_PROFILE, CONFIG_ENDPOINT, CONFIG_RETRY_MODE, CONFIG_MAX_ATTEMPTS)
 """Every stack config key the package reads: all that its resources' provider carries into state."""
+
+AWS_SETTINGS = {
+    "retry_mode": "AWS_RETRY_MODE (or the AWS profile's retry_mode)",
+    "max_attempts": "AWS_MAX_ATTEMPTS (or the AWS profile's max_attempts)",
+}
+"""botocore's config variables that the package reads, as a user sets them: what an error about one names."""
+
+_ATTEMPTS_RULE = "must be a whole number of attempts, at least 1"
+_RETRY_MODE_RULE = f"must be {' or '.join(RETRY_MODES)}"
 
 
 @dataclass(frozen=True)
@@ -71,12 +80,15 @@ class AwsSettings:
 
         attempts = text(CONFIG_MAX_ATTEMPTS)
         if attempts is not None and not (attempts.isascii() and attempts.isdigit() and int(attempts) > 0):
-            raise ValueError(f"{CONFIG_MAX_ATTEMPTS} must be a whole number of attempts, at least 1, not {attempts!r}")
+            raise InvalidInputError(f"{CONFIG_MAX_ATTEMPTS} {_ATTEMPTS_RULE}, not {attempts!r}")
+        retry_mode = text(CONFIG_RETRY_MODE)
+        if retry_mode is not None and retry_mode not in RETRY_MODES:
+            raise InvalidInputError(f"{CONFIG_RETRY_MODE} {_RETRY_MODE_RULE}, not {retry_mode!r}")
         return cls(
             region=text(CONFIG_REGION),
             profile=text(CONFIG_PROFILE),
             endpoint_url=text(CONFIG_ENDPOINT),
-            retry_mode=text(CONFIG_RETRY_MODE),
+            retry_mode=retry_mode,
             max_attempts=int(attempts) if attempts else None,
         )
 
@@ -86,8 +98,15 @@ class AwsSettings:
         default. ``from_aws`` answers botocore's config variable names, ``None`` where nothing sets them."""
         mode = self.retry_mode or from_aws("retry_mode") or DEFAULT_RETRY_MODE
         if mode not in RETRY_MODES:
-            raise ValueError(f"retry mode {mode!r} is not one of {', '.join(RETRY_MODES)}")
+            # botocore also knows "legacy", which the pacer and the attempt counts here do not fit.
+            source = CONFIG_RETRY_MODE if self.retry_mode else AWS_SETTINGS["retry_mode"]
+            raise InvalidInputError(
+                f"{source} {_RETRY_MODE_RULE}, not {mode!r}"
+                + ("" if self.retry_mode else f"; change it, or set {CONFIG_RETRY_MODE}, which comes first")
+            )
         attempts = self.max_attempts or int(from_aws("max_attempts") or DEFAULT_MAX_ATTEMPTS)
+        if attempts < 1:
+            raise InvalidInputError(f"{AWS_SETTINGS['max_attempts']} {_ATTEMPTS_RULE}, not {attempts}")
         return {"mode": mode, "total_max_attempts": attempts}
 
 
@@ -108,7 +127,11 @@ def _build(settings: AwsSettings, environ: Mapping[str, str]) -> Any:
         raise botocore.exceptions.NoRegionError()
 
     def from_aws(name: str) -> Any:
-        return core.get_config_variable(name, methods=("env", "config"))
+        try:
+            return core.get_config_variable(name, methods=("env", "config"))
+        except ValueError:  # botocore's int() of a max_attempts that is not a number
+            given = environ.get(f"AWS_{name.upper()}") or core.get_scoped_config().get(name)
+            raise InvalidInputError(f"{AWS_SETTINGS[name]} {_ATTEMPTS_RULE}, not {given!r}") from None
 
     retries = settings.retries(from_aws)
     built = session.client(

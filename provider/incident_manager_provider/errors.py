@@ -4,7 +4,8 @@ The hierarchy, re-exported by the SDK::
 
     IncidentManagerError            one actionable sentence; .operation (AcceptPage, ...) and .code (AWS's code)
     ├── NotFoundError               the engagement, page or contact does not exist (ResourceNotFoundException)
-    └── InvalidInputError           an input breaks a rule of the service model (also a ValueError)
+    └── InvalidInputError           an input breaks a rule of the service model, or a setting takes a value the
+                                    package cannot use (also a ValueError)
 
 Exceptions raised by a dynamic provider reach the user as text, so the botocore chain is dropped
 (``from None``) and the sentence names the action, the resource and the setting to look at. botocore's own
@@ -14,7 +15,7 @@ exceptions are mapped here, in :func:`aws_errors`, and nowhere else.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -56,7 +57,9 @@ class NotFoundError(IncidentManagerError):
 
 
 class InvalidInputError(IncidentManagerError, ValueError):
-    """An input breaks a rule of the ssm-contacts service model; the sentence names the property and the rule."""
+    """An input breaks a rule of the ssm-contacts service model, or a setting (``incident-manager:retryMode``,
+    ``AWS_MAX_ATTEMPTS``...) takes a value the package cannot use; the sentence names the property or setting and
+    the rule."""
 
 
 def not_found_sentence(kind: str, resource: str | None, operation: str) -> str:
@@ -78,11 +81,19 @@ def describe_client_error(
 ) -> str:
     """One sentence for an error answer from ssm-contacts to ``action`` (an operation name) on ``resource``.
 
-    AWS's own text is kept intact, or withheld whole when it quotes one of ``secrets`` (see :func:`quotes_secret`).
+    AWS's own words are kept intact, or all withheld when any string of the answer quotes one of ``secrets`` (see
+    :func:`quotes_secret`): a secret may hide in a field's name or an unmodeled member as well as in the message.
     """
     response: dict[str, Any] = dict(err.response)
     code = error_code(err)
-    message = aws_words(str(response.get("Error", {}).get("Message") or response.get("Message") or ""), secrets)
+    secrets = list(secrets)
+    withheld = quotes_secret(response, secrets)
+
+    def aws(text: Any) -> str:
+        return WITHHELD if withheld else str(text or "").rstrip(".")
+
+    message = aws(response.get("Error", {}).get("Message") or response.get("Message"))
+    shown_code = "an error code that quotes a secret input" if withheld and quotes_secret(code, secrets) else code
     attempts = int(response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1
     target = f" on {resource}" if resource else ""
     qualified = f"ssm-contacts:{action}"
@@ -92,13 +103,13 @@ def describe_client_error(
             f"allow that action in their IAM policy or choose another profile with aws:profile."
         )
     if code == "ResourceNotFoundException":
+        if withheld:
+            return not_found_sentence("", resource, action)
         kind = str(response.get("ResourceType") or "").lower().replace("_", " ")
         return not_found_sentence(kind, response.get("ResourceId") or resource, action)
     if code == "ValidationException":
-        fields = "; ".join(
-            f"{field.get('Name')}: {aws_words(str(field.get('Message')), secrets)}"
-            for field in response.get("Fields") or []
-        )
+        named = [] if withheld else response.get("Fields") or []
+        fields = "; ".join(f"{field.get('Name')}: {aws(field.get('Message'))}" for field in named)
         detail = f" ({fields})" if fields else ""
         return f"ssm-contacts rejected {action}{target}: {message}{detail}; fix the input and run again."
     if code == "ThrottlingException":
@@ -123,18 +134,20 @@ def describe_client_error(
         )
     if code in _CREDENTIAL_CODES:
         return (
-            f"AWS rejected the credentials used for {qualified} ({code}: {message}); refresh them "
+            f"AWS rejected the credentials used for {qualified} ({shown_code}: {message}); refresh them "
             f"(for example `aws sso login`) or choose another profile with aws:profile."
         )
-    return f"{qualified}{target} failed with {code}: {message}."
+    return f"{qualified}{target} failed with {shown_code}: {message}."
 
 
 def describe_botocore_error(err: BotoCoreError, action: str, secrets: Iterable[Any] = ()) -> str:
     """One sentence for a failure before any answer came back (credentials, region, network).
 
-    botocore may quote parameter values: its text is withheld when it quotes one of ``secrets``.
+    botocore may quote parameter values: its words are withheld when they, or the values it was given
+    (``err.kwargs``), quote one of ``secrets``.
     """
     qualified = f"ssm-contacts:{action}"
+    words = WITHHELD if quotes_secret([str(err), getattr(err, "kwargs", {})], secrets) else str(err).rstrip(".")
     if isinstance(err, NoCredentialsError):
         return (
             f"No AWS credentials were found for {qualified}; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
@@ -143,13 +156,13 @@ def describe_botocore_error(err: BotoCoreError, action: str, secrets: Iterable[A
     if isinstance(err, NoRegionError):
         return f"No AWS region is set for {qualified}; set aws:region in the stack config or AWS_REGION."
     if isinstance(err, ProfileNotFound):
-        return f"{err}; fix aws:profile in the stack config or AWS_PROFILE."
+        return f"{words}; fix aws:profile in the stack config or AWS_PROFILE."
     if isinstance(err, (EndpointConnectionError, ConnectionClosedError)):
         return (
-            f"Could not reach the ssm-contacts endpoint for {action} ({err}); check incident-manager:endpoint, "
+            f"Could not reach the ssm-contacts endpoint for {action} ({words}); check incident-manager:endpoint, "
             f"AWS_ENDPOINT_URL_SSM_CONTACTS and the network."
         )
-    return f"{qualified} failed before AWS answered: {aws_words(str(err), secrets)}."
+    return f"{qualified} failed before AWS answered: {words}."
 
 
 @contextmanager
@@ -178,24 +191,48 @@ def aws_errors(action: str, resource: str | None = None, secrets: Iterable[Any] 
 
 WITHHELD = "its message is withheld because it quotes a secret input"
 
-# Secrets this long are withheld wherever they occur in a text; shorter ones (a 1-letter subject, say) only where
-# they stand as a whole word, as AWS quotes a value, so that ordinary words containing them stay readable.
-_SUBSTRING_LENGTH = 8
+SECRET_RUN = 8
+"""A text quotes a secret when it holds any run of this many of the secret's characters, in any letter case: AWS
+quotes a long value cut short (``Value 'SEKRIT-CONT-b81e22 p...' at 'content'``), so a whole-secret match is not
+enough. A secret shorter than this counts only whole, as a word (not inside a longer word or number), in any case:
+a one-letter subject must not withhold every AWS sentence containing that letter."""
 
 
-def quotes_secret(text: str, secrets: Iterable[Any]) -> bool:
-    """Whether ``text`` contains one of ``secrets`` (non-empty strings), as a whole word or, if long, anywhere."""
+def quotes_secret(answer: Any, secrets: Iterable[Any]) -> bool:
+    """Whether any string in ``answer`` (a text, or a parsed answer: mappings, keys included, and lists at any
+    depth) quotes one of ``secrets`` (strings or numbers; others are ignored), as :data:`SECRET_RUN` says.
+
+    Linear in the lengths: each long secret becomes the set of its runs, looked up once per position of the text.
+    """
+    runs: set[str] = set()
+    words: list[re.Pattern[str]] = []
     for secret in secrets:
-        if not isinstance(secret, str) or not secret:
+        if isinstance(secret, bool) or not isinstance(secret, str | int | float):
             continue
-        if len(secret) >= _SUBSTRING_LENGTH and secret in text:
+        folded = str(secret).casefold()
+        if len(folded) >= SECRET_RUN:
+            runs.update(folded[i : i + SECRET_RUN] for i in range(len(folded) - SECRET_RUN + 1))
+        elif folded:
+            words.append(re.compile(rf"(?<![^\W_]){re.escape(folded)}(?![^\W_])"))
+    if not runs and not words:
+        return False
+    for text in _strings(answer):
+        folded = text.casefold()
+        if any(folded[i : i + SECRET_RUN] in runs for i in range(len(folded) - SECRET_RUN + 1)):
             return True
-        if re.search(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", text):
+        if any(word.search(folded) for word in words):
             return True
     return False
 
 
-def aws_words(text: str, secrets: Iterable[Any]) -> str:
-    """AWS's (or botocore's) text unchanged, trailing period dropped; or :data:`WITHHELD` if it quotes a secret."""
-    secrets = list(secrets)
-    return WITHHELD if quotes_secret(text, secrets) else text.rstrip(".")
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a parsed answer, mapping keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _strings(item)

@@ -84,3 +84,15 @@ def test_the_pack_starts_from_a_shell_whose_python_lacks_the_package(
     assert result.returncode != 0
     assert "No module named" not in output
     assert "contact-allowlist" in output and "payments-primary" in output
+
+
+def test_a_whole_number_in_the_policy_config_is_printed_as_written(project: ProjectFactory, endpoint: Emulator) -> None:
+    stack, pack = gameday(project, "drill-escalation")
+    config = stack.project_dir / "policy-config.json"
+    config.write_text(config.read_text().replace('"publicMaxLength": 160', '"publicMaxLength": 5'))
+
+    result = stack.cli("preview", *pack, check=False)
+
+    assert result.returncode != 0
+    assert "over the publicMaxLength of 5. Fix: shorten public_subject to at most 5 characters." in result.stdout
+    assert "5.0" not in result.stdout

@@ -27,6 +27,18 @@ def test_config_adds_a_sender_convention_and_a_tighter_sms_limit() -> None:
     ]
 
 
+def test_a_limit_the_engine_hands_over_as_a_float_is_printed_as_the_whole_number_written() -> None:
+    # The CLI passes policy config as protobuf numbers: publicMaxLength 20 arrives as 20.0.
+    config = {"publicMaxLength": 20.0}
+
+    messages = run_policy(TEAM_CONVENTIONS, engagement(public_subject="x" * 21), config=config, name="p")
+
+    assert messages == [
+        'Engagement "p": public_subject is 21 characters, over the publicMaxLength of 20. '
+        "Fix: shorten public_subject to at most 20 characters."
+    ]
+
+
 def test_a_broken_sender_pattern_is_reported_as_a_config_error() -> None:
     messages = run_policy(TEAM_CONVENTIONS, engagement(), config={"senderPattern": "[a-"}, name="p")
 

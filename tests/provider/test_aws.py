@@ -12,6 +12,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from incident_manager_provider import aws
 from incident_manager_provider.engagement import EngagementProvider
+from incident_manager_provider.errors import IncidentManagerError
 from incident_manager_provider.page_acceptance import PageAcceptanceProvider
 
 
@@ -51,8 +52,42 @@ def test_retries_prefer_stack_config_then_the_aws_environment_then_a_patient_def
         "mode": "standard",
         "total_max_attempts": 7,
     }
-    with pytest.raises(ValueError, match="retry mode 'legacy' is not one of standard, adaptive"):
-        aws.AwsSettings(retry_mode="legacy").retries({}.get)
+
+
+def test_a_retry_mode_in_stack_config_that_is_not_standard_or_adaptive_is_named_with_its_key() -> None:
+    with pytest.raises(ValueError) as caught:
+        aws.AwsSettings.from_config({"incident-manager:retryMode": "legacy"}.get)
+    assert str(caught.value) == "incident-manager:retryMode must be standard or adaptive, not 'legacy'"
+
+
+def test_a_retry_mode_from_the_aws_environment_names_where_it_comes_from_and_what_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.setenv("AWS_RETRY_MODE", "legacy")
+    with pytest.raises(IncidentManagerError) as caught:
+        aws.client(aws.AwsSettings(region="us-east-1"), operation="StartEngagement")
+    assert str(caught.value) == (
+        "AWS_RETRY_MODE (or the AWS profile's retry_mode) must be standard or adaptive, not 'legacy'; change it, "
+        "or set incident-manager:retryMode, which comes first"
+    )
+    assert aws.client(aws.AwsSettings(region="us-east-1", retry_mode="standard"), operation="StartEngagement")
+
+
+@pytest.mark.parametrize("attempts", ["ten", "-2"])
+def test_max_attempts_from_the_aws_environment_that_is_not_a_positive_whole_number_is_named(
+    monkeypatch: pytest.MonkeyPatch, attempts: str
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", attempts)
+    with pytest.raises(IncidentManagerError) as caught:
+        aws.client(aws.AwsSettings(region="us-east-1"), operation="StartEngagement")
+    assert str(caught.value).startswith(
+        "AWS_MAX_ATTEMPTS (or the AWS profile's max_attempts) must be a whole number of attempts, at least 1, not "
+    )
+    assert attempts in str(caught.value)
 
 
 def test_clients_take_retry_settings_from_the_environment_and_the_profile(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import string
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +14,8 @@ from botocore.stub import Stubber
 
 from incident_manager_provider import aws
 from incident_manager_provider.engagement import EngagementProvider
-from incident_manager_provider.errors import IncidentManagerError
+from incident_manager_provider.errors import IncidentManagerError, describe_botocore_error, quotes_secret
+from pulumi_incident_manager import accept_page
 
 CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
 ENGAGEMENT = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/drill-escalation/0b2c"
@@ -59,22 +63,147 @@ def test_data_encryption_points_at_the_key_policy(stubbed: Stubber) -> None:
         EngagementProvider().create(PROPS)
 
 
-def test_a_rejection_that_quotes_a_secret_input_never_repeats_it(stubbed: Stubber) -> None:
+SECRET_CONTENT = "SEKRIT-CONT-b81e22 please page the checkout team " * 4
+
+
+def runs(secret: str) -> set[str]:
+    """Every run of 8 characters of ``secret``, casefolded: none may appear in what the user sees."""
+    folded = secret.casefold()
+    return {folded[i : i + 8] for i in range(len(folded) - 7)}
+
+
+def quoted_run(text: str, *secrets: str) -> set[str]:
+    folded = text.casefold()
+    return {run for secret in secrets for run in runs(secret) if run in folded}
+
+
+# How AWS (or something between) can echo a secret: each answer quotes the content or the subject once.
+ECHOES = {
+    "quoted truncated prefix": {
+        "Message": "1 validation error detected: Value 'SEKRIT-CONT-b81e22 p...' at 'content' failed to satisfy "
+        "constraint: Member must have length less than or equal to 8192",
+    },
+    "upper-cased copy": {"Message": f"Subject '{PROPS['subject'].upper()}' was refused"},
+    "field name": {
+        "Message": "1 validation error detected",
+        "Fields": [{"Name": "sekrit-cont-B81E22", "Message": "x"}],
+    },
+    "field message": {
+        "Message": "1 validation error detected",
+        "Fields": [{"Name": "Content", "Message": "'...checkout team SEKRIT-CONT' is too long"}],
+    },
+    "another member": {"Message": "refused", "Reason": "[drill] CHECKOUT LAT"},
+}
+
+
+@pytest.mark.parametrize("echo", ECHOES.values(), ids=ECHOES.keys())
+def test_a_rejection_quoting_8_characters_of_a_secret_anywhere_withholds_awss_words(
+    stubbed: Stubber, echo: dict[str, Any]
+) -> None:
     stubbed.add_client_error(
         "start_engagement",
         service_error_code="ValidationException",
-        service_message="1 validation error detected: Value '[DRILL] Checkout latency' at 'subject' was refused.",
+        service_message=echo["Message"],
         http_status_code=400,
-        modeled_fields={
-            "Message": "1 validation error detected",
-            "Fields": [{"Name": "PublicSubject", "Message": "'[DRILL] checkout' was refused"}],
-        },
+        modeled_fields={"Message": echo["Message"], **{k: v for k, v in echo.items() if k != "Message"}},
+    )
+    with pytest.raises(IncidentManagerError) as caught:
+        EngagementProvider().create({**PROPS, "content": SECRET_CONTENT})
+    assert str(caught.value) == (
+        f"ssm-contacts rejected StartEngagement on {CONTACT}: its message is withheld because it quotes a secret "
+        "input; fix the input and run again."
+    )
+    assert not quoted_run(str(caught.value), SECRET_CONTENT, PROPS["subject"], PROPS["content"])
+
+
+def test_an_answer_quoting_a_secret_outside_the_modeled_members_withholds_awss_words(stubbed: Stubber) -> None:
+    error(stubbed, "start_engagement", "ConflictException", "refused", 409, Echo={"Quoted": ["CHECKOUT LATENCY"]})
+    with pytest.raises(IncidentManagerError) as caught:
+        EngagementProvider().create(PROPS)
+    assert str(caught.value) == (
+        f"ssm-contacts:StartEngagement on {CONTACT} failed with ConflictException: its message is withheld because "
+        "it quotes a secret input."
+    )
+
+
+def test_a_rejection_quoting_no_secret_keeps_awss_words_and_fields(stubbed: Stubber) -> None:
+    stubbed.add_client_error(
+        "start_engagement",
+        service_error_code="ValidationException",
+        service_message="1 validation error detected.",
+        http_status_code=400,
+        modeled_fields={"Message": "1 validation error detected.", "Fields": [{"Name": "Sender", "Message": "bad."}]},
     )
     with pytest.raises(IncidentManagerError) as caught:
         EngagementProvider().create(PROPS)
     assert str(caught.value) == (
-        f"ssm-contacts rejected StartEngagement on {CONTACT}: its message is withheld because it quotes a secret "
-        "input (PublicSubject: its message is withheld because it quotes a secret input); fix the input and run again."
+        f"ssm-contacts rejected StartEngagement on {CONTACT}: 1 validation error detected (Sender: bad); fix the "
+        "input and run again."
+    )
+
+
+def test_a_not_found_answer_quoting_a_secret_names_only_the_resource_asked_for(stubbed: Stubber) -> None:
+    stubbed.add_client_error(
+        "start_engagement",
+        service_error_code="ResourceNotFoundException",
+        service_message="not found",
+        http_status_code=404,
+        modeled_fields={"Message": "not found", "ResourceId": "[drill] CHECKOUT LATENCY", "ResourceType": "CONTACT"},
+    )
+    with pytest.raises(IncidentManagerError) as caught:
+        EngagementProvider().create(PROPS)
+    assert str(caught.value) == (
+        f"ssm-contacts:StartEngagement failed because {CONTACT} does not exist in this account and region; check "
+        "the ARN and the aws:region setting."
+    )
+
+
+def test_an_accept_code_quoted_by_aws_is_withheld_through_the_sdk_function(stubbed: Stubber) -> None:
+    page = "arn:aws:ssm-contacts:us-east-1:123456789012:page/drill-escalation/7f3a"
+    stubbed.add_response("list_page_receipts", {"Receipts": []}, {"PageId": page})
+    error(stubbed, "accept_page", "ValidationException", "Accept code 482913 does not match.", 400)
+    with pytest.raises(IncidentManagerError) as caught:
+        accept_page(page, "482913")
+    assert "482913" not in str(caught.value) and "its message is withheld" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "quoted"),
+    [
+        ("Value 'SEKRIT-C...' at 'content'", "sekrit-content-that-goes-on", True),
+        ("Value 'SEKRIT-...' at 'content'", "sekrit-content-that-goes-on", False),  # 7 characters only
+        ("Straße ist gesperrt", "STRASSE IST", True),  # casefolded: ß and SS compare equal
+        ("code 4829 refused", "4829", True),  # a short secret, whole
+        ("code 48291 refused", "4829", False),  # inside a longer number: not that secret
+        ("Check your AWS Secret Access Key", "s", False),  # a one-letter subject never garbles AWS's words
+        ("Subject 'S' refused", "s", True),
+    ],
+)
+def test_quotes_secret_finds_8_character_runs_in_any_case_and_short_secrets_whole(
+    text: str, secret: str, quoted: bool
+) -> None:
+    assert quotes_secret(text, [secret]) is quoted
+
+
+def test_quotes_secret_scales_linearly_with_a_long_secret_and_a_long_answer() -> None:
+    letters = random.Random(17)
+    secret = "".join(letters.choices(string.ascii_lowercase, k=8192))
+    text = "".join(letters.choices(string.ascii_lowercase, k=800_000))
+    quoting = {"Message": text, "Fields": [{"Name": "Content", "Message": secret[5000:5008].upper()}]}
+    started = time.perf_counter()
+    assert quotes_secret(quoting, [secret])
+    assert not quotes_secret({"Message": text}, [secret])
+    # Looking for each of the secret's 8185 runs in the text in turn takes seconds here; this takes a tenth of one.
+    assert time.perf_counter() - started < 1.5
+
+
+def test_botocores_own_words_are_withheld_when_they_quote_a_secret() -> None:
+    from botocore.exceptions import ParamValidationError
+
+    err = ParamValidationError(report=f"Invalid type for parameter Content, value: {SECRET_CONTENT.upper()}")
+    assert describe_botocore_error(err, "StartEngagement", [SECRET_CONTENT]) == (
+        "ssm-contacts:StartEngagement failed before AWS answered: its message is withheld because it quotes a "
+        "secret input."
     )
 
 

@@ -153,6 +153,9 @@ def settings(args: ResourceValidationArgs, schema: PolicyConfigSchema) -> dict[s
     for key, spec in schema.properties.items():
         if key not in found and "default" in spec:
             found[key] = copy.deepcopy(spec["default"])
+        elif spec.get("type") == "integer" and isinstance(found.get(key), float) and found[key].is_integer():
+            # The engine hands the pack its config as protobuf numbers, which are floats: 20, not 20.0, in messages.
+            found[key] = int(found[key])
     return found
 
 
