@@ -25,7 +25,14 @@ from pulumi.output import UNKNOWN
 from . import api, aws
 from .errors import IncidentManagerError, NotFoundError
 from .schema import ENGAGEMENT
-from .tokens import IDENTITY_FIELDS, changed_identity_fields, mint_idempotency_token, next_run_token
+from .tokens import (
+    IDENTITY_FIELDS,
+    NotCanonical,
+    canonical,
+    changed_identity_fields,
+    mint_idempotency_token,
+    next_run_token,
+)
 from .validation import is_unknown, validate
 
 START_ENGAGEMENT_MEMBERS = ENGAGEMENT.members()
@@ -74,12 +81,12 @@ class EngagementProvider(ResourceProvider):
         }
         failures = validate("StartEngagement", inputs, START_ENGAGEMENT_MEMBERS, secret=SECRET_PROPERTIES)
         failures += validate("StopEngagement", inputs, STOP_ENGAGEMENT_MEMBERS)
-        run = inputs.get("run")
-        if isinstance(run, int | float) and not isinstance(run, bool) and float(run).is_integer():
-            # `run: 2` in YAML (or a config value read as a number) is the label "2": numbers arrive as floats.
-            inputs["run"] = run = str(int(run))
-        if run is not None and not is_unknown(run) and not isinstance(run, str):
-            failures.append(CheckFailure("run", f"run must be a string, not {type(run).__name__}: quote it"))
+        if "run" in inputs and not is_unknown(inputs["run"]):
+            # One form for every spelling of a run (`run: 2` in YAML arrives as 2.0): the token's, and state's.
+            try:
+                inputs["run"] = canonical("run", inputs["run"])
+            except NotCanonical as err:
+                failures.append(CheckFailure("run", str(err)))
         identity_known = not any(is_unknown(inputs.get(name)) for name in IDENTITY_FIELDS)
         changed = changed_identity_fields(olds, inputs) if olds and identity_known else []
         explicit = inputs.get("idempotency_token")
@@ -134,10 +141,12 @@ class EngagementProvider(ResourceProvider):
                 return CreateResult(live.arn, {**_outputs(props, live), "idempotency_token": token,
                                                "minted_token": minted})
             if props.get("explicit_token") or not props.get("token_key"):
+                # Only a new token starts a new run here: run is not part of an explicit token.
+                instead = " (or remove it to let one be minted)" if props.get("explicit_token") else ""
                 raise IncidentManagerError(
                     f"The idempotency token {token} belongs to engagement {live.arn}, which was stopped at "
                     f"{iso_time(live.stop_time)}, so AWS will not page anyone with it again; to start a new run, "
-                    f"set idempotency_token to a new value (or change run).",
+                    f"set idempotency_token to a new value{instead}.",
                     operation="StartEngagement",
                 )
             token = next_run_token(props["token_key"], token, live.arn)

@@ -2,7 +2,7 @@
 
 The hierarchy, re-exported by the SDK::
 
-    IncidentManagerError            one actionable sentence; .operation (AcceptPage, ...) and .code (AWS's code)
+    IncidentManagerError            one actionable sentence (a pulumi.RunError); .operation and .code (AWS's code)
     ├── NotFoundError               the engagement, page or contact does not exist (ResourceNotFoundException)
     └── InvalidInputError           an input breaks a rule of the service model (also a ValueError)
 
@@ -27,6 +27,7 @@ from botocore.exceptions import (
     NoRegionError,
     ProfileNotFound,
 )
+from pulumi.errors import RunError
 
 _CREDENTIAL_CODES = frozenset(
     {
@@ -40,8 +41,12 @@ _CREDENTIAL_CODES = frozenset(
 )
 
 
-class IncidentManagerError(Exception):
-    """A failed ssm-contacts call or setting, described in one actionable sentence."""
+class IncidentManagerError(RunError):
+    """A failed ssm-contacts call or setting, described in one actionable sentence.
+
+    A :class:`pulumi.RunError`: raised in a program (by a function such as ``get_engagement``), the Python language
+    host prints the sentence alone, with no traceback.
+    """
 
     def __init__(self, message: str, *, operation: str | None = None, code: str | None = None) -> None:
         super().__init__(message)

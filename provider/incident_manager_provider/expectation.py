@@ -28,7 +28,7 @@ from pulumi.dynamic.dynamic import PROVIDER_KEY
 from . import api, aws
 from .errors import IncidentManagerError
 from .schema import EXPECTATION
-from .validation import is_unknown
+from .validation import check_failure, excerpt, is_unknown
 
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
 CHANNEL_TYPES = ("SMS", "VOICE", "EMAIL")
@@ -168,19 +168,20 @@ class AcknowledgementExpectationProvider(ResourceProvider):
         failures = []
         arn = inputs.get("engagement_arn")
         if not is_unknown(arn) and (not isinstance(arn, str) or ":engagement/" not in arn):
-            failures.append(CheckFailure("engagement_arn", "engagement_arn must be an engagement ARN (an "
-                                                           "Engagement's arn output)"))
+            failures.append(check_failure("engagement_arn", "engagement_arn must be an engagement ARN (an "
+                                                            "Engagement's arn output)", arn))
         within = inputs.get("within")
         if not is_unknown(within) and parse_duration(within) is None:
-            failures.append(CheckFailure("within", "within must be a duration such as 90s, 15m or 1h30m"))
+            failures.append(check_failure("within", "within must be a duration such as 90s, 15m or 1h30m", within))
         failures += _choices(inputs, "receipt", ("READ", "DELIVERED"))
         failures += _choices(inputs, "on_miss", ("fail", "record"))
         channels = inputs.get("channels")
         if isinstance(channels, Sequence) and not isinstance(channels, str):
             wrong = [c for c in channels if not is_unknown(c) and c not in CHANNEL_TYPES]
             if wrong:
-                failures.append(CheckFailure("channels", f"channels must be among {', '.join(CHANNEL_TYPES)}, "
-                                                         f"not {', '.join(map(str, wrong))}"))
+                shown = ", ".join(excerpt(c) if isinstance(c, str) else repr(c) for c in wrong)
+                failures.append(check_failure("channels", f"channels must be among {', '.join(CHANNEL_TYPES)}, "
+                                                          f"not {shown}", channels))
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -218,7 +219,8 @@ def _choices(inputs: Mapping[str, Any], name: str, allowed: Sequence[str]) -> li
     value = inputs.get(name)
     if is_unknown(value) or value in allowed:
         return []
-    return [CheckFailure(name, f"{name} must be one of {', '.join(allowed)}, not {value!r}")]
+    shown = excerpt(value) if isinstance(value, str) else repr(value)
+    return [check_failure(name, f"{name} must be one of {', '.join(allowed)}, not {shown}", value)]
 
 
 def _value(value: Any) -> Any:
