@@ -109,7 +109,7 @@ def describe_client_error(
     if code == "ThrottlingException":
         return (
             f"ssm-contacts kept throttling {action} after {attempts} attempts; run again later or raise "
-            f"incident-manager:maxAttempts (or AWS_MAX_ATTEMPTS)."
+            f"incident-manager:maxAttempts (it wins over AWS_MAX_ATTEMPTS and the profile's max_attempts)."
         )
     if code == "InternalServerException":
         return (
@@ -124,7 +124,8 @@ def describe_client_error(
     if code in _CREDENTIAL_CODES and "scoped to a valid region" in message:
         return (
             f"The ssm-contacts endpoint refused {qualified} because the request was signed for another region "
-            f"({message}); set aws:region (or AWS_REGION) to the region of the endpoint."
+            f"({message}); set aws:region (it wins over AWS_REGION) to the endpoint's region, or for an ARN of "
+            f"another region use that region's endpoint (a call about an ARN is signed for the region it names)."
         )
     if code in _CREDENTIAL_CODES:
         return (
@@ -148,7 +149,7 @@ def describe_botocore_error(err: BotoCoreError, action: str, secrets: Iterable[A
     if isinstance(err, NoRegionError):
         return f"No AWS region is set for {qualified}; set aws:region in the stack config or AWS_REGION."
     if isinstance(err, ProfileNotFound):
-        return f"{err}; fix aws:profile in the stack config or AWS_PROFILE."
+        return f"{err}; fix aws:profile in the stack config, or AWS_PROFILE when aws:profile is not set."
     if isinstance(err, (EndpointConnectionError, ConnectionClosedError)):
         return (
             f"Could not reach the ssm-contacts endpoint for {action} ({err}); check incident-manager:endpoint, "
