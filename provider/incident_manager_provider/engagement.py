@@ -93,12 +93,17 @@ class EngagementProvider(ResourceProvider):
         inputs["explicit_token"] = bool(explicit)
         if explicit:
             if changed and not is_unknown(explicit) and explicit == olds.get("idempotency_token"):
+                # run is never sent: alone, it would change nothing AWS sees, so nobody would be paged again.
+                why = (
+                    "run is no part of an explicit token, so nobody would be paged again"
+                    if changed == ["run"]
+                    else "AWS refuses a token reused for a different engagement"
+                )
                 failures.append(
                     CheckFailure(
                         "",
-                        f"idempotency_token is unchanged but {', '.join(changed)} changed, and AWS refuses a token "
-                        f"reused for a different engagement: set a new idempotency_token (or remove it to let one "
-                        f"be minted).",
+                        f"idempotency_token is unchanged but {', '.join(changed)} changed, and {why}: set a new "
+                        f"idempotency_token (or remove it to let one be minted).",
                     )
                 )
         elif olds.get("idempotency_token") and identity_known and not changed:
@@ -109,8 +114,9 @@ class EngagementProvider(ResourceProvider):
             failures.append(
                 CheckFailure(
                     "token_key",
-                    "token_key is required to mint idempotency_token: build the resource with "
-                    "pulumi_incident_manager.Engagement or set idempotency_token",
+                    "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key "
+                    "(or set the provider's incident-manager:tokenKey config; pulumi_incident_manager.Engagement "
+                    "does it for you), or set idempotency_token",
                 )
             )
         elif not failures:

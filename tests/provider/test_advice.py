@@ -78,10 +78,29 @@ def test_an_unchanged_explicit_token_for_a_changed_message_is_fixed_by_either_ad
     assert provider.diff("arn", {**olds, "arn": "arn"}, followed.inputs).replaces  # a new engagement: it pages
 
 
-def test_without_a_key_setting_idempotency_token_is_enough() -> None:
-    # "token_key is required to mint idempotency_token: build the resource with pulumi_incident_manager.Engagement
-    # or set idempotency_token"
+@pytest.mark.parametrize("follow", ["token_key", "idempotency_token"])
+def test_without_a_key_passing_one_or_setting_idempotency_token_is_enough(follow: str) -> None:
+    # "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key (or set the
+    # provider's incident-manager:tokenKey config; ...), or set idempotency_token"
     provider = EngagementProvider()
     [refused] = provider.check({}, dict(FIELDS)).failures
     assert refused.reason.endswith("or set idempotency_token")
-    assert provider.check({}, {**FIELDS, "idempotency_token": "drill-1"}).failures == []
+
+    followed = provider.check({}, {**FIELDS, follow: KEY if follow == "token_key" else "drill-1"})
+
+    assert followed.failures == [] and followed.inputs["idempotency_token"]
+
+
+def test_a_new_run_with_an_unchanged_explicit_token_says_run_alone_pages_nobody_and_a_new_token_does() -> None:
+    provider = EngagementProvider()
+    olds = provider.check({}, {**FIELDS, "idempotency_token": "drill-1", "run": "1"}).inputs
+
+    [refused] = provider.check(olds, {**FIELDS, "idempotency_token": "drill-1", "run": "2"}).failures
+    followed = provider.check(olds, {**FIELDS, "idempotency_token": "drill-2", "run": "2"})
+
+    assert refused.reason == (
+        "idempotency_token is unchanged but run changed, and run is no part of an explicit token, so nobody would be "
+        "paged again: set a new idempotency_token (or remove it to let one be minted)."
+    )
+    assert followed.failures == []
+    assert provider.diff("arn", {**olds, "arn": "arn"}, followed.inputs).replaces

@@ -354,5 +354,5 @@ def test_a_lone_surrogate_in_a_value_not_known_yet_is_refused_once_known(engine:
         text = pulumi.Output.from_input("ok").apply(lambda known: known + "\udfff")
         Engagement("x", contact_id=CONTACT, sender="bot", subject="s", content=pulumi.Output.secret(text))
 
-    with pytest.raises(ResourceInputError, match="^Engagement 'x': content holds a lone surrogate"):
+    with pytest.raises(ResourceInputError, match=r"^Engagement 'x': content holds a lone surrogate"):
         run(program)

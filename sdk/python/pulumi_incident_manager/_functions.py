@@ -276,7 +276,8 @@ def _moment(at: str | datetime | None) -> datetime:
             at = datetime.fromisoformat(at)
         except ValueError:
             raise InvalidInputError(
-                f"at must be an ISO 8601 time such as 2026-11-23T09:00:00Z, not {excerpt(at)}", operation="ListRotationShifts"
+                f"at must be an ISO 8601 time such as 2026-11-23T09:00:00Z, not {excerpt(str(at))}",
+                operation="ListRotationShifts",
             ) from None
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
 
