@@ -27,7 +27,14 @@ from . import api, aws
 from .errors import IncidentManagerError, NotFoundError
 from .expectation import stop_when_failures, wait_for_verdict
 from .schema import ENGAGEMENT
-from .tokens import IDENTITY_FIELDS, changed_identity_fields, mint_idempotency_token, next_run_token
+from .tokens import (
+    IDENTITY_FIELDS,
+    NotCanonical,
+    canonical,
+    changed_identity_fields,
+    mint_idempotency_token,
+    next_run_token,
+)
 from .validation import is_unknown, validate
 
 START_ENGAGEMENT_MEMBERS = ENGAGEMENT.members()
@@ -88,24 +95,29 @@ class EngagementProvider(ResourceProvider):
         failures = validate("StartEngagement", inputs, START_ENGAGEMENT_MEMBERS, secret=SECRET_PROPERTIES)
         failures += validate("StopEngagement", inputs, STOP_ENGAGEMENT_MEMBERS)
         failures += stop_when_failures(inputs.get("stop_when"))
-        run = inputs.get("run")
-        if isinstance(run, int | float) and not isinstance(run, bool) and float(run).is_integer():
-            # `run: 2` in YAML (or a config value read as a number) is the label "2": numbers arrive as floats.
-            inputs["run"] = run = str(int(run))
-        if run is not None and not is_unknown(run) and not isinstance(run, str):
-            failures.append(CheckFailure("run", f"run must be a string, not {type(run).__name__}: quote it"))
+        if "run" in inputs and not is_unknown(inputs["run"]):
+            # One form for every spelling of a run (`run: 2` in YAML arrives as 2.0): the token's, and state's.
+            try:
+                inputs["run"] = canonical("run", inputs["run"])
+            except NotCanonical as err:
+                failures.append(CheckFailure("run", str(err)))
         identity_known = not any(is_unknown(inputs.get(name)) for name in IDENTITY_FIELDS)
         changed = changed_identity_fields(olds, inputs) if olds and identity_known else []
         explicit = inputs.get("idempotency_token")
         inputs["explicit_token"] = bool(explicit)
         if explicit:
             if changed and not is_unknown(explicit) and explicit == olds.get("idempotency_token"):
+                # run is never sent: alone, it would change nothing AWS sees, so nobody would be paged again.
+                why = (
+                    "run is no part of an explicit token, so nobody would be paged again"
+                    if changed == ["run"]
+                    else "AWS refuses a token reused for a different engagement"
+                )
                 failures.append(
                     CheckFailure(
                         "",
-                        f"idempotency_token is unchanged but {', '.join(changed)} changed, and AWS refuses a token "
-                        f"reused for a different engagement: set a new idempotency_token (or remove it to let one "
-                        f"be minted).",
+                        f"idempotency_token is unchanged but {', '.join(changed)} changed, and {why}: set a new "
+                        f"idempotency_token (or remove it to let one be minted).",
                     )
                 )
         elif olds.get("idempotency_token") and identity_known and not changed:
@@ -116,8 +128,9 @@ class EngagementProvider(ResourceProvider):
             failures.append(
                 CheckFailure(
                     "token_key",
-                    "token_key is required to mint idempotency_token: build the resource with "
-                    "pulumi_incident_manager.Engagement or set idempotency_token",
+                    "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key "
+                    "(or set the provider's incident-manager:tokenKey config; pulumi_incident_manager.Engagement "
+                    "does it for you), or set idempotency_token",
                 )
             )
         elif not failures:
@@ -158,10 +171,12 @@ class EngagementProvider(ResourceProvider):
                 return CreateResult(live.arn, {**_outputs(props, live), "idempotency_token": token,
                                                "minted_token": minted})
             if props.get("explicit_token") or not props.get("token_key"):
+                # Only a new token starts a new run here: run is not part of an explicit token.
+                instead = " (or remove it to let one be minted)" if props.get("explicit_token") else ""
                 raise IncidentManagerError(
                     f"The idempotency token {token} belongs to engagement {live.arn}, which was stopped at "
                     f"{iso_time(live.stop_time)}, so AWS will not page anyone with it again; to start a new run, "
-                    f"set idempotency_token to a new value (or change run).",
+                    f"set idempotency_token to a new value{instead}.",
                     operation="StartEngagement",
                 )
             token = next_run_token(props["token_key"], token, live.arn)

@@ -2,7 +2,7 @@
 
 The hierarchy, re-exported by the SDK::
 
-    IncidentManagerError            one actionable sentence; .operation (AcceptPage, ...) and .code (AWS's code)
+    IncidentManagerError            one actionable sentence (a pulumi.RunError); .operation and .code (AWS's code)
     ├── NotFoundError               the engagement, page or contact does not exist (ResourceNotFoundException)
     └── InvalidInputError           an input breaks a rule of the service model, or a setting takes a value the
                                     package cannot use (also a ValueError)
@@ -28,6 +28,7 @@ from botocore.exceptions import (
     NoRegionError,
     ProfileNotFound,
 )
+from pulumi.errors import RunError
 
 _CREDENTIAL_CODES = frozenset(
     {
@@ -41,8 +42,12 @@ _CREDENTIAL_CODES = frozenset(
 )
 
 
-class IncidentManagerError(Exception):
-    """A failed ssm-contacts call or setting, described in one actionable sentence."""
+class IncidentManagerError(RunError):
+    """A failed ssm-contacts call or setting, described in one actionable sentence.
+
+    A :class:`pulumi.RunError`: raised in a program (by a function such as ``get_engagement``), the Python language
+    host prints the sentence alone, with no traceback.
+    """
 
     def __init__(self, message: str, *, operation: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
@@ -115,7 +120,7 @@ def describe_client_error(
     if code == "ThrottlingException":
         return (
             f"ssm-contacts kept throttling {action} after {attempts} attempts; run again later or raise "
-            f"incident-manager:maxAttempts (or AWS_MAX_ATTEMPTS)."
+            f"incident-manager:maxAttempts (it wins over AWS_MAX_ATTEMPTS and the profile's max_attempts)."
         )
     if code == "InternalServerException":
         return (
@@ -130,7 +135,8 @@ def describe_client_error(
     if code in _CREDENTIAL_CODES and "scoped to a valid region" in message:
         return (
             f"The ssm-contacts endpoint refused {qualified} because the request was signed for another region "
-            f"({message}); set aws:region (or AWS_REGION) to the region of the endpoint."
+            f"({message}); set aws:region (it wins over AWS_REGION) to the endpoint's region, or for an ARN of "
+            f"another region use that region's endpoint (a call about an ARN is signed for the region it names)."
         )
     if code in _CREDENTIAL_CODES:
         return (
@@ -156,7 +162,7 @@ def describe_botocore_error(err: BotoCoreError, action: str, secrets: Iterable[A
     if isinstance(err, NoRegionError):
         return f"No AWS region is set for {qualified}; set aws:region in the stack config or AWS_REGION."
     if isinstance(err, ProfileNotFound):
-        return f"{words}; fix aws:profile in the stack config or AWS_PROFILE."
+        return f"{words}; fix aws:profile in the stack config, or AWS_PROFILE when aws:profile is not set."
     if isinstance(err, (EndpointConnectionError, ConnectionClosedError)):
         return (
             f"Could not reach the ssm-contacts endpoint for {action} ({words}); check incident-manager:endpoint, "

@@ -28,7 +28,7 @@ from pulumi.dynamic.dynamic import PROVIDER_KEY
 from . import api, aws
 from .errors import IncidentManagerError
 from .schema import EXPECTATION, TERMS
-from .validation import is_unknown
+from .validation import check_failure, excerpt, is_unknown
 
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
 CHANNEL_TYPES = ("SMS", "VOICE", "EMAIL")
@@ -158,12 +158,13 @@ def terms_failures(terms: Mapping[str, Any], owner: str = "") -> list[CheckFailu
     failures = []
     within = terms.get("within")
     if not is_unknown(within) and parse_duration(within) is None:
-        failures.append(CheckFailure(owner or "within", f"{prefix}within must be a duration such as 90s, 15m or "
-                                                        f"1h30m"))
+        failures.append(check_failure(owner or "within", f"{prefix}within must be a duration such as 90s, 15m or "
+                                                         f"1h30m", within))
     receipt = terms.get("receipt")
     if not is_unknown(receipt) and receipt not in (None, *RECEIPTS):
-        failures.append(CheckFailure(owner or "receipt", f"{prefix}receipt must be one of {', '.join(RECEIPTS)}, "
-                                                         f"not {receipt!r}"))
+        shown = excerpt(receipt) if isinstance(receipt, str) else repr(receipt)
+        failures.append(check_failure(owner or "receipt", f"{prefix}receipt must be one of {', '.join(RECEIPTS)}, "
+                                                          f"not {shown}", receipt))
     for name in ("by", "channels"):
         value = terms.get(name)
         if value is not None and not is_unknown(value) and (isinstance(value, str) or not isinstance(value, Sequence)):
@@ -172,9 +173,9 @@ def terms_failures(terms: Mapping[str, Any], owner: str = "") -> list[CheckFailu
     if isinstance(channels, Sequence) and not isinstance(channels, str):
         wrong = [c for c in channels if not is_unknown(c) and c not in CHANNEL_TYPES]
         if wrong:
-            failures.append(CheckFailure(owner or "channels", f"{prefix}channels must be among "
-                                                              f"{', '.join(CHANNEL_TYPES)}, not "
-                                                              f"{', '.join(map(str, wrong))}"))
+            shown = ", ".join(excerpt(c) if isinstance(c, str) else repr(c) for c in wrong)
+            failures.append(check_failure(owner or "channels", f"{prefix}channels must be among "
+                                                               f"{', '.join(CHANNEL_TYPES)}, not {shown}", channels))
     return failures
 
 
@@ -244,8 +245,8 @@ class AcknowledgementExpectationProvider(ResourceProvider):
         failures = []
         arn = inputs.get("engagement_arn")
         if not is_unknown(arn) and (not isinstance(arn, str) or ":engagement/" not in arn):
-            failures.append(CheckFailure("engagement_arn", "engagement_arn must be an engagement ARN (an "
-                                                           "Engagement's arn output)"))
+            failures.append(check_failure("engagement_arn", "engagement_arn must be an engagement ARN (an "
+                                                            "Engagement's arn output)", arn))
         failures += terms_failures(inputs)
         failures += _choices(inputs, "on_miss", ("fail", "record"))
         if inputs.get("stop_engagement") and not is_unknown(inputs.get("stop_engagement")):
@@ -277,7 +278,8 @@ def _choices(inputs: Mapping[str, Any], name: str, allowed: Sequence[str]) -> li
     value = inputs.get(name)
     if is_unknown(value) or value in allowed:
         return []
-    return [CheckFailure(name, f"{name} must be one of {', '.join(allowed)}, not {value!r}")]
+    shown = excerpt(value) if isinstance(value, str) else repr(value)
+    return [check_failure(name, f"{name} must be one of {', '.join(allowed)}, not {shown}", value)]
 
 
 def _value(value: Any) -> Any:

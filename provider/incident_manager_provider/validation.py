@@ -42,6 +42,24 @@ def model_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(_NESTED_REPEAT.sub(r"(?:\1)*", pattern))
 
 
+READABLE_LENGTH = 100
+"""How much of a non-secret value an error quotes (an ARN fits): a longer one is cut, and names no property: the engine
+prints the whole value of the property a check failure names."""
+
+
+def excerpt(value: str) -> str:
+    """A non-secret value as an error quotes it: whole when short, else its start, an ellipsis and its length."""
+    if len(value) <= READABLE_LENGTH:
+        return repr(value)
+    return f"{value[:READABLE_LENGTH]!r}... ({len(value)} characters)"
+
+
+def check_failure(prop: str, reason: str, value: Any) -> CheckFailure:
+    """A failure of ``prop``, naming it only when the engine may print ``value`` beside it (short enough to read)."""
+    too_long = isinstance(value, str | list) and len(str(value)) > READABLE_LENGTH
+    return CheckFailure("" if too_long else prop, reason)
+
+
 def is_unknown(value: Any) -> bool:
     """True for a value that is not known yet (a computed input during preview)."""
     return isinstance(value, Unknown)
@@ -83,7 +101,8 @@ def validate(
 
     Unknown values pass: they are checked again once known, before anything is sent. A failure of a ``secret``
     property names it in the reason only, with no part of its value: the CLI prints the value of the property a
-    failure names (``property content value {&{{...}}}``), and nothing for a failure that names none.
+    failure names (``property content value {&{{...}}}``), and nothing for a failure that names none. So does a
+    failure of a value longer than :data:`READABLE_LENGTH`, which the reason quotes cut (:func:`excerpt`).
     """
     shape = input_shape(operation)
     failures = []
@@ -95,7 +114,7 @@ def validate(
         rule = broken_rule(shape, member, value, reveal=not hidden)
         if rule is not None:
             reason = f"{prop} {rule} (ssm-contacts {operation} {member})"
-            failures.append(CheckFailure("" if hidden else prop, reason))
+            failures.append(CheckFailure("", reason) if hidden else check_failure(prop, reason, value))
     return failures
 
 
@@ -116,7 +135,7 @@ def broken_rule(structure: StructureShape, member: str, value: Any, *, reveal: b
         shown = f" {value:g}" if reveal else ""
         return f"must be a string, not the number{shown}: quote it"
     if shape.enum:
-        shown = f", not {value!r}" if reveal else ""
+        shown = f", not {excerpt(value)}" if reveal else ""
         return None if value in shape.enum else f"must be one of {', '.join(shape.enum)}{shown}"
     minimum, maximum = shape.metadata.get("min"), shape.metadata.get("max")
     if minimum is not None and len(value) < minimum:
@@ -141,7 +160,7 @@ def _arn_rule(shape: Shape, resource_type: str, value: str) -> str | None:
     example = f"arn:aws:ssm-contacts:<region>:<account>:{resource_type}/..."
     found = _ARN_RESOURCE.fullmatch(value)
     if not model_regex(shape.metadata["pattern"]).fullmatch(value) or found is None:
-        return f"must be an ssm-contacts ARN shaped like {example}, not {value!r}"
+        return f"must be an ssm-contacts ARN shaped like {example}, not {excerpt(value)}"
     if found["type"] != resource_type:
         return f"must be a {resource_type} ARN shaped like {example}, not an ARN of type {found['type']}"
     return None

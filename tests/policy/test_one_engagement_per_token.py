@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidationArgs
 
 from pulumi_incident_manager.policies import ENGAGEMENT_TYPE, ONE_ENGAGEMENT_PER_TOKEN
@@ -37,7 +38,7 @@ def test_the_same_token_is_reported_naming_both_resources_and_no_value() -> None
     )
     assert message == (
         'Engagements "a" and "b" would share one engagement (the same idempotency_token), so destroying either would '
-        "stop the other's. Fix: give one of them a different run or idempotency_token."
+        "stop the other's. Fix: give one of them a different idempotency_token."
     )
     assert urn is not None and urn.endswith("::b")
     assert "SECRET-TEXT" not in message
@@ -49,3 +50,36 @@ def test_the_same_message_before_tokens_are_known_is_reported() -> None:
 
 def test_engagements_only_read_with_get_are_ignored() -> None:
     assert violations(resource("a", contact_id=None), resource("b", contact_id=None)) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"run": "2"}, {"run": 2.0}),  # the engine sends every number as a float
+        ({"run": "2"}, {"run": " 2 "}),
+        ({"run": None}, {"run": ""}),
+        ({"incident_id": None}, {"incident_id": ""}),
+        ({"public_content": ""}, {}),
+    ],
+    ids=str,
+)
+def test_every_spelling_of_one_engagement_is_reported(first: dict[str, Any], second: dict[str, Any]) -> None:
+    [(message, _)] = violations(resource("a", **first), resource("b", **second))
+    assert message == (
+        'Engagements "a" and "b" would share one engagement (the same contact, message and run, so the same minted '
+        "token), so destroying either would stop the other's. Fix: give one of them a different run (or its own "
+        "idempotency_token)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [({"run": "2"}, {"run": "02"}), ({"content": "c"}, {"content": "c "}), ({"run": None}, {"run": 0.0})],
+    ids=str,
+)
+def test_different_engagements_pass(first: dict[str, Any], second: dict[str, Any]) -> None:
+    assert violations(resource("a", **first), resource("b", **second)) == []
+
+
+def test_a_run_with_no_canonical_form_is_left_to_the_providers_check() -> None:
+    assert violations(resource("a", run=True), resource("b", run=True)) == []

@@ -66,7 +66,8 @@ def test_a_contact_arn_with_a_trailing_space_is_refused_without_hanging() -> Non
 
     assert messages == [
         'Engagement "page": contact_id must be an ssm-contacts ARN shaped like '
-        f"arn:aws:ssm-contacts:<region>:<account>:contact/..., not {contact!r} (StartEngagement.ContactId). "
+        f"arn:aws:ssm-contacts:<region>:<account>:contact/..., not {contact[:100]!r}... (453 characters) "
+        "(StartEngagement.ContactId). "
         "Fix: change contact_id so that ssm-contacts accepts it."
     ]
 

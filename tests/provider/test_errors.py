@@ -260,7 +260,8 @@ def test_unknown_profile_says_which_settings_to_fix(monkeypatch: pytest.MonkeyPa
     with pytest.raises(IncidentManagerError) as caught:
         aws.client(aws.AwsSettings(profile="gameday", region="us-east-1"), operation="StartEngagement")
     assert str(caught.value) == (
-        "The config profile (gameday) could not be found; fix aws:profile in the stack config or AWS_PROFILE."
+        "The config profile (gameday) could not be found; fix aws:profile in the stack config, or AWS_PROFILE when "
+        "aws:profile is not set."
     )
 
 
@@ -271,6 +272,7 @@ def test_a_region_mismatch_says_to_fix_the_region_not_the_credentials(stubbed: S
         EngagementProvider().create(PROPS)
     assert str(caught.value) == (
         "The ssm-contacts endpoint refused ssm-contacts:StartEngagement because the request was signed for another "
-        f"region ({message.rstrip('.')}); set aws:region (or AWS_REGION) to the region of the endpoint."
+        f"region ({message.rstrip('.')}); set aws:region (it wins over AWS_REGION) to the endpoint's region, or for "
+        "an ARN of another region use that region's endpoint (a call about an ARN is signed for the region it names)."
     )
     assert "sso login" not in str(caught.value)

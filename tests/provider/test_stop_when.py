@@ -174,7 +174,7 @@ def test_an_explicit_token_of_a_stopped_engagement_still_fails_rather_than_recor
     [
         ({"within": "soon"}, "stop_when.within must be a duration such as 90s, 15m or 1h30m"),
         ({"within": "1m", "receipt": "SEEN"}, "stop_when.receipt must be one of READ, DELIVERED, not 'SEEN'"),
-        ({"within": "1m", "channels": ["FAX"]}, "stop_when.channels must be among SMS, VOICE, EMAIL, not FAX"),
+        ({"within": "1m", "channels": ["FAX"]}, "stop_when.channels must be among SMS, VOICE, EMAIL, not 'FAX'"),
         ({"within": "1m", "by": "alice-oncall"}, "stop_when.by must be a list of strings"),
         ({"within": "1m", "on_miss": "record"}, "stop_when has no on_miss: its fields are within, by, channels, "
                                                 "receipt"),

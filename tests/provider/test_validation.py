@@ -30,11 +30,11 @@ def engagement(**changes: Any) -> dict[str, Any]:
 
 
 def failures(**changes: Any) -> dict[str, str]:
-    """Reason by property; a secret's failure names no property (the CLI would print its value), so its key is
-    the property its reason starts with, marked ``(secret)``."""
+    """Reason by property; a failure of a secret, or of a value too long to read, names no property (the CLI would
+    print its value), so its key is the property its reason starts with, marked ``(unnamed)``."""
     result = EngagementProvider().check({}, engagement(**changes))
     return {
-        failure.property or f"{failure.reason.split()[0]} (secret)": failure.reason for failure in result.failures
+        failure.property or f"{failure.reason.split()[0]} (unnamed)": failure.reason for failure in result.failures
     }
 
 
@@ -52,14 +52,14 @@ def test_a_given_token_is_kept() -> None:
 
 
 def test_missing_required_field_names_the_property_and_the_rule() -> None:
-    assert failures(subject=None) == {"subject (secret)": "subject is required (ssm-contacts StartEngagement Subject)"}
+    assert failures(subject=None) == {"subject (unnamed)": "subject is required (ssm-contacts StartEngagement Subject)"}
 
 
 def test_too_long_field_names_the_limit() -> None:
     assert failures(sender="s" * 256) == {
-        "sender": "sender must be at most 255 characters long, not 256 (ssm-contacts StartEngagement Sender)"
+        "sender (unnamed)": "sender must be at most 255 characters long, not 256 (ssm-contacts StartEngagement Sender)",
     }
-    assert failures(content="c" * 8193)["content (secret)"].startswith("content must be at most 8192 characters long")
+    assert failures(content="c" * 8193)["content (unnamed)"].startswith("content must be at most 8192 characters long")
 
 
 def test_pattern_failure_names_the_offending_character() -> None:
@@ -86,14 +86,15 @@ def test_idempotency_token_must_match_the_api_pattern() -> None:
 
 def test_stop_reason_is_checked_against_stop_engagement() -> None:
     assert failures(stop_reason="r" * 256) == {
-        "stop_reason": "stop_reason must be at most 255 characters long, not 256 (ssm-contacts StopEngagement Reason)"
+        "stop_reason (unnamed)":
+            "stop_reason must be at most 255 characters long, not 256 (ssm-contacts StopEngagement Reason)"
     }
 
 
 def test_one_failure_per_bad_property() -> None:
     found = failures(sender="a;b" * 200, subject="", contact_id="nope")
-    assert sorted(found) == ["contact_id", "sender", "subject (secret)"]
-    assert found["sender"].startswith("sender must be at most 255")  # the first broken rule only
+    assert sorted(found) == ["contact_id", "sender (unnamed)", "subject (unnamed)"]
+    assert found["sender (unnamed)"].startswith("sender must be at most 255")  # the first broken rule only
 
 
 def test_unknown_values_pass_and_leave_the_token_unknown() -> None:
@@ -109,8 +110,9 @@ def test_without_the_stack_key_no_token_can_be_minted() -> None:
     assert [(f.property, f.reason) for f in result.failures] == [
         (
             "token_key",
-            "token_key is required to mint idempotency_token: build the resource with "
-            "pulumi_incident_manager.Engagement or set idempotency_token",
+            "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key (or set "
+            "the provider's incident-manager:tokenKey config; pulumi_incident_manager.Engagement does it for you), or "
+            "set idempotency_token",
         )
     ]
 

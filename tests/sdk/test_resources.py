@@ -10,6 +10,7 @@ import pytest
 
 import pulumi_incident_manager as incident_manager
 from pulumi_incident_manager import Engagement, EngagementArgs, PageAcceptance, PageAcceptanceArgs
+from pulumi_incident_manager._resources import ResourceInputError
 
 from .conftest import RecordingMonitor
 
@@ -166,9 +167,9 @@ def test_outputs_are_attributes_a_program_can_export(engine: RecordingMonitor) -
 
 
 def test_missing_required_inputs_are_named() -> None:
-    with pytest.raises(TypeError, match=r"Engagement 'drill' is missing required input\(s\): sender, content"):
+    with pytest.raises(pulumi.RunError, match=r"Engagement 'drill' is missing required input\(s\) sender, content: "):
         Engagement("drill", contact_id=CONTACT, subject="s")
-    with pytest.raises(TypeError, match=r"PageAcceptance 'ack' is missing required input\(s\): accept_code"):
+    with pytest.raises(TypeError, match=r"PageAcceptance 'ack' is missing required input\(s\) accept_code: "):
         PageAcceptance("ack", page_id=PAGE)
 
 
@@ -223,7 +224,7 @@ def test_two_engagements_that_would_be_one_fail_the_program_naming_both(engine: 
     assert str(refused.value) == (
         "Engagements 'drill' and 'copy' have the same contact, message and run (so the same minted token), so they "
         "would share one engagement and destroying either would stop the other's: give one of them a different run "
-        "or idempotency_token."
+        "(or its own idempotency_token)."
     )
 
 
@@ -233,4 +234,134 @@ def test_two_engagements_with_one_explicit_token_fail_the_program(engine: Record
         Engagement("two", contact_id=CONTACT, sender="bot", subject="s", content="other", idempotency_token="t-1")
 
     with pytest.raises(pulumi.RunError, match="'one' and 'two' have the same idempotency_token"):
+        run(program)
+
+
+def _twins(first: dict[str, Any], second: dict[str, Any]) -> None:
+    base = {"contact_id": CONTACT, "sender": "bot", "subject": "s", "content": "c"}
+    Engagement("a", **{**base, **first})
+    Engagement("b", **{**base, **second})
+
+
+SHARED = "Engagements 'a' and 'b' have the same contact, message and run"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"run": "2"}, {"run": 2}),
+        ({"run": "2"}, {"run": 2.0}),
+        ({"run": 2}, {"run": " 2"}),
+        ({"run": None}, {"run": ""}),
+        ({"incident_id": None}, {"incident_id": ""}),
+        ({"public_subject": ""}, {}),
+        ({"run": "2"}, {"run": pulumi.Output.from_input(2)}),
+        ({"run": pulumi.Output.secret("2")}, {"run": 2.0}),
+        ({"content": "c"}, {"content": pulumi.Output.secret("c")}),
+        ({"idempotency_token": ""}, {}),
+    ],
+    ids=str,
+)
+def test_every_spelling_of_one_engagement_is_refused_as_shared(
+    engine: RecordingMonitor, first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    with pytest.raises(pulumi.RunError, match=SHARED):
+        run(lambda: _twins(first, second))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"run": "2"}, {"run": "02"}),
+        ({"run": "2"}, {"run": "2.0"}),  # text is a label as written; only numbers are respelled
+        ({"content": "c"}, {"content": " c"}),  # AWS sends the whitespace: another message
+        ({"sender": "bot"}, {"sender": "Bot"}),
+        ({"run": None}, {"run": 0}),
+        ({"idempotency_token": "t-1"}, {"idempotency_token": "t-2"}),
+    ],
+    ids=str,
+)
+def test_different_engagements_are_not_refused(
+    engine: RecordingMonitor, first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    run(lambda: _twins(first, second))
+    assert [registration.name for registration in engine.registrations] == ["a", "b"]
+
+
+def test_a_run_with_no_canonical_form_is_left_to_the_providers_check(engine: RecordingMonitor) -> None:
+    run(lambda: _twins({"run": True}, {"run": True}))  # check refuses both with its own sentence
+    assert len(engine.registrations) == 2
+
+
+def test_an_empty_idempotency_token_is_unset_so_the_stacks_key_is_registered(engine: RecordingMonitor) -> None:
+    run(lambda: Engagement("empty", contact_id=CONTACT, sender="bot", subject="s", content="c", idempotency_token=""))
+
+    assert [key.name for key in engine.token_keys] == ["incident-manager-token-key"]
+
+
+def test_an_explicit_idempotency_token_needs_no_key(engine: RecordingMonitor) -> None:
+    run(lambda: Engagement("given", contact_id=CONTACT, sender="bot", subject="s", content="c", idempotency_token="t"))
+
+    assert engine.token_keys == []
+
+
+def test_two_engagements_with_one_explicit_token_are_told_to_change_the_token_not_run(
+    engine: RecordingMonitor,
+) -> None:
+    with pytest.raises(pulumi.RunError) as refused:
+        run(lambda: _twins({"idempotency_token": "t-1"}, {"idempotency_token": "t-1", "run": "2"}))
+
+    assert str(refused.value) == (
+        "Engagements 'a' and 'b' have the same idempotency_token, so they would share one engagement and destroying "
+        "either would stop the other's: give one of them a different idempotency_token."
+    )
+
+
+ARGS = EngagementArgs(contact_id=CONTACT, sender="bot", subject="s", content="c")
+
+
+@pytest.mark.parametrize(
+    ("build", "sentence"),
+    [
+        (lambda: Engagement("x", contact_id=CONTACT, sender="bot", content="c"),
+         "Engagement 'x' is missing required input(s) subject: give each a value (None counts as missing)"),
+        (lambda: Engagement("x", contact_id=CONTACT, sender="bot", subject=None, content="c"),
+         "Engagement 'x' is missing required input(s) subject: give each a value (None counts as missing)"),
+        (lambda: Engagement("x", contact_id=CONTACT, sender="bot", subject="s", content="c", contnet="c"),  # type: ignore[call-arg]
+         "Engagement 'x' got unknown input(s) contnet (did you mean content?); its inputs are contact_id, sender, "
+         "subject, content, public_subject, public_content, incident_id, idempotency_token, stop_reason, run"),
+        (lambda: Engagement("x", ARGS, run="2"),
+         "Engagement 'x' got both EngagementArgs and keyword input(s) run: pass one or the other"),
+        (lambda: Engagement("x", {"contact_id": CONTACT}),  # type: ignore[arg-type]
+         "Engagement 'x' got dict as its args: pass a EngagementArgs or keyword inputs"),
+        (lambda: Engagement("x", ARGS, pulumi.ResourceOptions(delete_before_replace=False)),
+         "Engagement 'x': delete_before_replace=False is not supported, because a replacement must stop the old "
+         "engagement before starting the new one (or state would record a stopped engagement as live); remove the "
+         "option."),
+        (lambda: Engagement("x", contact_id=CONTACT, sender="bot", subject="s", content="\ud800"),
+         "Engagement 'x': content holds a lone surrogate (a character between U+D800 and U+DFFF), which is not "
+         "Unicode text and cannot be sent; build the text from str values that encode as UTF-8 (for bytes, decode "
+         "them with errors='replace')"),
+        (lambda: PageAcceptance("ack", page_id=PAGE),
+         "PageAcceptance 'ack' is missing required input(s) accept_code: give each a value (None counts as missing)"),
+        (lambda: incident_manager.AcknowledgementExpectation("exp", engagement_arn="arn"),
+         "AcknowledgementExpectation 'exp' is missing required input(s) within: give each a value (None counts as "
+         "missing)"),
+    ],
+)
+def test_input_mistakes_are_one_sentence_that_the_language_host_prints_without_a_traceback(
+    engine: RecordingMonitor, build: Any, sentence: str
+) -> None:
+    with pytest.raises(ResourceInputError) as refused:
+        build()
+    assert isinstance(refused.value, pulumi.RunError) and isinstance(refused.value, TypeError)
+    assert str(refused.value) == sentence
+
+
+def test_a_lone_surrogate_in_a_value_not_known_yet_is_refused_once_known(engine: RecordingMonitor) -> None:
+    def program() -> None:
+        text = pulumi.Output.from_input("ok").apply(lambda known: known + "\udfff")
+        Engagement("x", contact_id=CONTACT, sender="bot", subject="s", content=pulumi.Output.secret(text))
+
+    with pytest.raises(ResourceInputError, match=r"^Engagement 'x': content holds a lone surrogate"):
         run(program)

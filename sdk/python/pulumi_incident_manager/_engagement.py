@@ -13,7 +13,7 @@ from incident_manager_provider.schema import DYNAMIC_MODULE, ENGAGEMENT
 from ._expectation import the_wait
 from ._generated import EngagementArgs, EngagementInputs, EngagementOutputs, StopWhen
 from ._provider import stack_token_key, with_settings_provider
-from ._resources import args_from, properties
+from ._resources import ResourceInputError, args_from, properties
 from ._secret_config import warn_about_plain_config
 from ._shared import refuse_shared_engagements
 
@@ -38,9 +38,11 @@ class Engagement(EngagementOutputs, pulumi.dynamic.Resource, module=DYNAMIC_MODU
         """Start an engagement named ``resource_name``: pass an :class:`EngagementArgs` or its fields as keywords."""
         args = args_from(ENGAGEMENT, resource_name, EngagementArgs, args, inputs)
         options = engagement_options(resource_name, opts)
-        props = properties(ENGAGEMENT, args)
-        # Only for minting a token: an explicit one needs no key (nor a TokenKey resource in the stack).
-        props["token_key"] = None if args.idempotency_token is not None else stack_token_key(options.provider)
+        props = properties(ENGAGEMENT, resource_name, args)
+        # Only for minting a token: an explicit one needs no key (nor a TokenKey resource in the stack). An empty
+        # token is unset, and one not known yet may turn out empty: both get the key.
+        explicit = isinstance(args.idempotency_token, str) and args.idempotency_token != ""
+        props["token_key"] = None if explicit else stack_token_key(options.provider)
         super().__init__(EngagementProvider(), resource_name, props, options)
         warn_about_plain_config(self, ENGAGEMENT.name, resource_name, {n: getattr(args, n) for n in ENGAGEMENT.secrets})
         refuse_shared_engagements(resource_name, props)
@@ -74,7 +76,7 @@ def engagement_options(resource_name: str, opts: pulumi.ResourceOptions | None) 
     engagement as live. So it is refused.
     """
     if opts is not None and opts.delete_before_replace is False:
-        raise TypeError(
+        raise ResourceInputError(
             f"Engagement {resource_name!r}: delete_before_replace=False is not supported, because a replacement must "
             f"stop the old engagement before starting the new one (or state would record a stopped engagement as "
             f"live); remove the option."

@@ -46,7 +46,7 @@ class AcknowledgementExpectation(
         super().__init__(
             AcknowledgementExpectationProvider(),
             resource_name,
-            properties(EXPECTATION, args),
+            properties(EXPECTATION, resource_name, args),
             with_settings_provider(opts),
         )
         if pulumi.runtime.is_dry_run():

@@ -20,7 +20,7 @@ from incident_manager_provider.engagement import iso_time
 from incident_manager_provider.errors import InvalidInputError, NotFoundError
 from incident_manager_provider.page_acceptance import ACCEPT_PAGE_MEMBERS, SECRET_PROPERTIES, accept_page_params
 from incident_manager_provider.schema import ENGAGEMENT
-from incident_manager_provider.validation import validate
+from incident_manager_provider.validation import excerpt, validate
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,8 @@ def _moment(at: str | datetime | None) -> datetime:
             at = datetime.fromisoformat(at)
         except ValueError:
             raise InvalidInputError(
-                f"at must be an ISO 8601 time such as 2026-11-23T09:00:00Z, not {at!r}", operation="ListRotationShifts"
+                f"at must be an ISO 8601 time such as 2026-11-23T09:00:00Z, not {excerpt(str(at))}",
+                operation="ListRotationShifts",
             ) from None
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
 

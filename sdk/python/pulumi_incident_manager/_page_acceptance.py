@@ -36,7 +36,7 @@ class PageAcceptance(
         super().__init__(
             PageAcceptanceProvider(),
             resource_name,
-            properties(PAGE_ACCEPTANCE, args),
+            properties(PAGE_ACCEPTANCE, resource_name, args),
             with_settings_provider(pulumi.ResourceOptions.merge(defaults, opts)),
         )
         warn_about_plain_config(self, PAGE_ACCEPTANCE.name, resource_name, {"accept_code": args.accept_code})
