@@ -38,7 +38,6 @@ from pulumi_cli import (
     PulumiFailed,
     copy_project,
     ensure_cli,
-    offline_env,
 )
 
 OPT_IN = "INCIDENT_MANAGER_ACCEPTANCE"
@@ -78,7 +77,6 @@ class Target:
     region: str
     client: Any
     """boto3 ssm-contacts client for the suite's own reads (and the out-of-band stop)."""
-    cli_env: dict[str, str]
     config: dict[str, str]
     """Stack config beside the program's own."""
     emulator: Any = None
@@ -89,42 +87,39 @@ class Target:
         return self.emulator is not None
 
 
-class IsolatedProject(Project):
-    """A project whose CLI sees none of this shell's AWS_* variables: only the ones in ``env``."""
-
-    def environment(self) -> dict[str, str]:
-        inherited = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        return {**inherited, **offline_env(self.cli_root, self.state_dir, self.env)}
-
-
 def offline_target(stack: contextlib.ExitStack) -> Target:
-    """The endpoint on 127.0.0.1 (a free port), seeded; the CLI's AWS environment is the endpoint's alone."""
+    """The endpoint on 127.0.0.1 (a free port), seeded. This process, and so the CLI, the program and the provider
+    it starts, sees none of the shell's AWS_* variables: only the endpoint's, with no shared file, profile or
+    instance role that could send a call elsewhere."""
     from ssm_contacts_emulator import Emulator, EmulatorConfig
     from ssm_contacts_emulator.seed import seed_rotation
 
+    for name in [name for name in os.environ if name.startswith("AWS_")]:
+        del os.environ[name]
+    os.environ.update(
+        {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}
+    )
     emulator = stack.enter_context(Emulator(EmulatorConfig(time_scale=600.0)))
+    os.environ.update(emulator.env())
     rotation = seed_rotation(emulator.client())
-    env = {
-        **emulator.env(),
-        # No shared file, profile or instance role can send a call elsewhere.
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
+    # The stack names the endpoint too: an explicit endpoint wins over anything botocore would read.
     config = {"incident-manager:endpoint": emulator.endpoint_url, "aws:region": emulator.region}
-    return Target("the offline endpoint", rotation.alice_arn, emulator.region, emulator.client(), env, config,
-                  emulator)
+    return Target("the offline endpoint", rotation.alice_arn, emulator.region, emulator.client(), config, emulator)
 
 
 def aws_target(contact: str) -> Target:
     """Your AWS account, through your credential chain and region (and endpoint override, if you set one)."""
     import boto3
 
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or boto3.session.Session().region_name
-    if not region:
-        raise Refused("No AWS region is set: set AWS_REGION (or your profile's region) to the contact's region.")
-    client = boto3.session.Session(region_name=region).client("ssm-contacts")
-    return Target("AWS", contact, region, client, {}, {"aws:region": region})
+    try:
+        region = (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+                  or boto3.session.Session().region_name)
+        if not region:
+            raise Refused("No AWS region is set: set AWS_REGION (or your profile's region) to the contact's region.")
+        client = boto3.session.Session(region_name=region).client("ssm-contacts")
+    except BotoCoreError as error:
+        raise Refused(f"Your AWS configuration cannot be used ({error}): fix it, then run the suite again.") from None
+    return Target("AWS", contact, region, client, {"aws:region": region})
 
 
 def choose_target(environ: dict[str, str], stack: contextlib.ExitStack) -> Target:
@@ -423,8 +418,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         state = resources.enter_context(state_folder(target, args.state_dir))
         folder = copy_project(PROGRAM, Path(resources.enter_context(tempfile.TemporaryDirectory())) / "acceptance")
-        kind = IsolatedProject if target.offline else Project
-        project = kind(folder, STACK, cli_root, state_dir=state, env=dict(target.cli_env))
+        project = Project(folder, STACK, cli_root, state_dir=state)
         suite = Suite(target, project, run_id, within, read_codes=sys.stdin.isatty())
         project.cli("stack", "select", "--create")
         if leftover := project.resources():

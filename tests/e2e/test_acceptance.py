@@ -1,0 +1,183 @@
+"""`make acceptance` (scripts/acceptance.py) as a user runs it: offline by default, whatever AWS the shell names;
+against "AWS" only when opted into with a contact, after saying who it pages and where.
+
+The AWS form runs against an offline endpoint that the test starts and names in the environment as a user's
+endpoint override would be: the suite cannot tell it from AWS.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import boto3
+import botocore.exceptions
+import pytest
+
+from pulumi_cli import REPO_ROOT
+from ssm_contacts_emulator import Emulator
+from ssm_contacts_emulator.seed import Rotation
+
+pytestmark = pytest.mark.cli
+
+SUITE = REPO_ROOT / "scripts" / "acceptance.py"
+SCENARIOS = 8
+
+
+class Recorder:
+    """A loopback HTTP server that answers every request with AccessDenied and records it."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        recorded = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                recorded.append(f"{self.command} {self.path} {self.headers.get('X-Amz-Target')}")
+                body = b'{"__type":"AccessDeniedException","message":"recorded"}'
+                self.send_response(403)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_PUT = do_POST
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    recording = Recorder()
+    thread = threading.Thread(target=recording.server.serve_forever, daemon=True)
+    thread.start()
+    yield recording
+    recording.server.shutdown()
+    recording.server.server_close()
+
+
+def real_looking_aws(url: str) -> dict[str, str]:
+    """A shell set up for a production account, every endpoint override pointing at ``url``."""
+    return {
+        "AWS_ENDPOINT_URL_SSM_CONTACTS": url,
+        "AWS_ENDPOINT_URL": url,
+        "AWS_ACCESS_KEY_ID": "AKIA4EXAMPLEQ7Z3LN2B",
+        "AWS_SECRET_ACCESS_KEY": "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",
+        "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjEXAMPLEsessionTOKEN",
+        "AWS_REGION": "eu-west-1",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_MAX_ATTEMPTS": "1",
+    }
+
+
+def run_suite(environment: dict[str, str], cli_root: Path, *args: str, stdin: str | None = None,
+              ) -> subprocess.CompletedProcess[str]:
+    """`python scripts/acceptance.py ARGS`, as `make acceptance` runs it, in a shell holding only ``environment``
+    beside the basics (PATH, HOME) and the CLI the tests use."""
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
+    env.update(PULUMI_CLI_ROOT=str(cli_root), **environment)
+    return subprocess.run(
+        [sys.executable, str(SUITE), *args], env=env, cwd=REPO_ROOT, text=True, capture_output=True,
+        input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL, timeout=280, check=False,
+    )
+
+
+def test_offline_by_default_every_scenario_passes_and_the_aws_the_shell_names_gets_nothing(
+    cli_root: Path, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shell = {
+        **real_looking_aws(recorder.url),
+        "AWS_PROFILE": "production",  # a profile no file defines: used anywhere, botocore would fail
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
+        "INCIDENT_MANAGER_ACCEPTANCE_CONTACT": "arn:aws:ssm-contacts:eu-west-1:111122223333:contact/oncall",
+    }
+    # Control: a client made from that shell (its profile aside) does reach the recorder.
+    for name, value in real_looking_aws(recorder.url).items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(botocore.exceptions.ClientError, match="recorded"):
+        boto3.session.Session().client("ssm-contacts").list_contacts()
+    assert len(recorder.requests) == 1
+    recorder.requests.clear()
+
+    result = run_suite(shell, cli_root)
+
+    printed = result.stdout + result.stderr
+    assert result.returncode == 0, printed
+    assert "Acceptance suite against the offline endpoint http://127.0.0.1:" in printed
+    assert "INCIDENT_MANAGER_ACCEPTANCE_CONTACT is ignored without INCIDENT_MANAGER_ACCEPTANCE=aws" in printed
+    assert printed.count("   ok: ") == SCENARIOS
+    assert f"passed against the offline endpoint: {SCENARIOS} scenarios passed." in printed
+    assert recorder.requests == []
+    assert "Traceback" not in printed
+
+
+@pytest.mark.parametrize(
+    ("variables", "sentence"),
+    [
+        ({"INCIDENT_MANAGER_ACCEPTANCE": "aws"},
+         "INCIDENT_MANAGER_ACCEPTANCE=aws needs the contact to page: set INCIDENT_MANAGER_ACCEPTANCE_CONTACT to its "
+         "ARN (arn:aws:ssm-contacts:<region>:<account>:contact/<alias>)."),
+        ({"INCIDENT_MANAGER_ACCEPTANCE": "aws", "INCIDENT_MANAGER_ACCEPTANCE_CONTACT": "alice"},
+         "INCIDENT_MANAGER_ACCEPTANCE_CONTACT must be a contact ARN "
+         "(arn:aws:ssm-contacts:<region>:<account>:contact/<alias>), not 'alice'."),
+        ({"INCIDENT_MANAGER_ACCEPTANCE": "yes"},
+         "INCIDENT_MANAGER_ACCEPTANCE must be aws (or unset, or offline), not 'yes'."),
+    ],
+)
+def test_an_opt_in_without_a_usable_contact_is_refused_in_one_sentence(
+    cli_root: Path, recorder: Recorder, variables: dict[str, str], sentence: str
+) -> None:
+    result = run_suite({**real_looking_aws(recorder.url), **variables}, cli_root, "--yes")
+
+    assert result.returncode == 2
+    assert (result.stdout + result.stderr).strip() == sentence
+    assert recorder.requests == []
+
+
+def test_on_aws_it_says_who_it_pages_and_where_and_pages_nobody_unless_told_yes(
+    cli_root: Path, endpoint: Emulator, rotation: Rotation
+) -> None:
+    aws = {**endpoint.env(), "INCIDENT_MANAGER_ACCEPTANCE": "aws",
+           "INCIDENT_MANAGER_ACCEPTANCE_CONTACT": rotation.alice_arn}
+    before = len(endpoint.requests())
+
+    result = run_suite(aws, cli_root, stdin="no\n")
+
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        f"The acceptance suite will page {rotation.alice_arn} in us-east-1 (endpoint {endpoint.endpoint_url}) "
+        "with up to 3 engagements"
+    )
+    assert "Type yes to page them:" in result.stdout
+    assert result.stderr.strip() == "Nothing was paged: the suite pages only once you type yes (or pass --yes)."
+    assert len(endpoint.requests()) == before  # not a single call, let alone a page
+
+
+def test_on_aws_with_yes_it_runs_what_aws_allows_and_skips_the_accept_code_it_cannot_read(
+    cli_root: Path, endpoint: Emulator, rotation: Rotation, tmp_path: Path
+) -> None:
+    endpoint.set_responders(["alice-oncall:SMS:1m"])  # the person paged, acknowledging on their phone
+    aws = {**endpoint.env(), "INCIDENT_MANAGER_ACCEPTANCE": "aws",
+           "INCIDENT_MANAGER_ACCEPTANCE_CONTACT": rotation.alice_arn, "INCIDENT_MANAGER_ACCEPTANCE_WITHIN": "30s"}
+
+    result = run_suite(aws, cli_root, "--yes", "--state-dir", str(tmp_path / "state"))
+
+    printed = result.stdout + result.stderr
+    assert result.returncode == 0, printed
+    assert "SKIPPED on AWS: it needs the accept code the paged person received, typed at a terminal" in printed
+    assert f"   ok: one engagement; paged {rotation.alice_arn}" in printed
+    assert "   ok: verdict: alice-oncall acknowledged (READ) on SMS" in printed
+    assert f"passed against AWS: {SCENARIOS - 1} scenarios passed, skipped: accept a page." in printed
+    client = endpoint.client()
+    engagements = client.list_engagements()["Engagements"]
+    assert len(engagements) == 3 and all(e.get("StopTime") for e in engagements)
+    assert "AcceptPage" not in endpoint.request_counts()  # only the simulated person acknowledged, on the phone
