@@ -59,6 +59,10 @@ class Refused(Exception):
     """The suite will not run as asked; the message is one sentence saying what to set."""
 
 
+class Skipped(Exception):
+    """A scenario cannot run honestly on this target; the message says why."""
+
+
 class ScenarioFailed(Exception):
     """A scenario's check did not hold; the message says what was expected and what happened."""
 
@@ -188,6 +192,22 @@ class Suite:
         """StartEngagement calls the offline endpoint has answered (0 on AWS)."""
         return self.target.emulator.request_counts().get("StartEngagement", 0) if self.target.offline else 0
 
+    def first_page(self, engagement_arn: str) -> tuple[str, str]:
+        """The engagement's first page (its SMS, if one was sent first) and who and what it reached, from its SENT
+        receipt's channel."""
+        described: list[tuple[str, str]] = []
+        for page in sorted(self.pages(engagement_arn), key=lambda p: p["SentTime"]):
+            receipts = self.target.client.list_page_receipts(PageId=page["PageArn"])["Receipts"]
+            channels = [r["ContactChannelArn"] for r in receipts if r.get("ContactChannelArn")]
+            channel = self.target.client.get_contact_channel(ContactChannelId=channels[0]) if channels else {}
+            reached = f"{page['ContactArn']}" + (f" by {channel['Type']} ({channel['Name']})" if channel else "")
+            if channel.get("Type") == "SMS":
+                return page["PageArn"], reached
+            described.append((page["PageArn"], reached))
+        if not described:
+            raise ScenarioFailed(f"no page of {engagement_arn}")
+        return described[0]
+
     def stack_arn(self, output: str = "arn") -> str:
         return str(self.project.outputs()[output])
 
@@ -241,21 +261,23 @@ class Suite:
         expect(bool(self.pages(new)), f"no page of {new}")
         return "old engagement stopped, then one new engagement started"
 
-    def accept_a_page(self) -> str | None:
+    def accept_a_page(self) -> str:
         arn = self.stack_arn()
         if self.target.offline:
             sms = next(m for m in self.target.emulator.outbox()
                        if m["engagement_arn"] == arn and m["channel_type"] == "SMS")
             page_id, code = sms["page_arn"], sms["accept_code"]
         else:
-            page = sorted(self.pages(arn), key=lambda p: p["SentTime"])[0]
-            page_id = page["PageArn"]
+            # Only the person paged knows the code: the suite asks them, and never makes one up.
             if not self.read_codes:
-                return None
-            print(f"   A page was sent to {page['ContactArn']} ({page_id}).")
-            code = getpass.getpass("   Type the accept code it carries (not shown; Enter to skip): ").strip()
-            if not code:
-                return None
+                raise Skipped("it needs the accept code the paged person received, typed at a terminal (run the "
+                              "suite from one, not through a pipe, to include it)")
+            page_id, reached = self.first_page(arn)
+            print(f"   Page {page_id} went to {reached}.", flush=True)
+            code = getpass.getpass("   Type the accept code that message carries (not shown; Enter skips): ")
+            if not code.strip():
+                raise Skipped("no accept code was typed")
+            code = code.strip()
         self.project.set_config("pageId", page_id)
         self.project.set_config("acceptCode", code, secret=True)
         up = self.project.up()
@@ -336,13 +358,12 @@ class Suite:
             except (ScenarioFailed, PulumiFailed, ClientError, BotoCoreError) as failure:
                 print(f"   FAILED: {failure}", flush=True)
                 return False
-            if said is None:
+            except Skipped as reason:
                 self.skipped.append(title)
-                print("   SKIPPED on AWS: it needs the accept code the paged person received, typed at a terminal "
-                      "(run the suite from one, without a pipe, to include it).", flush=True)
-            else:
-                self.passed.append(title)
-                print(f"   ok: {said}", flush=True)
+                print(f"   SKIPPED on AWS: {reason}.", flush=True)
+                continue
+            self.passed.append(title)
+            print(f"   ok: {said}", flush=True)
         return True
 
     def clean_up(self) -> None:
