@@ -358,6 +358,9 @@ class Suite:
             except (ScenarioFailed, PulumiFailed, ClientError, BotoCoreError) as failure:
                 print(f"   FAILED: {failure}", flush=True)
                 return False
+            except KeyboardInterrupt:
+                print("   INTERRUPTED: cleaning up before exiting", flush=True)
+                return False
             except Skipped as reason:
                 self.skipped.append(title)
                 print(f"   SKIPPED on AWS: {reason}.", flush=True)
