@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -178,10 +178,14 @@ class Suite:
     def pages(self, engagement_arn: str, wait: bool = True) -> list[dict[str, Any]]:
         """The engagement's pages; on AWS waits for the first one (the service sends them asynchronously)."""
         deadline = time.monotonic() + (PAGE_WAIT_SECONDS if wait and not self.target.offline else 0)
+        waiting = False
         while True:
             pages = self.target.client.list_pages_by_engagement(EngagementId=engagement_arn)["Pages"]
             if pages or time.monotonic() >= deadline:
                 return list(pages)
+            if not waiting:
+                print(f"   waiting up to {PAGE_WAIT_SECONDS:.0f}s for AWS to list the first page", flush=True)
+                waiting = True
             time.sleep(5)
 
     def requests(self) -> int:
@@ -339,7 +343,7 @@ class Suite:
     def message(self, text: str) -> str:
         return f"[TEST] pulumi-incident-manager acceptance {self.run_id}: {text}"
 
-    SCENARIOS: tuple[tuple[str, str], ...] = (
+    SCENARIOS: ClassVar[tuple[tuple[str, str], ...]] = (
         ("preview pages nobody", "preview_pages_nobody"),
         ("up pages once", "up_pages_once"),
         ("an unchanged up pages nobody", "no_op_up"),
@@ -369,19 +373,27 @@ class Suite:
             print(f"   ok: {said}", flush=True)
         return True
 
-    def clean_up(self) -> None:
-        """Destroys the stack and stops any engagement of this run still live, whatever happened before."""
+    def clean_up(self) -> bool:
+        """Destroys the stack and stops any engagement of this run still live, whatever happened before; says
+        whether nothing is left."""
         if self.project.resources():
             print("cleaning up: pulumi destroy", flush=True)
             self.project.destroy(check=False)
+        clean = True
         try:
             for arn in self.live():
                 print(f"cleaning up: stopping {arn}", flush=True)
                 self.target.client.stop_engagement(EngagementId=arn, Reason="Acceptance suite cleanup")
         except (ClientError, BotoCoreError) as failure:
+            clean = False
             print(f"cleaning up: could not list or stop this run's engagements ({failure}); stop any of incident "
-                  f"{self.incident_id} that is live in the console or with `aws ssm-contacts stop-engagement`.")
-        self.project.cli("stack", "rm", "--yes", "--force", check=False)
+                  f"{self.incident_id} still live with `aws ssm-contacts stop-engagement`.", flush=True)
+        if left := self.project.resources():
+            print(f"cleaning up: the stack still holds {len(left)} resources; the next run destroys them first.",
+                  flush=True)
+            return False
+        self.project.cli("stack", "rm", "--yes", check=False)
+        return clean
 
 
 def confirm(target: Target, run_id: str, within: str, yes: bool) -> bool:
@@ -440,24 +452,35 @@ def main(argv: list[str] | None = None) -> int:
         except CliUnavailable as error:
             print(f"{error}: run `make cli` first.", file=sys.stderr)
             return 1
+        try:  # a read first: credentials and permissions fail here, before anything is created
+            target.client.list_engagements(IncidentId=f"acceptance-{run_id}", MaxResults=1)
+        except (ClientError, BotoCoreError) as failure:
+            print(f"The suite cannot read this account's engagements ({failure}): fix the credentials or "
+                  "permissions, then run it again.", file=sys.stderr)
+            return 1
         state = resources.enter_context(state_folder(target, args.state_dir))
         folder = copy_project(PROGRAM, Path(resources.enter_context(tempfile.TemporaryDirectory())) / "acceptance")
         project = Project(folder, STACK, cli_root, state_dir=state)
         suite = Suite(target, project, run_id, within, read_codes=sys.stdin.isatty())
-        project.cli("stack", "select", "--create")
-        if leftover := project.resources():
-            print(f"An earlier run left {len(leftover)} resources in stack {STACK!r}: destroying them first.")
-            project.destroy()
-        project.init(
-            {**target.config, "contactId": target.contact, "sender": "acceptance-suite",
-             "incidentId": suite.incident_id},
-            secrets={"subject": suite.message("no action needed"), "content": suite.message("first run"),
-                     "publicSubject": suite.message("no action needed"), "publicContent": suite.message("SMS")},
-        )
+        try:
+            project.cli("stack", "select", "--create")
+            if leftover := project.resources():
+                print(f"An earlier run left {len(leftover)} resources in stack {STACK!r}: destroying them first.")
+                project.destroy()
+            project.init(
+                {**target.config, "contactId": target.contact, "sender": "acceptance-suite",
+                 "incidentId": suite.incident_id},
+                secrets={"subject": suite.message("no action needed"), "content": suite.message("first run"),
+                         "publicSubject": suite.message("no action needed"), "publicContent": suite.message("SMS")},
+            )
+        except PulumiFailed as failure:
+            print(f"The suite could not set up its stack in {state}: {failure}", file=sys.stderr)
+            return 1
+        ok = False
         try:
             ok = suite.run()
         finally:
-            suite.clean_up()
+            ok = suite.clean_up() and ok
         print(f"{'passed' if ok else 'FAILED'} against {target.name}: {len(suite.passed)} scenarios passed"
               + (f", skipped: {', '.join(suite.skipped)}" if suite.skipped else "") + ".", flush=True)
         return 0 if ok else 1

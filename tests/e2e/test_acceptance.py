@@ -224,3 +224,21 @@ def test_on_aws_with_yes_it_runs_every_scenario_with_the_accept_code_the_person_
     assert len(engagements) == 3 and all(e.get("StopTime") for e in engagements)
     assert endpoint.request_counts()["AcceptPage"] == 1  # the suite's one acknowledgement, with the typed code
     assert typed and typed[0] not in printed  # what the person typed is not echoed
+
+
+def test_on_aws_credentials_that_cannot_read_stop_the_run_before_anything_is_created(
+    cli_root: Path, recorder: Recorder, tmp_path: Path
+) -> None:
+    aws = {**real_looking_aws(recorder.url), "INCIDENT_MANAGER_ACCEPTANCE": "aws",
+           "INCIDENT_MANAGER_ACCEPTANCE_CONTACT": "arn:aws:ssm-contacts:eu-west-1:111122223333:contact/oncall"}
+
+    result = run_suite(aws, cli_root, "--yes", "--state-dir", str(tmp_path / "state"))
+
+    assert result.returncode == 1
+    said = result.stderr.strip()
+    assert said.startswith("The suite cannot read this account's engagements (An error occurred "
+                           "(AccessDeniedException) when calling the ListEngagements operation")
+    assert said.endswith("recorded): fix the credentials or permissions, then run it again.")
+    assert "\n" not in said
+    assert [r.split()[-1] for r in recorder.requests] == ["SSMContacts.ListEngagements"]
+    assert not (tmp_path / "state").exists()  # no stack was made
