@@ -23,13 +23,15 @@ import boto3
 import botocore.exceptions
 import pytest
 
-from pulumi_cli import REPO_ROOT
+from pulumi_cli import REPO_ROOT, Project, copy_project
 from ssm_contacts_emulator import Emulator
 from ssm_contacts_emulator.seed import Rotation
 
 pytestmark = pytest.mark.cli
 
 SUITE = REPO_ROOT / "scripts" / "acceptance.py"
+PROGRAM = REPO_ROOT / "tests" / "e2e" / "programs" / "acceptance"
+STACK = "acceptance"
 SCENARIOS = 8
 
 
@@ -200,6 +202,11 @@ def run_suite_at_a_terminal(environment: dict[str, str], cli_root: Path, *args: 
 def test_on_aws_with_yes_it_runs_every_scenario_with_the_accept_code_the_person_types(
     cli_root: Path, endpoint: Emulator, rotation: Rotation, tmp_path: Path
 ) -> None:
+    # A run killed before its clean-up left its stack, and a live engagement, in the state folder.
+    leftover = Project(copy_project(PROGRAM, tmp_path / "killed-run"), STACK, cli_root, state_dir=tmp_path / "state",
+                       env=endpoint.env()).init({"contactId": rotation.alice_arn})
+    leftover.up()
+    killed_run = leftover.outputs()["arn"]
     endpoint.set_responders(["alice-oncall:EMAIL:1m"])  # the person paged, acknowledging from their e-mail
     aws = {**endpoint.env(), "INCIDENT_MANAGER_ACCEPTANCE": "aws",
            "INCIDENT_MANAGER_ACCEPTANCE_CONTACT": rotation.alice_arn, "INCIDENT_MANAGER_ACCEPTANCE_WITHIN": "30s"}
@@ -215,13 +222,15 @@ def test_on_aws_with_yes_it_runs_every_scenario_with_the_accept_code_the_person_
                                             answer=read_from_the_phone)
 
     assert code == 0, printed
+    assert "An earlier run left 4 resources in stack 'acceptance': destroying them first." in printed
+    assert "StopTime" in endpoint.client().describe_engagement(EngagementId=killed_run)
     assert "went to " + rotation.alice_arn + " by SMS (alice-oncall-sms)" in printed
     assert f"   ok: one engagement; paged {rotation.alice_arn}" in printed
     assert "   ok: PageAcceptance acknowledged the page (READ receipt) with the code it carried" in printed
     assert "   ok: verdict: alice-oncall acknowledged (READ) on EMAIL" in printed
     assert f"passed against AWS: {SCENARIOS} scenarios passed." in printed
     engagements = endpoint.client().list_engagements()["Engagements"]
-    assert len(engagements) == 3 and all(e.get("StopTime") for e in engagements)
+    assert len(engagements) == 4 and all(e.get("StopTime") for e in engagements)  # the killed run's, and 3
     assert endpoint.request_counts()["AcceptPage"] == 1  # the suite's one acknowledgement, with the typed code
     assert typed and typed[0] not in printed  # what the person typed is not echoed
 
