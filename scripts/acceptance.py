@@ -426,8 +426,9 @@ def state_folder(target: Target, requested: Path | None) -> Iterator[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/acceptance.py", description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    summary, _, details = __doc__.partition("\n\n")
+    parser = argparse.ArgumentParser(prog="scripts/acceptance.py", description=" ".join(summary.split()),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=details)
     parser.add_argument("--yes", action="store_true", help=f"page without asking (or {YES}=1)")
     parser.add_argument("--state-dir", type=Path, help="where the stack's state goes")
     args = parser.parse_args(argv)
