@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo check setup cli gameday yaml-drill typescript-drill plugin bench clean
+.PHONY: demo check acceptance setup cli gameday yaml-drill typescript-drill plugin bench clean
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ check: setup cli
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The end-to-end scenarios in sequence on one stack, offline (`make check` runs them too, in tests/e2e); against
+# your account with INCIDENT_MANAGER_ACCEPTANCE=aws and INCIDENT_MANAGER_ACCEPTANCE_CONTACT=<contact ARN>
+# (docs/acceptance.md). ARGS=--yes pages without asking.
+acceptance: setup cli
+	$(PY) scripts/acceptance.py $(ARGS)
 
 gameday: setup cli
 	$(PY) scripts/pulumi_cli.py examples/gameday --stack drill --offline --time-scale 60 \
