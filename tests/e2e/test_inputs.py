@@ -152,3 +152,17 @@ def test_a_10000_character_sender_is_quoted_cut_never_whole(
 
     assert "sender must be at most 255 characters long, not 10000 (ssm-contacts StartEngagement Sender)" in output
     assert "s" * 256 not in output
+
+
+def test_a_check_failure_ends_the_program_quietly_with_no_keyboard_interrupt_traceback(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    # The language host interrupts a program still waiting when the engine stops after an error; Python printed two
+    # KeyboardInterrupt tracebacks under the sentence in most runs (4 of 4 before the fix), so try a few times.
+    stack = project("hardening").init({"contactId": rotation.alice_arn, "sender": "a;b"})
+
+    for _ in range(3):
+        output = printed(stack, "preview")
+        assert "sender must match the pattern" in output and "';' is not allowed" in output
+        assert "KeyboardInterrupt" not in output and "Traceback" not in output, output
+    assert "StartEngagement" not in endpoint.request_counts()

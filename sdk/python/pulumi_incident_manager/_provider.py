@@ -26,6 +26,8 @@ from pulumi.runtime.config import get_config, is_config_secret
 from incident_manager_provider.aws import SETTING_KEYS
 from incident_manager_provider.token_key import TokenKeyProvider
 
+from ._interrupt import quiet_interrupts
+
 PROVIDER_PACKAGE = "pulumi-python"
 PROVIDER_NAME = "incident-manager"
 
@@ -49,6 +51,7 @@ def settings_provider() -> pulumi.ProviderResource:
     """The ``incident-manager`` provider of this program, registered on first use."""
 
     def make() -> pulumi.ProviderResource:
+        quiet_interrupts()
         props: dict[str, Any] = {}
         for key in SETTING_KEYS:
             value = get_config(key)
