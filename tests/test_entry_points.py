@@ -28,6 +28,7 @@ COMMANDS: dict[str, list[str]] = {
     "scripts/generate.py": [sys.executable, str(REPO_ROOT / "scripts/generate.py")],
     "scripts/pulumi_cli.py": [sys.executable, str(REPO_ROOT / "scripts/pulumi_cli.py")],
     "scripts/get-pulumi": [str(REPO_ROOT / "scripts/get-pulumi")],
+    "scripts/acceptance.py": [sys.executable, str(REPO_ROOT / "scripts/acceptance.py")],
 }
 
 
@@ -44,6 +45,8 @@ def declared_entry_points() -> set[str]:
         if 'if __name__ == "__main__"' in module.read_text():
             found.add(f"python -m incident_manager_provider.{module.stem}")
     for script in (REPO_ROOT / "scripts").iterdir():
+        if not script.is_file():  # __pycache__
+            continue
         text = script.read_text()
         if text.startswith("#!") or 'if __name__ == "__main__"' in text:
             found.add(f"scripts/{script.name}")

@@ -329,7 +329,8 @@ ARGS = EngagementArgs(contact_id=CONTACT, sender="bot", subject="s", content="c"
          "Engagement 'x' is missing required input(s) subject: give each a value (None counts as missing)"),
         (lambda: Engagement("x", contact_id=CONTACT, sender="bot", subject="s", content="c", contnet="c"),  # type: ignore[call-arg]
          "Engagement 'x' got unknown input(s) contnet (did you mean content?); its inputs are contact_id, sender, "
-         "subject, content, public_subject, public_content, incident_id, idempotency_token, stop_reason, run"),
+         "subject, content, public_subject, public_content, incident_id, idempotency_token, stop_reason, run, "
+         "stop_when"),
         (lambda: Engagement("x", ARGS, run="2"),
          "Engagement 'x' got both EngagementArgs and keyword input(s) run: pass one or the other"),
         (lambda: Engagement("x", {"contact_id": CONTACT}),  # type: ignore[arg-type]
