@@ -127,7 +127,7 @@ class Backend:
             self.pages.clear()
             self.rotations.clear()
             self.overrides.clear()
-            self.delivery.reset(self.config)  # settings go back to the config's
+            self.delivery.reset()  # settings go back to the config's
             self._scheduler.track(())
             self._tokens.clear()
             self._store.clear()

@@ -14,7 +14,6 @@ import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from .config import EmulatorConfig
 from .escalation import MAX_SEND_ATTEMPTS, PendingAnswer, PendingSend, retry_later, schedule_answers, seconds_per_minute
 from .models import Contact, ContactChannel, Engagement, Page, iso
 from .responders import Responder, ResponderRules, coerce, rule_for
@@ -35,10 +34,11 @@ class Delivery:
         """Channel ARNs or delivery addresses whose sends fail (an ERROR receipt); not persisted."""
         self.responders: tuple[Responder, ...] = ()
         """Simulated people who answer their pages (settings: not persisted; answers already scheduled are)."""
-        self.reset(backend.config)
+        self.reset()
 
-    def reset(self, config: EmulatorConfig) -> None:
+    def reset(self) -> None:
         """An empty outbox, and the settings back to the config's; the caller holds the lock."""
+        config = self._backend.config
         self.outbox = []
         self.failing_channels = frozenset(config.failing_channels)
         self.responders = coerce(config.responders)
