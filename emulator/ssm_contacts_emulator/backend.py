@@ -2,9 +2,10 @@
 
 One method per ssm-contacts operation, named after it, taking the request's top-level members as snake_case
 keyword arguments (nested structures keep their AWS shape). Each method takes the lock itself: writes run in a
-transaction (``_transaction``: commit to the store before answering, roll back on error), reads hand back copies
-taken under the lock, which the responses turn into AWS shapes. Escalation (escalation.py) sends later stages
-from its own thread, under the same lock.
+transaction (``transaction``: commit to the store before answering, roll back on error), reads hand back copies
+taken under the lock, which the responses turn into AWS shapes. Delivery (delivery.py) sends the pages due and keeps
+the outbox; escalation (escalation.py) plans the sends and sends later stages from its own thread, under the same
+lock.
 """
 
 from __future__ import annotations
@@ -23,16 +24,8 @@ from typing import Any, TypeVar
 
 from .checks import check_address, check_members, check_plan, check_policy, time_range
 from .config import EmulatorConfig
-from .escalation import (
-    MAX_SEND_ATTEMPTS,
-    PendingAnswer,
-    PendingSend,
-    Scheduler,
-    plan_sends,
-    retry_later,
-    schedule_answers,
-    seconds_per_minute,
-)
+from .delivery import Delivery
+from .escalation import Scheduler, plan_sends, seconds_per_minute
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .models import (
     Contact,
@@ -49,7 +42,6 @@ from .models import (
     utc,
 )
 from .pagination import paginate
-from .responders import Responder, ResponderRules, coerce, rule_for
 from .rotations import Override, Shift, check_recurrence, compute_shifts, on_call, time_zone
 from .store import MemoryStore
 from .validation import parse_timestamp
@@ -91,18 +83,15 @@ class Backend:
         self._store = store or MemoryStore()
         self.lock = threading.RLock()
         """Held around every operation (and by the escalation scheduler while it sends)."""
-        self._scheduler = Scheduler(self.lock, lambda: self.engagements, self._send_stage)
+        self.delivery = Delivery(self, self._store)
+        """Sends due pages and runs simulated answers; holds the outbox, failing channels and responders."""
+        self._scheduler = Scheduler(self.lock, lambda: self.engagements, self.delivery.send_stage)
         self.contacts: dict[str, Contact] = {}
         self.channels: dict[str, ContactChannel] = {}
         self.engagements: dict[str, Engagement] = {}
         self.pages: dict[str, Page] = {}
         self.rotations: dict[str, Rotation] = {}
         self.overrides: dict[str, RotationOverride] = {}
-        self.outbox: list[dict[str, Any]] = []
-        self.failing_channels: frozenset[str] = frozenset(config.failing_channels)
-        """Channel ARNs or delivery addresses whose sends fail (an ERROR receipt); not persisted."""
-        self.responders: tuple[Responder, ...] = coerce(config.responders)
-        """Simulated people who answer their pages (settings: not persisted; answers already scheduled are)."""
         self._tokens: dict[str, str] = {}  # IdempotencyToken -> the latest engagement started with it
         self._clock_origin = time.time()
         self._load()
@@ -117,7 +106,7 @@ class Backend:
         self.pages = {p["arn"]: Page.from_dict(p) for p in objects.get("page", [])}
         self.rotations = {r["arn"]: Rotation.from_dict(r) for r in objects.get("rotation", [])}
         self.overrides = {o["id"]: RotationOverride.from_dict(o) for o in objects.get("override", [])}
-        self.outbox = outbox
+        self.delivery.outbox = outbox
         self._scheduler.track(self.engagements.values())
         self._tokens = {e.idempotency_token: arn for arn, e in self.engagements.items() if e.idempotency_token}
 
@@ -131,22 +120,20 @@ class Backend:
             self._store.close()
 
     def reset(self) -> None:
-        with self._transaction():
+        with self.transaction():
             self.contacts.clear()
             self.channels.clear()
             self.engagements.clear()
             self.pages.clear()
             self.rotations.clear()
             self.overrides.clear()
-            self.failing_channels = frozenset(self.config.failing_channels)  # settings go back to the config's
-            self.responders = coerce(self.config.responders)
-            self.outbox.clear()
+            self.delivery.reset()  # settings go back to the config's
             self._scheduler.track(())
             self._tokens.clear()
             self._store.clear()
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def transaction(self) -> Iterator[None]:
         """Hold the lock; commit the store before the caller answers (write-through), roll back on error.
 
         If the store itself fails (a full disk), memory is reloaded from it: what the client is told failed
@@ -164,7 +151,7 @@ class Backend:
                 self._store.rollback()
                 raise
 
-    def _save(self, kind: str, obj: Contact | ContactChannel | Engagement | Page | Rotation | RotationOverride) -> None:
+    def save(self, kind: str, obj: Contact | ContactChannel | Engagement | Page | Rotation | RotationOverride) -> None:
         self._store.put(kind, obj.arn, obj.to_dict())
 
     def _delete(self, kind: str, objects: dict[str, Any], keys: list[str]) -> None:
@@ -172,7 +159,7 @@ class Backend:
             del objects[key]
             self._store.delete(kind, key)
 
-    def _arn(self, resource: str, *parts: str) -> str:
+    def arn(self, resource: str, *parts: str) -> str:
         return f"arn:aws:ssm-contacts:{self.config.region}:{self.config.account_id}:{resource}/{'/'.join(parts)}"
 
     # -- finders: NotFound is one consistent answer; the caller holds the lock ----------------------------
@@ -215,8 +202,8 @@ class Backend:
         tags: list[dict[str, str]] | None = None,
         idempotency_token: str | None = None,
     ) -> Contact:
-        with self._transaction():
-            arn = self._arn("contact", alias)
+        with self.transaction():
+            arn = self.arn("contact", alias)
             existing = self.contacts.get(arn)
             if existing is not None:
                 if idempotency_token and existing.idempotency_token == idempotency_token:
@@ -232,7 +219,7 @@ class Backend:
                 idempotency_token=idempotency_token,
             )
             self.contacts[arn] = contact
-            self._save("contact", contact)
+            self.save("contact", contact)
             return contact
 
     def get_contact(self, *, contact_id: str) -> Contact:
@@ -242,16 +229,16 @@ class Backend:
     def update_contact(
         self, *, contact_id: str, display_name: str | Absent | None = ABSENT, plan: dict[str, Any] | None = None
     ) -> None:
-        with self._transaction():
+        with self.transaction():
             contact = self.find_contact(contact_id)
             if plan is not None:
                 contact.plan = self._checked_plan(contact.type, contact.arn, plan)
             if display_name is not ABSENT:
                 contact.display_name = display_name
-            self._save("contact", contact)
+            self.save("contact", contact)
 
     def delete_contact(self, *, contact_id: str) -> None:
-        with self._transaction():
+        with self.transaction():
             arn = contact_id
             contact = self.find_contact(arn)
             # Escalation plans that name it keep naming it, as AWS documents ("deleting a contact does not remove it
@@ -300,7 +287,7 @@ class Backend:
         defer_activation: bool | None = None,
         idempotency_token: str | None = None,
     ) -> ContactChannel:
-        with self._transaction():
+        with self.transaction():
             contact = self.find_contact(contact_id)
             address = check_address(type, delivery_address.get("SimpleAddress"))
             for channel in self.channels.values():
@@ -313,7 +300,7 @@ class Backend:
                         "CONTACT_CHANNEL",
                     )
             channel = ContactChannel(
-                arn=self._arn("contact-channel", contact.alias, str(uuid.uuid4())),
+                arn=self.arn("contact-channel", contact.alias, str(uuid.uuid4())),
                 contact_arn=contact.arn,
                 name=name,
                 type=type,
@@ -321,7 +308,7 @@ class Backend:
                 idempotency_token=idempotency_token,
             )
             self.channels[channel.arn] = channel
-            self._save("channel", channel)
+            self.save("channel", channel)
             return channel
 
     def get_contact_channel(self, *, contact_channel_id: str) -> ContactChannel:
@@ -329,7 +316,7 @@ class Backend:
             return _copy(self.find_channel(contact_channel_id))
 
     def activate_contact_channel(self, *, contact_channel_id: str, activation_code: str) -> None:
-        with self._transaction():
+        with self.transaction():
             channel = self.find_channel(contact_channel_id)
             expected = self.config.activation_code
             sent = channel.sent_activation_code
@@ -347,15 +334,15 @@ class Backend:
                 )
             channel.activation_status = "ACTIVATED"
             channel.sent_activation_code = None
-            self._save("channel", channel)
+            self.save("channel", channel)
 
     def send_activation_code(self, *, contact_channel_id: str) -> dict[str, Any]:
         """Put a fresh 6-digit code in the outbox, addressed to the channel; ActivateContactChannel accepts it."""
-        with self._transaction():
+        with self.transaction():
             channel = self.find_channel(contact_channel_id)
             code = f"{secrets.randbelow(10**6):06d}"
             channel.sent_activation_code = code
-            self._save("channel", channel)
+            self.save("channel", channel)
             entry = {
                 "kind": "ACTIVATION_CODE",
                 "contact_arn": channel.contact_arn,
@@ -366,14 +353,13 @@ class Backend:
                 "activation_code": code,
                 "sent_at": iso(time.time()),
             }
-            self.outbox.append(entry)
-            self._store.append_outbox(entry)
+            self.delivery.post(entry)
             return entry
 
     def update_contact_channel(
         self, *, contact_channel_id: str, name: str | None = None, delivery_address: dict[str, Any] | None = None
     ) -> None:
-        with self._transaction():
+        with self.transaction():
             channel = self.find_channel(contact_channel_id)
             address = (delivery_address or {}).get("SimpleAddress")
             if address is not None and address != channel.address:
@@ -392,16 +378,16 @@ class Backend:
                 channel.sent_activation_code = None
             if name is not None:
                 channel.name = name
-            self._save("channel", channel)
+            self.save("channel", channel)
 
     def deactivate_contact_channel(self, *, contact_channel_id: str) -> None:
-        with self._transaction():
+        with self.transaction():
             channel = self.find_channel(contact_channel_id)
             channel.activation_status = "NOT_ACTIVATED"
-            self._save("channel", channel)
+            self.save("channel", channel)
 
     def delete_contact_channel(self, *, contact_channel_id: str) -> None:
-        with self._transaction():
+        with self.transaction():
             self._delete("channel", self.channels, [self.find_channel(contact_channel_id).arn])
 
     def list_contact_channels(
@@ -420,27 +406,27 @@ class Backend:
             return list(self._find_taggable(resource_arn).tags)
 
     def tag_resource(self, *, resource_arn: str, tags: list[dict[str, str]]) -> None:
-        with self._transaction():
+        with self.transaction():
             resource = self._find_taggable(resource_arn)
             keep = {t["Key"]: t for t in resource.tags}
             keep.update({t["Key"]: t for t in tags})
             resource.tags = list(keep.values())
-            self._save("rotation" if isinstance(resource, Rotation) else "contact", resource)
+            self.save("rotation" if isinstance(resource, Rotation) else "contact", resource)
 
     def untag_resource(self, *, resource_arn: str, tag_keys: list[str]) -> None:
-        with self._transaction():
+        with self.transaction():
             resource = self._find_taggable(resource_arn)
             resource.tags = [t for t in resource.tags if t["Key"] not in tag_keys]
-            self._save("rotation" if isinstance(resource, Rotation) else "contact", resource)
+            self.save("rotation" if isinstance(resource, Rotation) else "contact", resource)
 
     # -- contact policies ---------------------------------------------------------------------------------
 
     def put_contact_policy(self, *, contact_arn: str, policy: str) -> None:
-        with self._transaction():
+        with self.transaction():
             contact = self.find_contact(contact_arn)
             check_policy(policy)
             contact.policy = policy
-            self._save("contact", contact)
+            self.save("contact", contact)
 
     def get_contact_policy(self, *, contact_arn: str) -> Contact:
         with self.lock:
@@ -459,7 +445,7 @@ class Backend:
         tags: list[dict[str, str]] | None = None,
         idempotency_token: str | None = None,
     ) -> Rotation:
-        with self._transaction():
+        with self.transaction():
             if idempotency_token:
                 for existing in self.rotations.values():
                     if existing.idempotency_token == idempotency_token:
@@ -469,7 +455,7 @@ class Backend:
             check_recurrence(recurrence, len(members))
             start = parse_timestamp(start_time) if start_time is not None else None
             rotation = Rotation(
-                arn=self._arn("rotation", str(uuid.uuid4())),
+                arn=self.arn("rotation", str(uuid.uuid4())),
                 name=name,
                 contact_ids=members,
                 start_time=start.timestamp() if start is not None else float(int(time.time())),
@@ -479,7 +465,7 @@ class Backend:
                 idempotency_token=idempotency_token,
             )
             self.rotations[rotation.arn] = rotation
-            self._save("rotation", rotation)
+            self.save("rotation", rotation)
             return rotation
 
     def get_rotation(self, *, rotation_id: str) -> Rotation:
@@ -495,7 +481,7 @@ class Backend:
         start_time: Any = None,
         time_zone_id: str | None = None,
     ) -> None:
-        with self._transaction():
+        with self.transaction():
             rotation = self.find_rotation(rotation_id)
             members = rotation.contact_ids
             if contact_ids is not None:
@@ -509,10 +495,10 @@ class Backend:
             start = parse_timestamp(start_time) if start_time is not None else None
             if start is not None:
                 rotation.start_time = start.timestamp()
-            self._save("rotation", rotation)
+            self.save("rotation", rotation)
 
     def delete_rotation(self, *, rotation_id: str) -> None:
-        with self._transaction():
+        with self.transaction():
             arn = rotation_id
             rotation = self.find_rotation(arn)
             # "If a rotation belongs to more than one on-call schedule, this operation deletes it from all of them."
@@ -520,7 +506,7 @@ class Backend:
                 rotation_ids = schedule.plan.get("RotationIds") or []
                 if arn in rotation_ids:
                     schedule.plan = {**schedule.plan, "RotationIds": [r for r in rotation_ids if r != arn]}
-                    self._save("contact", schedule)
+                    self.save("contact", schedule)
             self._delete("override", self.overrides, [o.id for o in self.overrides.values() if o.rotation_arn == arn])
             self._delete("rotation", self.rotations, [rotation.arn])
 
@@ -542,7 +528,7 @@ class Backend:
         end_time: Any,
         idempotency_token: str | None = None,
     ) -> RotationOverride:
-        with self._transaction():
+        with self.transaction():
             rotation = self.find_rotation(rotation_id)
             if idempotency_token:
                 for existing in self.overrides.values():
@@ -561,7 +547,7 @@ class Backend:
                 idempotency_token=idempotency_token,
             )
             self.overrides[override.id] = override
-            self._save("override", override)
+            self.save("override", override)
             return override
 
     def get_rotation_override(self, *, rotation_id: str, rotation_override_id: str) -> RotationOverride:
@@ -570,7 +556,7 @@ class Backend:
             return _copy(self.find_override(rotation_id, rotation_override_id))
 
     def delete_rotation_override(self, *, rotation_id: str, rotation_override_id: str) -> None:
-        with self._transaction():
+        with self.transaction():
             self.find_rotation(rotation_id)
             self._delete("override", self.overrides, [self.find_override(rotation_id, rotation_override_id).id])
 
@@ -717,7 +703,7 @@ class Backend:
         incident_id: str | None = None,
         idempotency_token: str | None = None,
     ) -> Engagement:
-        with self._transaction():
+        with self.transaction():
             now = epoch_now()
             request: dict[str, Any] = {
                 "contact_arn": contact_id,
@@ -743,7 +729,7 @@ class Backend:
             contact = self.find_contact(contact_id)
             engagement = Engagement(
                 **{**request, "contact_arn": contact.arn},
-                arn=self._arn("engagement", contact.alias, str(uuid.uuid4())),
+                arn=self.arn("engagement", contact.alias, str(uuid.uuid4())),
                 idempotency_token=idempotency_token,
                 start_time=now,
             )
@@ -759,8 +745,8 @@ class Backend:
             self.engagements[engagement.arn] = engagement
             if idempotency_token:
                 self._tokens[idempotency_token] = engagement.arn
-            self._send_due(engagement, now)
-            self._save("engagement", engagement)
+            self.delivery.send_due(engagement, now)
+            self.save("engagement", engagement)
             self._scheduler.engaged(engagement)
             return engagement
 
@@ -775,7 +761,7 @@ class Backend:
             return _copy(self.find_engagement(engagement_id))
 
     def stop_engagement(self, *, engagement_id: str, reason: str | None = None) -> None:
-        with self._transaction():
+        with self.transaction():
             engagement = self.find_engagement(engagement_id)
             if engagement.stop_time is not None:
                 return  # already stopped: harmless, the first stop time and reason stay
@@ -787,8 +773,8 @@ class Backend:
             for page in self.pages.values():
                 if page.engagement_arn == engagement_id:
                     page.add_receipt("STOP", now, reason)
-                    self._save("page", page)
-            self._save("engagement", engagement)
+                    self.save("page", page)
+            self.save("engagement", engagement)
 
     def list_engagements(
         self,
@@ -811,114 +797,6 @@ class Backend:
             ]
             engagements, token = paginate(found, next_token, max_results)
             return [_copy(e) for e in engagements], token
-
-    # -- sending pages (at the start, and from the escalation scheduler) ----------------------------------
-
-    def _send_stage(self, engagement: Engagement, now: float) -> None:
-        """The scheduler's part: send what is due of one engagement, in one transaction."""
-        with self._transaction():
-            self._send_due(engagement, now)
-            self._save("engagement", engagement)
-
-    def _send_due(self, engagement: Engagement, now: float) -> None:
-        """Send the engagement's pages that are due, and run its simulated answers that are due, in due order
-        (a send first at equal times); the caller holds the lock and saves the engagement."""
-        while True:
-            next_send = engagement.pending[0][0] if engagement.pending else None
-            next_answer = engagement.answers[0][0] if engagement.answers else None
-            if next_answer is not None and next_answer <= now and (next_send is None or next_answer < next_send):
-                self._answer(PendingAnswer.from_stored(engagement.answers.pop(0)))
-                continue
-            if next_send is None or next_send > now:
-                return
-            send = PendingSend.from_stored(engagement.pending.pop(0))
-            channel = self.channels.get(send.channel_arn)
-            contact = self.contacts.get(send.contact_arn)
-            if channel is None or contact is None or channel.activation_status != "ACTIVATED":
-                continue  # Incident Manager cannot engage a channel that is gone or not activated
-            page = self.pages.get(send.page_arn or "")
-            if page is None:
-                page = self._new_page(engagement, contact, channel, now, send.path)
-            else:
-                page.attempts = send.attempt
-            if channel.arn in self.failing_channels or channel.address in self.failing_channels:
-                page.add_receipt(
-                    "ERROR", now, f"Delivery failed (attempt {send.attempt} of at most {MAX_SEND_ATTEMPTS})"
-                )
-                retry_later(engagement, send, page.arn, now, seconds_per_minute(self.config.time_scale))
-                self._save("page", page)
-                continue
-            self._deliver(engagement, contact, channel, page, now)
-
-    def _new_page(
-        self, engagement: Engagement, contact: Contact, channel: ContactChannel, now: float, path: list[dict[str, Any]]
-    ) -> Page:
-        page = Page(
-            arn=self._arn("page", contact.alias, str(uuid.uuid4())),
-            engagement_arn=engagement.arn,
-            contact_arn=contact.arn,
-            channel_arn=channel.arn,
-            channel_type=channel.type,
-            address=channel.address,
-            accept_code=f"{secrets.randbelow(10**6):06d}",
-            sent_time=now,
-            path=path,
-        )
-        self.pages[page.arn] = page
-        return page
-
-    def _deliver(
-        self, engagement: Engagement, contact: Contact, channel: ContactChannel, page: Page, now: float
-    ) -> None:
-        page.add_receipt("SENT", now)
-        self._save("page", page)
-        rule = rule_for(self.responders, contact.alias, contact.arn, channel.type)
-        if rule is not None:
-            schedule_answers(engagement, page.arn, rule, now, seconds_per_minute(self.config.time_scale))
-        sms = channel.type == "SMS"  # SMS is not secure: it only ever carries the public texts
-        entry = {
-            "kind": "PAGE",
-            "page_arn": page.arn,
-            "engagement_arn": engagement.arn,
-            "contact_arn": contact.arn,
-            "channel_arn": channel.arn,
-            "channel_type": channel.type,
-            "address": channel.address,
-            "sender": engagement.sender,
-            "subject": engagement.public_subject if sms else engagement.subject,
-            "content": engagement.public_content if sms else engagement.content,
-            "accept_code": page.accept_code,
-            "sent_at": iso(now),
-        }
-        self.outbox.append(entry)
-        self._store.append_outbox(entry)
-
-    def set_failing_channels(self, channels: list[str]) -> None:
-        """Sends to these channel ARNs or addresses fail from now on (ERROR receipts, retried where planned)."""
-        with self.lock:
-            self.failing_channels = frozenset(channels)
-
-    def set_responders(self, rules: ResponderRules) -> tuple[Responder, ...]:
-        """Replace the simulated responders (Responder objects, command-line strings or JSON objects; ValueError
-        if they are not valid). They decide the answers to pages delivered from now on; answers already
-        scheduled stay."""
-        checked = coerce(rules)
-        with self.lock:
-            self.responders = checked
-        return checked
-
-    def _answer(self, answer: PendingAnswer) -> None:
-        """A simulated responder answers, through AcceptPage's own path, at the answer's due time; the caller
-        holds the lock. A person answers a page once per receipt type: if it already has one (the program
-        acknowledged it itself), nothing is added."""
-        page = self.pages.get(answer.page_arn)
-        if page is None or any(r["ReceiptType"] == answer.accept_type for r in page.receipts):
-            return
-        self._accept(page, answer.accept_type, answer.due, answer.note, None)
-
-    def outbox_entries(self) -> list[dict[str, Any]]:
-        with self.lock:
-            return [dict(entry) for entry in self.outbox]
 
     # -- pages --------------------------------------------------------------------------------------------
 
@@ -959,7 +837,7 @@ class Backend:
         note: str | None = None,
         accept_code_validation: str | None = None,
     ) -> None:
-        with self._transaction():
+        with self.transaction():
             page = self.find_page(page_id)
             if contact_channel_id is not None:
                 self.find_channel(contact_channel_id)
@@ -969,9 +847,9 @@ class Backend:
                     "FIELD_VALIDATION_FAILED",
                     [{"Name": "AcceptCode", "Message": "Member must be the accept code sent with the page"}],
                 )
-            self._accept(page, accept_type, epoch_now(), note, contact_channel_id)
+            self.accept(page, accept_type, epoch_now(), note, contact_channel_id)
 
-    def _accept(
+    def accept(
         self, page: Page, accept_type: str, now: float, note: str | None, contact_channel_id: str | None
     ) -> None:
         """What AcceptPage does once the request is checked (simulated responders come here too); the caller
@@ -988,8 +866,8 @@ class Backend:
             if essential and (engagement.pending or not engagement.acknowledged):
                 engagement.acknowledged = True  # acknowledged: later stages are not paged
                 engagement.pending.clear()
-                self._save("engagement", engagement)
-        self._save("page", page)
+                self.save("engagement", engagement)
+        self.save("page", page)
 
     def list_page_resolutions(self, *, page_id: str, next_token: str | None = None) -> Listing[dict[str, Any]]:
         """The model has no MaxResults here: pages of the default size."""

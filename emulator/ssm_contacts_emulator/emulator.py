@@ -202,7 +202,7 @@ class Emulator(_EmulatorAPI):
         return client
 
     def outbox(self) -> list[dict[str, Any]]:
-        entries: list[dict[str, Any]] = self._running().backend.outbox_entries()
+        entries: list[dict[str, Any]] = self._running().backend.delivery.outbox_entries()
         return entries
 
     def requests(self) -> list[dict[str, Any]]:
@@ -226,13 +226,13 @@ class Emulator(_EmulatorAPI):
         return report
 
     def set_failing_channels(self, channels: Sequence[str]) -> None:
-        self._running().backend.set_failing_channels(list(channels))
+        self._running().backend.delivery.set_failing_channels(list(channels))
 
     def responders(self) -> list[Responder]:
-        return list(self._running().backend.responders)
+        return list(self._running().backend.delivery.responders)
 
     def set_responders(self, rules: ResponderRules) -> None:
-        self._running().backend.set_responders(rules)
+        self._running().backend.delivery.set_responders(rules)
 
 
 class _Body:

@@ -411,7 +411,7 @@ class Handler(BaseHTTPRequestHandler):
         if body is None:
             return
         if (method, name) == ("GET", "outbox"):
-            self._send(200, {"outbox": server.backend.outbox_entries()})
+            self._send(200, {"outbox": server.backend.delivery.outbox_entries()})
         elif (method, name) == ("GET", "requests"):
             self._send(200, {"requests": server.log.entries(), "counts": server.log.counts()})
         elif (method, name) == ("GET", "health"):
@@ -432,7 +432,7 @@ class Handler(BaseHTTPRequestHandler):
                 {"now": server.backend.rotation_now().isoformat(), "rotations": server.backend.on_call_report()},
             )
         elif (method, name) == ("GET", "failing-channels"):
-            self._send(200, {"channels": sorted(server.backend.failing_channels)})
+            self._send(200, {"channels": sorted(server.backend.delivery.failing_channels)})
         elif (method, name) == ("POST", "failing-channels"):
             try:
                 data = json.loads(body or b"{}")
@@ -442,17 +442,17 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError as error:
                 self._send(400, {"message": f"Invalid failing channels: {error}"})
                 return
-            server.backend.set_failing_channels(channels)
+            server.backend.delivery.set_failing_channels(channels)
             self._send(200, {"channels": sorted(channels)})
         elif (method, name) == ("GET", "responders"):
-            self._send(200, {"responders": [rule.to_dict() for rule in server.backend.responders]})
+            self._send(200, {"responders": [rule.to_dict() for rule in server.backend.delivery.responders]})
         elif (method, name) == ("POST", "responders"):
             try:
                 data = json.loads(body or b"{}")
                 rules = data.get("responders") if isinstance(data, dict) else None
                 if not isinstance(rules, list) or set(data) != {"responders"}:
                     raise ValueError('the body must be {"responders": [rules]}, each rule an object or a string.')
-                checked = server.backend.set_responders(rules)
+                checked = server.backend.delivery.set_responders(rules)
             except ValueError as error:
                 self._send(400, {"message": f"Invalid responders: {error}"})
                 return

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pulumi_cli import REPO_ROOT, CliUnavailable, Project, copy_project, ensure_cli
 from ssm_contacts_emulator import Emulator, EmulatorConfig
-from ssm_contacts_emulator.seed import Rotation, seed_rotation
 
 PROGRAMS = Path(__file__).parent / "programs"
 
@@ -26,15 +25,15 @@ def cli_root() -> Path:
 
 
 @pytest.fixture
-def endpoint() -> Iterator[Emulator]:
-    """A fresh offline endpoint for one test. Escalation stages are scaled down so nothing waits minutes."""
-    with Emulator(EmulatorConfig(time_scale=600.0)) as emulator:
-        yield emulator
+def ssm_contacts_emulator_config() -> EmulatorConfig:
+    """Escalation stages are scaled down so nothing waits minutes."""
+    return EmulatorConfig(time_scale=600.0)
 
 
 @pytest.fixture
-def rotation(endpoint: Emulator) -> Rotation:
-    return seed_rotation(endpoint.client())
+def endpoint(ssm_contacts_emulator: Emulator) -> Emulator:
+    """A fresh offline endpoint for one test (``rotation`` seeds this one)."""
+    return ssm_contacts_emulator
 
 
 ProjectFactory = Callable[..., Project]

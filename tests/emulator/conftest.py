@@ -1,4 +1,4 @@
-"""Fixtures for the emulator's own tests: a fast clock, a client, a seeded rotation, raw signed HTTP."""
+"""Fixtures for the emulator's own tests: a fast clock, a client, raw signed HTTP (`rotation`: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ from ssm_contacts_emulator import (
     DEFAULT_SECRET_ACCESS_KEY,
     Emulator,
     EmulatorConfig,
-    Rotation,
-    seed_rotation,
 )
 
 from .support import TIME_SCALE
@@ -47,11 +45,6 @@ def client(emu: Emulator) -> Any:
 def unvalidated(emu: Emulator) -> Any:
     """A client whose own parameter validation is off: bad input reaches the server, as it does from other SDKs."""
     return emu.client(config=Config(retries={"total_max_attempts": 1}, parameter_validation=False))
-
-
-@pytest.fixture
-def rotation(client: Any) -> Rotation:
-    return seed_rotation(client)
 
 
 @dataclass

@@ -2,17 +2,23 @@
 one engagement's life (sdks/javascript/scenario.mjs, sdks/go/main.go), pointed at the endpoint only by the standard
 environment, and what each parsed is what boto3 reads back from the same endpoint.
 
-Both SDKs are installed from their lock files (package-lock.json, go.sum) once per session: `npm ci` in a copy of
-sdks/javascript, `go build` of sdks/go.
+Both SDKs are installed from their lock files (package-lock.json, go.sum): `npm ci` of sdks/javascript's packages,
+`go build` of sdks/go. What they build is kept between runs in the per-user cache, outside the clone
+(``${XDG_CACHE_HOME:-~/.cache}/pulumi-incident-manager/sdk-scenarios``), under a hash of the files it is built from:
+the first run builds (about 90 s for Go), later ones reuse it until one of those files changes. The tests that build are
+marked ``sdk_build``: ``-m "not sdk_build"`` leaves them out.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
+import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,23 +38,60 @@ def _tool(name: str) -> str:
     return found
 
 
+def cached_build(name: str, sources: list[Path], build: Callable[[Path], None]) -> Path:
+    """The folder ``build`` fills, kept in the per-user cache under a hash of ``sources``: built on the first call,
+    reused until one of them changes. ``build`` fills a temporary folder that is then renamed into place, so an
+    interrupted build leaves no half-built cache."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pulumi-incident-manager"
+    cache /= "sdk-scenarios"
+    digest = hashlib.sha256()
+    for source in sources:
+        content = source.read_bytes()
+        digest.update(f"{source.name}:{len(content)}:".encode() + content)
+    folder = cache / f"{name}-{digest.hexdigest()[:16]}"
+    if folder.is_dir():
+        return folder
+    cache.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=cache))
+    try:
+        build(building)
+        building.rename(folder)
+    except OSError:
+        if not folder.is_dir():  # else another run renamed the same build into place first
+            raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def javascript_scenario(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    folder = tmp_path_factory.mktemp("javascript-sdk") / "javascript"
-    shutil.copytree(SDKS / "javascript", folder, ignore=shutil.ignore_patterns("node_modules"))
-    subprocess.run([_tool("npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True,
-                   capture_output=True, text=True)
+    manifests = [SDKS / "javascript" / "package.json", SDKS / "javascript" / "package-lock.json"]
+
+    def install(folder: Path) -> None:
+        for manifest in manifests:
+            shutil.copy(manifest, folder)
+        subprocess.run([_tool("npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True,
+                       capture_output=True, text=True)
+
+    packages = cached_build("javascript", manifests, install)
+    # The scenario runs from the clone's copy, beside the cached packages, so editing it needs no new install.
+    folder = tmp_path_factory.mktemp("javascript-sdk")
+    shutil.copy(SDKS / "javascript" / "scenario.mjs", folder)
+    (folder / "node_modules").symlink_to(packages / "node_modules", target_is_directory=True)
     return [_tool("node"), str(folder / "scenario.mjs")]
 
 
 @pytest.fixture(scope="session")
-def go_scenario(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    binary = tmp_path_factory.mktemp("go-sdk") / "scenario"
-    # go.sum pins every module; the local toolchain builds it whatever go.mod's minimum says.
-    env = {**os.environ, "GOFLAGS": "-mod=readonly", "GOTOOLCHAIN": "local"}
-    subprocess.run([_tool("go"), "build", "-o", str(binary), "."], cwd=SDKS / "go", env=env, check=True,
-                   capture_output=True, text=True)
-    return [str(binary)]
+def go_scenario() -> list[str]:
+    def build(folder: Path) -> None:
+        # go.sum pins every module; the local toolchain builds it whatever go.mod's minimum says.
+        env = {**os.environ, "GOFLAGS": "-mod=readonly", "GOTOOLCHAIN": "local"}
+        subprocess.run([_tool("go"), "build", "-o", str(folder / "scenario"), "."], cwd=SDKS / "go", env=env,
+                       check=True, capture_output=True, text=True)
+
+    built = cached_build("go", [SDKS / "go" / name for name in ("go.mod", "go.sum", "main.go")], build)
+    return [str(built / "scenario")]
 
 
 @dataclass(frozen=True)
@@ -81,6 +124,7 @@ def sdk(request: pytest.FixtureRequest) -> Sdk:
     return Sdk(request.getfixturevalue("go_scenario"), "aws-sdk-go-v2/", "Go")
 
 
+@pytest.mark.sdk_build
 def test_an_unchanged_sdk_runs_an_engagement_and_parses_what_boto3_reads(
     sdk: Sdk, emu: Emulator, rotation: Rotation, tmp_path: Path
 ) -> None:
@@ -144,6 +188,7 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+@pytest.mark.sdk_build
 def test_an_unchanged_sdk_retries_the_endpoint_s_throttling_answers(
     sdk: Sdk, emu: Emulator, rotation: Rotation, tmp_path: Path
 ) -> None:
@@ -159,3 +204,32 @@ def test_an_unchanged_sdk_retries_the_endpoint_s_throttling_answers(
     assert seen["idempotent"] is True
     assert [e["EngagementArn"] for e in emu.client().list_engagements()["Engagements"]] == [seen["arn"]]
 
+
+
+def test_a_build_is_cached_by_its_sources_and_an_interrupted_one_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "main.go"
+    source.write_text("v1")
+    built: list[str] = []
+
+    def interrupted(folder: Path) -> None:
+        (folder / "scenario").write_text("half")
+        raise KeyboardInterrupt
+
+    def build(folder: Path) -> None:
+        built.append(source.read_text())
+        (folder / "scenario").write_text(source.read_text())
+
+    with pytest.raises(KeyboardInterrupt):
+        cached_build("go", [source], interrupted)
+    first, again = cached_build("go", [source], build), cached_build("go", [source], build)
+    source.write_text("v2")
+    changed = cached_build("go", [source], build)
+
+    assert first == again != changed and built == ["v1", "v2"]  # built once per content of its sources
+    assert [(first / "scenario").read_text(), (changed / "scenario").read_text()] == ["v1", "v2"]
+    # The interrupted build left neither a cache nor its temporary folder.
+    cache = tmp_path / "cache" / "pulumi-incident-manager" / "sdk-scenarios"
+    assert sorted(path.name for path in cache.iterdir()) == sorted([first.name, changed.name])

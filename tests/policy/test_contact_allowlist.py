@@ -3,6 +3,8 @@
 from pulumi_incident_manager.policies import CONTACT_ALLOWLIST, PAGE_ACCEPTANCE_TYPE
 from pulumi_incident_manager.testing import UNKNOWN, run_policy
 
+from ..support import engagement
+
 ARN = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/"
 CONFIG = {
     "allowedContacts": {"*drill*": ["drill-*"], "payments-*": ["payments-drill"]},
@@ -10,8 +12,6 @@ CONFIG = {
 }
 
 
-def engagement(contact_id: str) -> dict[str, str]:
-    return {"contact_id": contact_id, "sender": "gameday", "subject": "[DRILL] db", "content": "c"}
 
 
 def test_a_drill_stack_may_engage_an_allowed_contact_by_alias_or_arn() -> None:

@@ -3,11 +3,7 @@
 from pulumi_incident_manager.policies import INCIDENT_OR_DRILL_MARKER
 from pulumi_incident_manager.testing import run_policy
 
-CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/sre-primary"
-
-
-def engagement(**fields: str) -> dict[str, str]:
-    return {"contact_id": CONTACT, "sender": "oncall-bot", "subject": "db down", "content": "c", **fields}
+from ..support import engagement
 
 
 def test_outside_drills_an_engagement_with_an_incident_id_passes() -> None:

@@ -5,11 +5,7 @@ import pytest
 from pulumi_incident_manager.policies import NO_SECRETS_IN_SMS, SENSITIVE_PATTERNS
 from pulumi_incident_manager.testing import run_policy
 
-CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
-
-
-def engagement(**fields: str) -> dict[str, str]:
-    return {"contact_id": CONTACT, "sender": "gameday", "subject": "s", "content": "c", **fields}
+from ..support import engagement
 
 
 def test_plain_sms_text_passes() -> None:

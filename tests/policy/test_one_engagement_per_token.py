@@ -9,11 +9,11 @@ from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidation
 
 from pulumi_incident_manager.policies import ENGAGEMENT_TYPE, ONE_ENGAGEMENT_PER_TOKEN
 
-CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
+from ..support import engagement
 
 
 def resource(name: str, **props: Any) -> PolicyResource:
-    fields = {"contact_id": CONTACT, "sender": "bot", "subject": "s", "content": "SECRET-TEXT", **props}
+    fields = {**engagement(content="SECRET-TEXT"), **props}  # a text no message may repeat
     options = PolicyResourceOptions(False, [], True, [], None, [])  # type: ignore[arg-type]
     urn = f"urn:pulumi:drill::shop::{ENGAGEMENT_TYPE}::{name}"
     return PolicyResource(ENGAGEMENT_TYPE, fields, urn, name, options, None, None, [], {})

@@ -5,14 +5,13 @@ import botocore.session
 from pulumi_incident_manager.policies import FIELD_LIMITS, PAGE_ACCEPTANCE_TYPE
 from pulumi_incident_manager.testing import UNKNOWN, run_policy
 
-CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
+from ..support import CONTACT, engagement
+
 PAGE = "arn:aws:ssm-contacts:us-east-1:123456789012:page/alice-oncall/0b8e1c1e"
 MODEL = botocore.session.get_session().get_service_model("ssm-contacts")
 START = MODEL.operation_model("StartEngagement").input_shape.members
 
 
-def engagement(**fields: str) -> dict[str, str | None]:
-    return {"contact_id": CONTACT, "sender": "gameday-bot", "subject": "s", "content": "c", **fields}
 
 
 def acceptance(**fields: str) -> dict[str, str | None]:

@@ -3,11 +3,7 @@
 from pulumi_incident_manager.policies import PAGE_ACCEPTANCE_TYPE, TEAM_CONVENTIONS
 from pulumi_incident_manager.testing import UNKNOWN, run_policy
 
-CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
-
-
-def engagement(**fields: str) -> dict[str, str | None]:
-    return {"contact_id": CONTACT, "sender": "gameday-bot", "subject": "s", "content": "c", **fields}
+from ..support import engagement
 
 
 def test_with_no_settings_it_checks_nothing() -> None:

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from ssm_contacts_emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator, EmulatorConfig
-from ssm_contacts_emulator.seed import Rotation, seed_rotation
 
 from .harness import ProviderServer
 
@@ -24,11 +23,6 @@ def ssm_contacts_emulator_config() -> EmulatorConfig:
         credentials={DEFAULT_ACCESS_KEY_ID: DEFAULT_SECRET_ACCESS_KEY, READ_ONLY_KEY[0]: READ_ONLY_KEY[1]},
         allowed_actions={READ_ONLY_KEY[0]: frozenset({"DescribeEngagement"})},
     )
-
-
-@pytest.fixture
-def rotation(ssm_contacts_emulator: Emulator) -> Rotation:
-    return seed_rotation(ssm_contacts_emulator.client())
 
 
 def server_env(tmp_path: Path, **aws: str) -> dict[str, str]:

@@ -15,6 +15,8 @@ from incident_manager_provider.expectation import AcknowledgementExpectationProv
 from ssm_contacts_emulator import Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import Rotation, seed_rotation
 
+from ..support import engage
+
 PROVIDER = AcknowledgementExpectationProvider()
 
 
@@ -22,12 +24,6 @@ PROVIDER = AcknowledgementExpectationProvider()
 def client(ssm_contacts_emulator: Emulator) -> Iterator[Any]:
     with aws.client_override(ssm_contacts_emulator.client()):
         yield ssm_contacts_emulator.client()
-
-
-def engage(client: Any, contact: str) -> str:
-    arn: str = client.start_engagement(ContactId=contact, Sender="drill", Subject="[DRILL] s", Content="c",
-                                       PublicSubject="[DRILL] s", PublicContent="c")["EngagementArn"]
-    return arn
 
 
 def expect(arn: str, **changes: Any) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Programs run with ``pulumi.runtime.set_mocks``, recording what they register as the engine would see it."""
+"""Programs run with ``pulumi.runtime.set_mocks``, recording what they register as the engine would see it; the
+emulator of the SDK's tests pages every stage at once."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
+
+from ssm_contacts_emulator import EmulatorConfig
 
 
 @dataclass
@@ -76,6 +79,11 @@ def _is_secret(value: struct_pb2.Value) -> bool:
         return False
     sig = value.struct_value.fields.get(rpc._special_sig_key)
     return sig is not None and sig.string_value == rpc._special_secret_sig
+
+
+@pytest.fixture
+def ssm_contacts_emulator_config() -> EmulatorConfig:
+    return EmulatorConfig(time_scale=0)  # every escalation stage pages at once: the SDK's tests never wait
 
 
 @pytest.fixture

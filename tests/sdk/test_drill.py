@@ -9,31 +9,10 @@ from typing import Any
 import pytest
 
 from pulumi_incident_manager.drill import summarize_drill
-from ssm_contacts_emulator import Emulator, EmulatorConfig
-from ssm_contacts_emulator.seed import Rotation, seed_rotation
+from ssm_contacts_emulator import Emulator
+from ssm_contacts_emulator.seed import Rotation
 
-
-@pytest.fixture
-def ssm_contacts_emulator_config() -> EmulatorConfig:
-    return EmulatorConfig(time_scale=0)  # both escalation stages page at once: the test never waits
-
-
-@pytest.fixture
-def rotation(ssm_contacts_emulator: Emulator) -> Rotation:
-    return seed_rotation(ssm_contacts_emulator.client())
-
-
-def engage(emulator: Emulator, rotation: Rotation) -> str:
-    arn: str = emulator.client().start_engagement(
-        ContactId=rotation.escalation_arn,
-        Sender="gameday-bot",
-        Subject="[DRILL] checkout latency",
-        Content="Follow the runbook.",
-        PublicSubject="[DRILL] checkout",
-        PublicContent="Drill: acknowledge in the app.",
-        IncidentId="gameday-2026-11",
-    )["EngagementArn"]
-    return arn
+from ..support import engage
 
 
 def acknowledge(emulator: Emulator, contact_arn: str, channel_type: str, note: str) -> dict[str, Any]:
@@ -51,7 +30,7 @@ def acknowledge(emulator: Emulator, contact_arn: str, channel_type: str, note: s
 def test_the_summary_lists_every_page_with_its_channel_and_receipts(
     ssm_contacts_emulator: Emulator, rotation: Rotation
 ) -> None:
-    arn = engage(ssm_contacts_emulator, rotation)
+    arn = engage(ssm_contacts_emulator.client(), rotation.escalation_arn)
     acknowledged = acknowledge(ssm_contacts_emulator, rotation.alice_arn, "SMS", "on it")
 
     summary = summarize_drill(arn, client=ssm_contacts_emulator.client())
@@ -79,7 +58,7 @@ def test_the_summary_lists_every_page_with_its_channel_and_receipts(
 
 
 def test_the_json_form_carries_the_same_facts(ssm_contacts_emulator: Emulator, rotation: Rotation) -> None:
-    arn = engage(ssm_contacts_emulator, rotation)
+    arn = engage(ssm_contacts_emulator.client(), rotation.escalation_arn)
     acknowledge(ssm_contacts_emulator, rotation.bob_arn, "EMAIL", "bob here")
     summary = summarize_drill(arn, client=ssm_contacts_emulator.client())
 
@@ -103,7 +82,7 @@ def test_the_json_form_carries_the_same_facts(ssm_contacts_emulator: Emulator, r
 
 
 def test_the_text_form_reads_as_a_drill_report(ssm_contacts_emulator: Emulator, rotation: Rotation) -> None:
-    arn = engage(ssm_contacts_emulator, rotation)
+    arn = engage(ssm_contacts_emulator.client(), rotation.escalation_arn)
     message = acknowledge(ssm_contacts_emulator, rotation.alice_arn, "SMS", "on it")
 
     text = summarize_drill(arn, client=ssm_contacts_emulator.client()).to_text()
@@ -127,7 +106,7 @@ def test_the_text_form_reads_as_a_drill_report(ssm_contacts_emulator: Emulator, 
 
 
 def test_a_stopped_unanswered_engagement_says_so(ssm_contacts_emulator: Emulator, rotation: Rotation) -> None:
-    arn = engage(ssm_contacts_emulator, rotation)
+    arn = engage(ssm_contacts_emulator.client(), rotation.escalation_arn)
     ssm_contacts_emulator.client().stop_engagement(EngagementId=arn, Reason="drill over")
 
     summary = summarize_drill(arn, client=ssm_contacts_emulator.client())
@@ -142,7 +121,7 @@ def test_a_stopped_unanswered_engagement_says_so(ssm_contacts_emulator: Emulator
 def test_the_module_prints_the_summary_from_the_standard_aws_environment(
     ssm_contacts_emulator: Emulator, rotation: Rotation
 ) -> None:
-    arn = engage(ssm_contacts_emulator, rotation)
+    arn = engage(ssm_contacts_emulator.client(), rotation.escalation_arn)
 
     result = subprocess.run(
         [sys.executable, "-m", "pulumi_incident_manager.drill", arn, "--json", "--exit-zero"],
@@ -164,7 +143,7 @@ ARN = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/5f8d7
 def test_the_region_comes_from_the_arn_when_the_environment_sets_none(
     ssm_contacts_emulator: Emulator, rotation: Rotation
 ) -> None:
-    arn = engage(ssm_contacts_emulator, rotation)
+    arn = engage(ssm_contacts_emulator.client(), rotation.escalation_arn)
     env = {"PATH": "/usr/bin:/bin", **ssm_contacts_emulator.env(), "AWS_REGION": "", "AWS_DEFAULT_REGION": ""}
 
     result = subprocess.run([sys.executable, "-m", "pulumi_incident_manager.drill", arn, "--exit-zero"], env=env,

@@ -18,25 +18,10 @@ from pulumi_incident_manager.drill import (
     summarize_drill,
     write_junit,
 )
-from ssm_contacts_emulator import Emulator, EmulatorConfig
+from ssm_contacts_emulator import Emulator
 from ssm_contacts_emulator.seed import Rotation, seed_rotation
 
-
-@pytest.fixture
-def ssm_contacts_emulator_config() -> EmulatorConfig:
-    return EmulatorConfig(time_scale=0)  # both escalation stages page at once: the test never waits
-
-
-@pytest.fixture
-def rotation(ssm_contacts_env: Emulator) -> Rotation:
-    return seed_rotation(ssm_contacts_env.client())
-
-
-def engage(emulator: Emulator, contact_arn: str) -> str:
-    arn: str = emulator.client().start_engagement(
-        ContactId=contact_arn, Sender="gameday-bot", Subject="[DRILL] s", Content="c", IncidentId="gameday-2026-11"
-    )["EngagementArn"]
-    return arn
+from ..support import engage
 
 
 def acknowledge(emulator: Emulator, engagement_arn: str, contact_arn: str, channel_type: str) -> None:
@@ -49,7 +34,7 @@ def acknowledge(emulator: Emulator, engagement_arn: str, contact_arn: str, chann
 
 
 def test_each_page_shows_how_it_reached_its_person(ssm_contacts_env: Emulator, rotation: Rotation) -> None:
-    arn = engage(ssm_contacts_env, rotation.escalation_arn)
+    arn = engage(ssm_contacts_env.client(), rotation.escalation_arn)
 
     summary = summarize_drill(arn)
 
@@ -71,7 +56,7 @@ def test_each_page_shows_how_it_reached_its_person(ssm_contacts_env: Emulator, r
 def test_a_page_through_an_on_call_schedule_names_the_schedule(
     ssm_contacts_env: Emulator, rotation: Rotation
 ) -> None:
-    arn = engage(ssm_contacts_env, rotation.oncall_schedule_arn)
+    arn = engage(ssm_contacts_env.client(), rotation.oncall_schedule_arn)
 
     summary = summarize_drill(arn)
 
@@ -84,7 +69,7 @@ def test_a_page_through_an_on_call_schedule_names_the_schedule(
 def test_an_acknowledged_drill_passes_naming_who_over_what_and_how_fast(
     ssm_contacts_env: Emulator, rotation: Rotation
 ) -> None:
-    arn = engage(ssm_contacts_env, rotation.escalation_arn)
+    arn = engage(ssm_contacts_env.client(), rotation.escalation_arn)
     acknowledge(ssm_contacts_env, arn, rotation.bob_arn, "SMS")
 
     summary = summarize_drill(arn)
@@ -105,7 +90,7 @@ def test_an_acknowledged_drill_passes_naming_who_over_what_and_how_fast(
 
 
 def test_an_unanswered_drill_fails_saying_who_was_paged(ssm_contacts_env: Emulator, rotation: Rotation) -> None:
-    arn = engage(ssm_contacts_env, rotation.alice_arn)
+    arn = engage(ssm_contacts_env.client(), rotation.alice_arn)
 
     verdict = summarize_drill(arn).verdict
 
@@ -123,7 +108,7 @@ def test_an_expectation_object_decides_the_verdict_the_reports_show(
             by = first.contact if first else None
             return Verdict(by == "bob-oncall", f"{by or 'nobody'} acknowledged, bob-oncall was expected.", by)
 
-    arn = engage(ssm_contacts_env, rotation.escalation_arn)
+    arn = engage(ssm_contacts_env.client(), rotation.escalation_arn)
     acknowledge(ssm_contacts_env, arn, rotation.alice_arn, "EMAIL")
 
     summary = summarize_drill(arn, expectation=OnlyBob())
@@ -137,9 +122,9 @@ def test_an_expectation_object_decides_the_verdict_the_reports_show(
 def test_junit_has_one_testcase_per_engagement_and_fails_the_unanswered_one(
     ssm_contacts_env: Emulator, rotation: Rotation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    answered = engage(ssm_contacts_env, rotation.escalation_arn)
+    answered = engage(ssm_contacts_env.client(), rotation.escalation_arn)
     acknowledge(ssm_contacts_env, answered, rotation.alice_arn, "SMS")
-    unanswered = engage(ssm_contacts_env, rotation.bob_arn)
+    unanswered = engage(ssm_contacts_env.client(), rotation.bob_arn)
     report = tmp_path / "reports" / "drill.xml"
     report.parent.mkdir()
 
@@ -174,7 +159,7 @@ def test_junit_has_one_testcase_per_engagement_and_fails_the_unanswered_one(
 def test_a_passing_drill_exits_0_and_an_unreadable_engagement_is_an_error_testcase(
     ssm_contacts_env: Emulator, rotation: Rotation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    answered = engage(ssm_contacts_env, rotation.alice_arn)
+    answered = engage(ssm_contacts_env.client(), rotation.alice_arn)
     acknowledge(ssm_contacts_env, answered, rotation.alice_arn, "SMS")
     missing = answered.rsplit("/", 1)[0] + "/00000000-0000-4000-8000-000000000000"
 
@@ -192,7 +177,7 @@ def test_the_module_writes_junit_and_fails_a_missed_drill_without_a_traceback(
     ssm_contacts_emulator: Emulator, tmp_path: Path
 ) -> None:
     rotation = seed_rotation(ssm_contacts_emulator.client())
-    arn = engage(ssm_contacts_emulator, rotation.escalation_arn)
+    arn = engage(ssm_contacts_emulator.client(), rotation.escalation_arn)
 
     result = subprocess.run(
         [sys.executable, "-m", "pulumi_incident_manager.drill", arn, "--json", "--junit", str(tmp_path / "d.xml")],
@@ -209,7 +194,7 @@ def test_the_module_writes_junit_and_fails_a_missed_drill_without_a_traceback(
 def test_a_failed_drill_exits_1_without_junit_too_and_exit_zero_only_reports(
     ssm_contacts_env: Emulator, rotation: Rotation, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    arn = engage(ssm_contacts_env, rotation.bob_arn)
+    arn = engage(ssm_contacts_env.client(), rotation.bob_arn)
 
     assert main([arn]) == 1
     out, err = capsys.readouterr()
@@ -224,7 +209,7 @@ def test_a_failed_drill_exits_1_without_junit_too_and_exit_zero_only_reports(
 def test_several_failed_drills_are_still_one_sentence(
     ssm_contacts_env: Emulator, rotation: Rotation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    arns = [engage(ssm_contacts_env, rotation.alice_arn), engage(ssm_contacts_env, rotation.bob_arn)]
+    arns = [engage(ssm_contacts_env.client(), rotation.alice_arn), engage(ssm_contacts_env.client(), rotation.bob_arn)]
 
     assert main([*arns, "--junit", str(tmp_path / "d.xml")]) == 1
 

@@ -24,25 +24,19 @@ from pulumi_incident_manager import (
 )
 from pulumi_incident_manager._functions import stack_settings
 from ssm_contacts_emulator import Emulator
-from ssm_contacts_emulator.seed import seed_rotation
+from ssm_contacts_emulator.seed import Rotation
 
+from ..support import engage
 from .conftest import RecordingMonitor
 
 
 @pytest.fixture
-def paged(ssm_contacts_env: Emulator) -> Iterator[tuple[Emulator, str, dict[str, Any]]]:
+def paged(ssm_contacts_env: Emulator, rotation: Rotation) -> Iterator[tuple[Emulator, str, dict[str, Any]]]:
     """An engagement of alice (SMS and e-mail) and its SMS page as the phone received it."""
-    client = ssm_contacts_env.client()
-    rotation = seed_rotation(client)
-    arn = client.start_engagement(
-        ContactId=rotation.alice_arn,
-        Sender="gameday-bot",
-        Subject="[DRILL] latency",
-        Content="Acknowledge.",
-        PublicSubject="[DRILL]",
-        PublicContent="Ack.",
-        IncidentId="gameday",
-    )["EngagementArn"]
+    arn = engage(
+        ssm_contacts_env.client(), rotation.alice_arn, Subject="[DRILL] latency", PublicSubject="[DRILL]",
+        IncidentId="gameday"
+    )
     sms = next(m for m in ssm_contacts_env.outbox() if m["engagement_arn"] == arn and m["channel_type"] == "SMS")
     yield ssm_contacts_env, arn, sms
 

@@ -16,7 +16,7 @@ from pulumi_incident_manager import (
     who_would_be_paged_output,
 )
 from ssm_contacts_emulator import Emulator
-from ssm_contacts_emulator.seed import Rotation, seed_rotation
+from ssm_contacts_emulator.seed import Rotation
 
 from .conftest import RecordingMonitor
 
@@ -26,9 +26,7 @@ BOB_WEEK = "2026-01-13T12:00:00Z"
 READS = {"GetContact", "ListContactChannels", "GetRotation", "ListRotationShifts"}
 
 
-@pytest.fixture
-def rotation(ssm_contacts_env: Emulator) -> Rotation:
-    return seed_rotation(ssm_contacts_env.client())
+pytestmark = pytest.mark.usefixtures("ssm_contacts_env")  # the functions find the endpoint through the environment
 
 
 def people_and_channels(plan: PagingPlan) -> list[list[tuple[str, list[str | None]]]]:
