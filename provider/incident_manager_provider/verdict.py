@@ -270,7 +270,7 @@ def judge(engagement: Engaged, terms: Terms, now: datetime) -> Verdict | None:
     if deadline is not None and now < deadline and engagement.stop_time is None:
         return None
     if deadline is None:
-        when = f"as of {now.isoformat()}, when the engagement was read (no within given)"
+        when = f"by {now.isoformat(timespec='seconds')}, when the engagement was read"
     else:
         when = f"within {terms.within} of the engagement's start (waited until {deadline.isoformat()})"
     sentence = f"Drill missed: paged {', '.join(paged) or 'nobody'}; {_silent(terms)} {when}."
