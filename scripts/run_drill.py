@@ -18,7 +18,7 @@ from pathlib import Path
 
 from incident_manager_provider.api import contact_alias as alias
 from pulumi_cli import REPO_ROOT, STATE_DIR, CliUnavailable, Project, PulumiFailed, ensure_cli
-from pulumi_incident_manager.drill import summarize_drill
+from pulumi_incident_manager.drill import Terms, summarize_drill
 from ssm_contacts_emulator import Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import seed_rotation
 
@@ -88,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         step(5, "Verdict")
         print(f"   {'PASSED' if outputs['drill_passed'] else 'MISSED'}: {outputs['drill_verdict']}")
 
-        step(6, "Drill report")
-        summary = summarize_drill(outputs["engagement_arn"], client=endpoint.client()).to_text()
+        step(6, "Drill report, judged by the same terms")
+        terms = Terms(within=within)
+        summary = summarize_drill(outputs["engagement_arn"], client=endpoint.client(), expectation=terms).to_text()
         print("\n".join(f"   {line}" if line else "" for line in summary.splitlines()))
 
         if args.keep:

@@ -25,7 +25,7 @@ from pulumi.output import UNKNOWN
 
 from . import api, aws
 from .errors import IncidentManagerError, NotFoundError
-from .expectation import stop_when_failures, wait_for_verdict
+from .expectation import wait_for_verdict
 from .schema import ENGAGEMENT
 from .tokens import (
     IDENTITY_FIELDS,
@@ -36,6 +36,7 @@ from .tokens import (
     next_run_token,
 )
 from .validation import is_unknown, validate
+from .verdict import stop_when_failures
 
 START_ENGAGEMENT_MEMBERS = ENGAGEMENT.members()
 """Input property -> StartEngagement parameter."""

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -159,3 +163,38 @@ def test_an_expectation_asked_to_stop_the_engagement_is_refused_at_preview_namin
     assert "stop_engagement would stop the engagement while its Engagement's state still records it as live: " \
            "remove stop_engagement and give the Engagement stop_when" in output
     assert endpoint.request_counts().get("StartEngagement") is None  # (the host's KeyboardInterrupt: docs/engine.md)
+
+
+def test_the_drill_report_of_the_stack_reads_its_terms_and_says_the_resources_verdict_of_a_late_acknowledgement(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("expectation").init({"contactId": rotation.alice_arn, "within": "1s", "onMiss": "record"})
+    endpoint.set_responders(["alice-oncall:SMS:20m"])  # at 600x, two seconds after the page: after the deadline
+    stack.up()
+    recorded = stack.outputs()
+    [engagement] = stack.resources(":Engagement")
+
+    def read() -> list[dict[str, Any]]:
+        client = endpoint.client()
+        return [receipt for page in client.list_pages_by_engagement(EngagementId=engagement["id"])["Pages"]
+                for receipt in client.list_page_receipts(PageId=page["PageArn"])["Receipts"]
+                if receipt["ReceiptType"] == "READ"]
+
+    deadline = time.monotonic() + 30
+    while not read() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    def report(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pulumi_incident_manager.drill", *args], env=stack.environment(),
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    by_stack = report("--stack", stack.stack_name, "--cwd", str(stack.project_dir))
+    any_time = report(engagement["id"])
+
+    assert recorded["passed"] is False and read()  # alice answered, too late
+    assert by_stack.returncode == 1, by_stack.stderr
+    assert f"  verdict   MISSED: {recorded['verdict']}" in by_stack.stdout.splitlines()
+    assert by_stack.stderr == f"MISSED (1 of 1): {recorded['verdict'].removesuffix('.')}.\n"
+    # Without the stack's terms, the report's default counts any READ receipt, at any time.
+    assert any_time.returncode == 0 and "  verdict   PASSED: alice-oncall acknowledged (READ) on SMS after " in \
+        any_time.stdout

@@ -1,23 +1,34 @@
-"""AcknowledgementExpectation: a drill's verdict from what AWS recorded, against the offline endpoint over HTTP."""
+"""AcknowledgementExpectation: a drill's verdict from what AWS recorded, against the offline endpoint over HTTP.
+
+A wait for a deadline runs on the provider's clock and sleep hooks (``FakeTime``): a 30-second window passes at once.
+A wait for a simulated person's answer runs in real time: it ends when the receipt arrives."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from time import sleep
 from typing import Any
 
 import pytest
 
 from incident_manager_provider import aws
 from incident_manager_provider.errors import IncidentManagerError
-from incident_manager_provider.expectation import AcknowledgementExpectationProvider, parse_duration
+from incident_manager_provider.expectation import AcknowledgementExpectationProvider
+from incident_manager_provider.verdict import parse_duration
+from pulumi_incident_manager.drill import Terms, summarize_drill
 from ssm_contacts_emulator import Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import Rotation, seed_rotation
 
-from ..support import engage
+from ..support import FakeTime, acknowledge, engage
 
 PROVIDER = AcknowledgementExpectationProvider()
+
+
+def waiting(time: FakeTime | None = None) -> AcknowledgementExpectationProvider:
+    """A provider whose wait for the deadline runs on ``time`` (a fresh FakeTime by default)."""
+    hooked: AcknowledgementExpectationProvider = (time or FakeTime()).hook(AcknowledgementExpectationProvider())
+    return hooked
 
 
 @pytest.fixture
@@ -63,20 +74,22 @@ def test_a_miss_fails_with_one_sentence_saying_who_was_paged_and_how_long_it_wai
     rotation: Rotation, client: Any
 ) -> None:
     arn = engage(client, rotation.alice_arn)
+    time = FakeTime()
 
     with pytest.raises(IncidentManagerError) as missed:
-        PROVIDER.create(expect(arn, within="1s"))
+        waiting(time).create(expect(arn, within="30s"))
 
     assert str(missed.value).startswith(
-        "Drill missed: paged alice-oncall; nobody acknowledged (READ) within 1s of the engagement's start "
+        "Drill missed: paged alice-oncall; nobody acknowledged (READ) within 30s of the engagement's start "
         "(waited until "
     )
+    assert 29 <= time.slept < 32  # polled until the deadline
 
 
 def test_a_miss_can_be_recorded_instead(rotation: Rotation, client: Any) -> None:
     arn = engage(client, rotation.alice_arn)
 
-    outs = PROVIDER.create(expect(arn, within="1s", on_miss="record")).outs
+    outs = waiting().create(expect(arn, within="30s", on_miss="record")).outs
 
     assert outs["passed"] is False and outs["acknowledged_by"] is None and outs["paged"] == ["alice-oncall"]
 
@@ -84,12 +97,12 @@ def test_a_miss_can_be_recorded_instead(rotation: Rotation, client: Any) -> None
 def test_the_wrong_person_or_channel_does_not_count(
     ssm_contacts_emulator: Emulator, rotation: Rotation, client: Any
 ) -> None:
-    ssm_contacts_emulator.set_responders(["alice-oncall:SMS:0.1s"])
     arn = engage(client, rotation.alice_arn)
+    acknowledge(ssm_contacts_emulator, arn, rotation.alice_arn, "SMS")
 
-    by_bob = PROVIDER.create(expect(arn, within="1s", on_miss="record", by=["bob-oncall"])).outs
-    by_email = PROVIDER.create(expect(arn, within="1s", on_miss="record", channels=["EMAIL"])).outs
-    by_sms = PROVIDER.create(expect(arn, within="1s", on_miss="record", channels=["SMS"])).outs
+    by_bob = waiting().create(expect(arn, within="30s", on_miss="record", by=["bob-oncall"])).outs
+    by_email = waiting().create(expect(arn, within="30s", on_miss="record", channels=["EMAIL"])).outs
+    by_sms = waiting().create(expect(arn, within="30s", on_miss="record", channels=["SMS"])).outs
 
     assert (by_bob["passed"], by_email["passed"], by_sms["passed"]) == (False, False, True)
     assert by_bob["verdict"].startswith("Drill missed: paged alice-oncall; bob-oncall did not acknowledge (READ)")
@@ -98,12 +111,33 @@ def test_the_wrong_person_or_channel_does_not_count(
 def test_a_re_run_after_a_crash_keeps_the_original_deadline(rotation: Rotation, client: Any) -> None:
     arn = engage(client, rotation.alice_arn)
 
-    first = PROVIDER.create(expect(arn, within="1s", on_miss="record")).outs
-    time.sleep(1.2)
-    again = PROVIDER.create(expect(arn, within="1s", on_miss="record")).outs  # the engine died before saving
+    first = waiting().create(expect(arn, within="30s", on_miss="record")).outs
+    # The engine died before saving; its re-run starts after the deadline.
+    again = waiting(FakeTime(later=31)).create(expect(arn, within="30s", on_miss="record")).outs
 
     assert first["deadline"] == again["deadline"]
     assert client.list_engagements()["Engagements"][0]["EngagementArn"] == arn  # watching paged nobody
+
+
+def test_a_late_acknowledgement_is_a_miss_for_the_resource_and_for_the_report_with_the_same_terms(
+    ssm_contacts_emulator: Emulator, rotation: Rotation, client: Any
+) -> None:
+    arn = engage(client, rotation.alice_arn)
+    recorded = waiting().create(expect(arn, within="0.2s", on_miss="record")).outs
+    while datetime.now(UTC) <= datetime.fromisoformat(recorded["deadline"]):
+        sleep(0.05)  # the receipt's time is the endpoint's: it must come after the deadline
+    acknowledge(ssm_contacts_emulator, arn, rotation.alice_arn, "SMS")  # too late
+
+    report = summarize_drill(arn, client=client, expectation=Terms(within="0.2s"))
+    re_judged = waiting().create(expect(arn, within="0.2s", on_miss="record")).outs
+    any_time = summarize_drill(arn, client=client)
+
+    assert recorded["passed"] is False and report.verdict is not None
+    assert (report.verdict.status, report.verdict.message) == ("MISSED", recorded["verdict"])
+    assert re_judged["verdict"] == recorded["verdict"]
+    assert f"  verdict   MISSED: {recorded['verdict']}" in report.to_text().splitlines()
+    # The report's default (no terms): any READ receipt, any time.
+    assert any_time.decided().status == "PASSED"
 
 
 def test_refresh_keeps_the_verdict_and_calls_nothing(ssm_contacts_emulator: Emulator) -> None:

@@ -7,7 +7,7 @@ deadline passes without waiting.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,29 +20,14 @@ from incident_manager_provider.expectation import AcknowledgementExpectationProv
 from ssm_contacts_emulator import Emulator
 from ssm_contacts_emulator.seed import Rotation
 
+from ..support import FakeTime
+
 EXPECTATION = AcknowledgementExpectationProvider()
-
-
-class FakeTime:
-    """A clock that moves only when the provider sleeps."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-        self.slept = 0.0
-
-    def clock(self) -> datetime:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-        self.slept += seconds
 
 
 def provider(time: FakeTime | None = None) -> EngagementProvider:
     engagement = EngagementProvider()
-    if time is not None:
-        engagement.clock, engagement.sleep = time.clock, time.sleep  # type: ignore[method-assign]
-    return engagement
+    return time.hook(engagement) if time is not None else engagement
 
 
 @pytest.fixture

@@ -9,26 +9,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from incident_manager_provider.schema import ENGAGEMENT, dynamic_type, plugin_type
 from pulumi_incident_manager.drill import find_orphans
-from ssm_contacts_emulator import Emulator, EmulatorConfig
-from ssm_contacts_emulator.seed import Rotation, seed_rotation
+from pulumi_incident_manager.drill._orphans import says
+from ssm_contacts_emulator import Emulator
+from ssm_contacts_emulator.seed import Rotation
+
+from ..support import DRILL
+from ..support import engage as start
 
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
-MESSAGE = {"Sender": "gameday-bot", "Subject": "ORPHAN-SECRET-SUBJECT", "Content": "ORPHAN-SECRET-CONTENT",
-           "IncidentId": "gameday-2026-12"}
-
-
-@pytest.fixture
-def ssm_contacts_emulator_config() -> EmulatorConfig:
-    return EmulatorConfig(time_scale=0)
-
-
-@pytest.fixture
-def rotation(ssm_contacts_env: Emulator) -> Rotation:
-    return seed_rotation(ssm_contacts_env.client())
+MESSAGE = {"Subject": "ORPHAN-SECRET-SUBJECT", "Content": "ORPHAN-SECRET-CONTENT", "IncidentId": "gameday-2026-12"}
 
 
 def shown(value: str) -> dict[str, str]:
@@ -42,14 +33,19 @@ def pending_create(name: str, inputs: dict[str, Any], type_: str = dynamic_type(
 
 
 def python_inputs(contact_arn: str) -> dict[str, Any]:
-    return {"contact_id": contact_arn, "sender": MESSAGE["Sender"], "subject": shown(MESSAGE["Subject"]),
-            "content": shown(MESSAGE["Content"]), "public_subject": shown(""), "incident_id": MESSAGE["IncidentId"],
+    return {"contact_id": contact_arn, "sender": DRILL["Sender"], "subject": shown(MESSAGE["Subject"]),
+            "content": shown(MESSAGE["Content"]), "public_subject": shown(DRILL["PublicSubject"]),
+            "public_content": shown(DRILL["PublicContent"]), "incident_id": MESSAGE["IncidentId"],
             "idempotency_token": "pulumi-im-0123", "run": "2"}
 
 
 def engage(emulator: Emulator, contact_arn: str, **changes: str) -> str:
-    arn: str = emulator.client().start_engagement(ContactId=contact_arn, **{**MESSAGE, **changes})["EngagementArn"]
-    return arn
+    """The shared ``engage``, saying the secret message above."""
+    return start(emulator.client(), contact_arn, **{**MESSAGE, **changes})
+
+
+def test_an_unset_and_an_empty_member_say_the_same() -> None:
+    assert says({"public_subject": "", "public_content": None}) == says({})
 
 
 def test_a_live_engagement_saying_what_a_pending_create_tried_is_found_and_others_are_not(

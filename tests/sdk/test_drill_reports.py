@@ -10,27 +10,22 @@ from pathlib import Path
 
 import pytest
 
+from incident_manager_provider.expectation import AcknowledgementExpectationProvider
+from incident_manager_provider.schema import ENGAGEMENT, EXPECTATION, dynamic_type, plugin_type
 from pulumi_incident_manager.drill import (
     DrillSummary,
     ResolutionStep,
+    Terms,
     Verdict,
     main,
     summarize_drill,
     write_junit,
 )
+from pulumi_incident_manager.drill._state import StackError, drill_terms
 from ssm_contacts_emulator import Emulator
 from ssm_contacts_emulator.seed import Rotation, seed_rotation
 
-from ..support import engage
-
-
-def acknowledge(emulator: Emulator, engagement_arn: str, contact_arn: str, channel_type: str) -> None:
-    [message] = [
-        m for m in emulator.outbox()
-        if (m["engagement_arn"], m["contact_arn"], m["channel_type"]) == (engagement_arn, contact_arn, channel_type)
-    ]
-    emulator.client().accept_page(PageId=message["page_arn"], AcceptType="READ", AcceptCode=message["accept_code"],
-                                  ContactChannelId=message["channel_arn"])
+from ..support import acknowledge, engage
 
 
 def test_each_page_shows_how_it_reached_its_person(ssm_contacts_env: Emulator, rotation: Rotation) -> None:
@@ -78,25 +73,29 @@ def test_an_acknowledged_drill_passes_naming_who_over_what_and_how_fast(
     assert verdict is not None and summary.time_to_acknowledge is not None
     assert (verdict.passed, verdict.acknowledged_by, verdict.channel) == (True, "bob-oncall", "SMS")
     assert verdict.time_to_acknowledge == summary.time_to_acknowledge
-    assert verdict.message.startswith("bob-oncall acknowledged over SMS after ")
+    assert verdict.message.startswith("bob-oncall acknowledged (READ) on SMS after ")
     assert f"  verdict   PASSED: {verdict.message}" in summary.to_text().splitlines()
     assert json.loads(summary.to_json())["verdict"] == {
         "passed": True,
+        "status": "PASSED",
         "message": verdict.message,
         "acknowledged_by": "bob-oncall",
         "channel": "SMS",
         "time_to_acknowledge_seconds": summary.time_to_acknowledge.total_seconds(),
+        "deadline": None,
     }
 
 
-def test_an_unanswered_drill_fails_saying_who_was_paged(ssm_contacts_env: Emulator, rotation: Rotation) -> None:
+def test_an_unanswered_drill_is_missed_saying_who_was_paged(ssm_contacts_env: Emulator, rotation: Rotation) -> None:
     arn = engage(ssm_contacts_env.client(), rotation.alice_arn)
 
-    verdict = summarize_drill(arn).verdict
+    summary = summarize_drill(arn)
 
-    assert verdict == Verdict(
-        False, "Nobody acknowledged: alice-oncall paged alice-oncall (EMAIL, SMS), and no page has a READ receipt."
-    )
+    assert summary.verdict == Verdict(
+        False, f"Drill missed: paged alice-oncall; nobody acknowledged (READ) by "
+               f"{summary.read_at.isoformat(timespec='seconds') if summary.read_at else '-'}, when the engagement "
+               f"was read.", paged=("alice-oncall",), pages_sent=2)
+    assert summary.verdict.status == "MISSED"
 
 
 def test_an_expectation_object_decides_the_verdict_the_reports_show(
@@ -132,8 +131,7 @@ def test_junit_has_one_testcase_per_engagement_and_fails_the_unanswered_one(
 
     out, err = capsys.readouterr()
     assert code == 1
-    assert err == ("drill failed (1 of 2): Nobody acknowledged: bob-oncall paged bob-oncall (EMAIL, SMS), and no "
-                   "page has a READ receipt.\n")
+    assert err.startswith("MISSED (1 of 2): Drill missed: paged bob-oncall; nobody acknowledged (READ) by ")
     assert out.count("Engagement arn:") == 2
     root = ET.parse(report).getroot()
     [suite] = root.findall("testsuite")
@@ -151,8 +149,8 @@ def test_junit_has_one_testcase_per_engagement_and_fails_the_unanswered_one(
     assert float(passed.get("time") or "nan") == pytest.approx(acknowledged_after, abs=0.001)
     failure = failed.find("failure")
     assert failed.get("name") == unanswered and failure is not None
-    assert failure.get("message") == "Nobody acknowledged: bob-oncall paged bob-oncall (EMAIL, SMS), and no page " \
-                                     "has a READ receipt."
+    assert (failure.get("message") or "").startswith("Drill missed: paged bob-oncall; nobody acknowledged (READ)")
+    assert failure.get("type") == "DrillMissed"
     assert (failed.findtext("system-out") or "").startswith(f"Engagement {unanswered}")
 
 
@@ -185,7 +183,7 @@ def test_the_module_writes_junit_and_fails_a_missed_drill_without_a_traceback(
     )
 
     assert result.returncode == 1
-    assert result.stderr.startswith("drill failed (1 of 1): Nobody acknowledged: drill-escalation paged ")
+    assert result.stderr.startswith("MISSED (1 of 1): Drill missed: paged alice-oncall, bob-oncall; ")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert json.loads(result.stdout)["verdict"]["passed"] is False
     assert ET.parse(tmp_path / "d.xml").getroot().find("testsuite/testcase/failure") is not None
@@ -199,11 +197,12 @@ def test_a_failed_drill_exits_1_without_junit_too_and_exit_zero_only_reports(
     assert main([arn]) == 1
     out, err = capsys.readouterr()
     assert out.startswith(f"Engagement {arn}")
-    assert err.startswith("drill failed (1 of 1): Nobody acknowledged: bob-oncall paged ") and err.count("\n") == 1
+    assert err.startswith("MISSED (1 of 1): Drill missed: paged bob-oncall; ") and err.count("\n") == 1
 
     assert main([arn, "--exit-zero"]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith(f"Engagement {arn}") and "Nobody acknowledged" in out and err == ""
+    assert out.startswith(f"Engagement {arn}") and err == ""
+    assert "  verdict   MISSED: Drill missed: paged bob-oncall" in out
 
 
 def test_several_failed_drills_are_still_one_sentence(
@@ -214,6 +213,70 @@ def test_several_failed_drills_are_still_one_sentence(
     assert main([*arns, "--junit", str(tmp_path / "d.xml")]) == 1
 
     _, err = capsys.readouterr()
-    assert err.startswith("drill failed (2 of 2): Nobody acknowledged: alice-oncall paged alice-oncall ")
+    assert err.startswith("MISSED (2 of 2): Drill missed: paged alice-oncall; ")
     assert err.endswith(" (and 1 more: see the report).\n") and err.count("\n") == 1
     assert len(ET.parse(tmp_path / "d.xml").getroot().findall("testsuite/testcase/failure")) == 2
+
+
+def test_the_terms_given_judge_as_the_expectation_does_in_its_words_whatever_the_timing(
+    ssm_contacts_env: Emulator, rotation: Rotation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arn = engage(ssm_contacts_env.client(), rotation.alice_arn)
+    terms = ["--within", "30m", "--by", "alice-oncall", "--channels", "SMS,VOICE"]
+
+    assert main([arn, *terms]) == 1  # nothing counts yet, and the deadline is ahead
+    out, err = capsys.readouterr()
+    assert "  verdict   PENDING: Drill undecided: paged alice-oncall; alice-oncall did not acknowledge (READ) on " \
+           "SMS/VOICE yet, and may until " in out
+    assert err.startswith("PENDING (1 of 1): Drill undecided: ")
+
+    acknowledge(ssm_contacts_env, arn, rotation.alice_arn, "SMS")
+    assert main([arn, *terms, "--json"]) == 0
+    reported = json.loads(capsys.readouterr().out)["verdict"]
+    resource = AcknowledgementExpectationProvider().create(
+        {"engagement_arn": arn, "within": "30m", "by": ["alice-oncall"], "channels": ["SMS", "VOICE"]}).outs
+
+    assert (reported["status"], reported["message"]) == ("PASSED", resource["verdict"])
+    assert reported["message"].startswith("alice-oncall acknowledged (READ) on SMS after ")
+    assert reported["message"].endswith(", within 30m; paged: alice-oncall.")
+
+
+@pytest.mark.parametrize(
+    ("flags", "sentence"),
+    [
+        (["--within", "soon"], "--within must be a duration such as 90s, 15m or 1h30m"),
+        (["--channels", "FAX"], "--channels must be among SMS, VOICE, EMAIL, not 'FAX'"),
+        (["--receipt", "SEEN"], "--receipt must be one of READ, DELIVERED, not 'SEEN'"),
+        ([], "give one or more engagement ARNs, or --stack NAME to judge every engagement of a stack"),
+    ],
+)
+def test_terms_the_expectation_would_refuse_are_refused_with_its_sentence(
+    flags: list[str], sentence: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arns = [ARN] if flags else []
+
+    with pytest.raises(SystemExit) as exited:
+        main([*arns, *flags])
+
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(f"error: {sentence}\n")
+
+
+ARN = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/5f8d7c7e-1f6a-4f57-9d4e-2b1c3a4d5e6f"
+
+
+def test_a_stacks_terms_are_its_expectations_else_its_engagements_stop_when() -> None:
+    other = ARN.replace("5f8d", "0000")
+    plain = ARN.replace("5f8d", "1111")
+    deployment = {"resources": [
+        {"type": plugin_type(ENGAGEMENT), "id": ARN, "inputs": {"stopWhen": {"within": "5m"}}},
+        {"type": dynamic_type(ENGAGEMENT), "id": other, "inputs": {"stop_when": {"within": "5m"}}},
+        {"type": dynamic_type(ENGAGEMENT), "id": plain, "inputs": {}},
+        {"type": dynamic_type(EXPECTATION), "urn": "u", "inputs": {"engagement_arn": other, "within": "10m",
+                                                                   "by": ["bob-oncall"], "on_miss": "record"}},
+    ]}
+
+    assert drill_terms(deployment, "dev") == {ARN: Terms("5m"), other: Terms("10m", ("bob-oncall",)), plain: None}
+    twice = {"resources": [*deployment["resources"], {**deployment["resources"][-1], "urn": "v"}]}
+    with pytest.raises(StackError, match=f"Stack dev has 2 AcknowledgementExpectations of engagement {other} "):
+        drill_terms(twice, "dev")

@@ -11,6 +11,7 @@ import pulumi.runtime
 
 from incident_manager_provider.expectation import AcknowledgementExpectationProvider
 from incident_manager_provider.schema import DYNAMIC_MODULE, EXPECTATION
+from incident_manager_provider.verdict import Terms
 
 from ._generated import (
     AcknowledgementExpectationArgs,
@@ -56,8 +57,4 @@ class AcknowledgementExpectation(
 
 def the_wait(terms: Mapping[str, Any]) -> str:
     """What ``pulumi up`` will wait for, said at preview (no call is made)."""
-    by, channels = terms.get("by"), terms.get("channels")
-    who = ", ".join(by) if by else "anyone paged"
-    over = f" on {'/'.join(channels)}" if channels else ""
-    return (f"up will wait up to {terms['within']} after the engagement starts for {who} to acknowledge "
-            f"({terms.get('receipt') or 'READ'}){over}")
+    return Terms.of(terms).the_wait()

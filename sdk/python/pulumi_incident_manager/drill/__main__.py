@@ -1,5 +1,6 @@
-"""``python -m pulumi_incident_manager.drill ARN... [--json] [--junit FILE] [--exit-zero]``: what engagements
-paged, who acknowledged, how fast, and whether each drill passed (exit 1 when one failed).
+"""``python -m pulumi_incident_manager.drill [ARN...] [--within D --by C --channels T --receipt R | --stack NAME]
+[--json] [--junit FILE] [--exit-zero]``: what engagements paged, who acknowledged, how fast, and each drill's verdict
+by the expectation's rules and words (exit 1 when one did not pass).
 
 ``python -m pulumi_incident_manager.drill orphans --stack NAME [--cwd DIR] [--stop]``: the live engagements a
 stack started that its state no longer holds (exit 1 when there are some, unless ``--stop`` stopped them all)."""

@@ -15,9 +15,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,12 +24,14 @@ from typing import Any, TextIO
 
 from incident_manager_provider import api, aws
 from incident_manager_provider.errors import IncidentManagerError
-from incident_manager_provider.schema import ENGAGEMENT, dynamic_type, plugin_type
+from incident_manager_provider.schema import ENGAGEMENT
+
+from ._state import ENGAGEMENT_TYPES, StackError, stack_export, stack_settings
 
 PROG = "python -m pulumi_incident_manager.drill orphans"
 
-ENGAGEMENT_TYPES = (dynamic_type(ENGAGEMENT), plugin_type(ENGAGEMENT))
-"""The Engagement's type token in Python programs and in YAML/TypeScript programs (the plugin)."""
+INSTEAD = ", or export the state yourself and pass the file with --export"
+"""How to give the state without the CLI."""
 
 SAYS = tuple(name for name in ENGAGEMENT.identity if name in ENGAGEMENT.members())
 """What an engagement says to whom, as StartEngagement sends it and DescribeEngagement returns it (``run`` is part
@@ -41,10 +40,6 @@ of the token only: AWS never sees it)."""
 _SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 """How a state file marks a secret value: ``{sig: secret, "plaintext": <JSON>}`` when exported with secrets shown,
 ``"ciphertext"`` otherwise."""
-
-
-class OrphansError(Exception):
-    """The check could not run: one sentence saying what to fix."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,7 @@ def _plain(value: Any) -> Any:
     """A state value with its secret wrapper removed; an encrypted one cannot identify anything."""
     if isinstance(value, dict) and value.get(_SECRET_SIG[0]) == _SECRET_SIG[1]:
         if "plaintext" not in value:
-            raise OrphansError("The stack export holds the message encrypted, and the message is what identifies an "
+            raise StackError("The stack export holds the message encrypted, and the message is what identifies an "
                                "engagement: export it with `pulumi stack export --show-secrets`.")
         return json.loads(value["plaintext"])
     return value
@@ -141,46 +136,13 @@ def find_orphans(deployment: Mapping[str, Any], settings: aws.AwsSettings | None
                                                         orphan.arn))
 
 
-def stack_export(stack: str, cwd: Path) -> dict[str, Any]:
-    """``pulumi stack export --show-secrets`` of ``stack``, run in the project folder ``cwd`` (the backend and the
-    secrets provider's passphrase come from the environment, as for any ``pulumi`` command)."""
-    exported: dict[str, Any] = json.loads(_pulumi(["stack", "export", "--show-secrets", "--stack", stack], cwd))
-    return exported
-
-
-def stack_settings(stack: str, cwd: Path) -> aws.AwsSettings:
-    """Where the stack's engagements live: its ``aws:region``, ``incident-manager:endpoint``... config, else the AWS
-    environment."""
-    config = json.loads(_pulumi(["config", "--json", "--stack", stack], cwd) or "{}")
-    try:
-        return aws.AwsSettings.from_config(lambda key: (config.get(key) or {}).get("value"))
-    except ValueError as error:
-        raise OrphansError(f"The stack's config is not usable: {error}.") from None
-
-
-def _pulumi(args: list[str], cwd: Path) -> str:
-    command = shutil.which("pulumi")
-    if command is None:
-        raise OrphansError("The pulumi CLI is not on PATH, and reading the stack's state takes it: put it on PATH, "
-                           "or export the state yourself and pass the file with --export.")
-    if not cwd.is_dir():
-        raise OrphansError(f"--cwd {cwd} is not a folder: give the project folder (the one holding Pulumi.yaml).")
-    result = subprocess.run([command, *args, "--non-interactive"], cwd=cwd, capture_output=True, text=True,
-                            env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"}, check=False)
-    if result.returncode != 0:
-        said = next((line.strip().removeprefix("error: ") for line in result.stderr.splitlines() if line.strip()),
-                    "no message")
-        raise OrphansError(f"`pulumi {' '.join(args)}` failed in {cwd}: {said.removesuffix('.')}.")
-    return result.stdout
-
-
 def _load(path: Path) -> dict[str, Any]:
     try:
         document: dict[str, Any] = json.loads(path.read_text())
     except OSError as error:
-        raise OrphansError(f"Cannot read --export {path}: {error.strerror or error}.") from None
+        raise StackError(f"Cannot read --export {path}: {error.strerror or error}.") from None
     except json.JSONDecodeError:
-        raise OrphansError(f"--export {path} is not JSON: write it with `pulumi stack export --show-secrets "
+        raise StackError(f"--export {path} is not JSON: write it with `pulumi stack export --show-secrets "
                            f"--file {path}`.") from None
     return document
 
@@ -217,13 +179,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.stack:
-            deployment = stack_export(args.stack, args.cwd).get("deployment") or {}
-            settings = stack_settings(args.stack, args.cwd)
+            deployment = stack_export(args.stack, args.cwd, show_secrets=True, instead=INSTEAD).get("deployment") or {}
+            settings = stack_settings(args.stack, args.cwd, INSTEAD)
         else:
             deployment = _load(args.export).get("deployment") or {}
             settings = aws.AwsSettings()
         orphans = find_orphans(deployment, settings)
-    except (OrphansError, IncidentManagerError) as error:
+    except (StackError, IncidentManagerError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     stack = f"stack {args.stack}" if args.stack else f"the stack exported in {args.export}"
