@@ -95,9 +95,9 @@ def python_sdk() -> str:
         # The SDK functions' results: a record's outputs (incident_manager_provider.records), as attributes.
         lines += ["", "", "@dataclass(frozen=True)", f"class {read.name}:"]
         lines += _docstring(_rst(read.description), "    ")
-        for part in read.fields:
-            lines += ["", f"    {part.name}: {'str' if part.required else 'str | None'}"]
-            lines += _docstring(_rst(part.description) + (" Secret." if part.secret else ""), "    ")
+        for read_field in read.fields:
+            lines += ["", f"    {read_field.name}: {'str' if read_field.required else 'str | None'}"]
+            lines += _docstring(_rst(read_field.description) + (" Secret." if read_field.secret else ""), "    ")
     return "\n".join(lines) + "\n"
 
 

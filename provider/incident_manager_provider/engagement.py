@@ -26,7 +26,8 @@ from pulumi.output import UNKNOWN
 from . import api, aws
 from .errors import IncidentManagerError, NotFoundError
 from .expectation import stop_when_failures, wait_for_verdict
-from .records import engagement_outputs, iso_time
+from .records import engagement_outputs
+from .records import iso_time as iso_time  # plugin.py imports it from here until it imports .records
 from .schema import ENGAGEMENT
 from .tokens import (
     IDENTITY_FIELDS,

@@ -47,7 +47,7 @@ engagement = incident_manager.Engagement(
 )
 incident_manager.PageAcceptance(
     "alice-acknowledges",
-    page_id=engagement.arn.apply(lambda arn: arn.replace(":engagement/", ":page/")),
+    page_id=incident_manager.list_pages_output(engagement.arn).apply(lambda pages: pages[0].page_arn),
     accept_code="123456",
     note="on it",
 )
@@ -83,10 +83,13 @@ def test_an_engagement_gets_the_outputs_the_provider_would_give(program: Path) -
         r"arn:aws:ssm-contacts:eu-west-1:210987654321:engagement/drill-escalation/[0-9a-f-]{36}", engagement.id
     )
     derived = EngagementProvider().check({}, dict(engagement.inputs)).inputs["idempotency_token"]
+    # As the provider writes state: the token key stays an input only, and the token's bookkeeping is recorded.
     assert engagement.outputs == {
-        **engagement.inputs,
+        **{key: value for key, value in engagement.inputs.items() if key != "token_key"},
         "arn": engagement.id,
         "idempotency_token": derived,
+        "explicit_token": False,
+        "minted_token": derived,
         "contact_arn": CONTACT,
         "start_time": "2026-11-23T09:00:00+00:00",
         "stop_time": None,
@@ -123,7 +126,8 @@ def test_a_page_acceptance_gets_the_providers_defaults_and_sees_the_engagements_
     mocks = run(program)
 
     [engagement], [acceptance] = mocks.engagements, mocks.page_acceptances
-    page_id = engagement.id.replace(":engagement/", ":page/")
+    [page] = mocks.list_pages(engagement.id)
+    page_id = page.page_arn
     assert acceptance.id == f"{page_id}#READ"
     assert acceptance.outputs == {
         "page_id": page_id,
@@ -287,9 +291,13 @@ def test_list_pages_of_an_engagement_the_mocks_never_made_is_not_found() -> None
 
 
 def test_the_kit_uses_only_public_names_of_pulumi_policy_and_of_the_policies() -> None:
-    tree = ast.parse(Path(testing.__file__).read_text())
+    trees = [ast.parse(module.read_text()) for module in Path(testing.__file__).parent.glob("*.py")]
     imported = [
-        (node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names
+        (node.module, alias.name)
+        for tree in trees
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
     ]
 
     assert [name for module, name in imported if module == "pulumi_policy"]

@@ -22,7 +22,8 @@ from incident_manager_provider.records import engagement_outputs, page_outputs
 from incident_manager_provider.schema import ENGAGEMENT
 from incident_manager_provider.validation import excerpt, validate
 
-from ._generated import GetEngagementResult, Page
+from ._generated import GetEngagementResult as GetEngagementResult  # the results, generated from the records
+from ._generated import Page as Page
 
 
 @dataclass(frozen=True)
