@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import botocore.exceptions
 import pulumi
 import pulumi_policy
 import pytest
@@ -399,3 +400,17 @@ def test_an_accept_code_stays_secret_under_the_kit(tmp_path: Path) -> None:
     mocks = IncidentManagerMocks(project="gameday", stack="drill", clock=lambda: START)
 
     assert exports(program, mocks) == {"secret": True}
+
+
+def test_the_in_memory_client_keeps_startengagements_idempotency() -> None:
+    client = IncidentManagerMocks().client()
+    params = {"ContactId": CONTACT, "Sender": "ops", "Subject": "s", "Content": "c", "IdempotencyToken": "t-1"}
+
+    first = client.start_engagement(**params)["EngagementArn"]
+
+    assert client.start_engagement(**params)["EngagementArn"] == first  # a retry: the same engagement
+    with pytest.raises(botocore.exceptions.ClientError, match="already used for engagement"):
+        client.start_engagement(**{**params, "Content": "other"})
+    assert [page["ContactArn"] for page in client.list_pages_by_engagement(EngagementId=first)["Pages"]] == [
+        "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
+    ]

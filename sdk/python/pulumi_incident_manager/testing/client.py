@@ -11,17 +11,20 @@ sent. Any other operation fails as AWS would refuse it.
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import botocore.exceptions
+from botocore import xform_name
 
 from incident_manager_provider.api import contact_alias
 from incident_manager_provider.expectation import parse_duration
+from incident_manager_provider.validation import service_model
 
 if TYPE_CHECKING:
     from .mocks import IncidentManagerMocks
@@ -36,9 +39,9 @@ class Account:
     """What the in-memory ssm-contacts holds: one per :class:`IncidentManagerMocks`, shared by its clients."""
 
     engagements: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Engagement ARN -> DescribeEngagement's answer."""
+    """Engagement ARN -> DescribeEngagement's answer (snake_case, as everything here)."""
     tokens: dict[str, str] = field(default_factory=dict)
-    """IdempotencyToken -> the engagement it started."""
+    """Idempotency token -> the engagement it started."""
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Page ARN -> its item in ListPagesByEngagement's answer."""
     receipts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -66,81 +69,81 @@ class MockClient:
 
     # -- engagements ------------------------------------------------------------------------------------------
 
-    def start_engagement(
-        self, *, ContactId: str, IdempotencyToken: str | None = None, **message: Any
-    ) -> dict[str, Any]:
-        asked = {"ContactArn": self._contact_arn(contact_alias(ContactId)), **message}
+    def start_engagement(self, **params: Any) -> dict[str, Any]:
+        asked = _snake(params)
+        token, contact = asked.pop("idempotency_token", None), contact_alias(asked.pop("contact_id"))
+        asked["contact_arn"] = self._contact_arn(contact)
         with self.account.changed:
-            earlier = self.account.engagements.get(self.account.tokens.get(IdempotencyToken or "", ""))
+            earlier = self.account.engagements.get(self.account.tokens.get(token or "", ""))
             if earlier is not None:
-                differing = [name for name, value in asked.items() if earlier.get(name) != value]
-                if differing:
-                    raise _error("ValidationException", "StartEngagement", f"IdempotencyToken was already used for "
-                                 f"engagement {earlier['EngagementArn']} with different parameters")
-                return {"EngagementArn": earlier["EngagementArn"]}
-            alias = contact_alias(ContactId)
+                if any(earlier.get(name) != value for name, value in asked.items()):
+                    raise _error("ValidationException", "StartEngagement", f"The idempotency token was already used "
+                                 f"for engagement {earlier['engagement_arn']} with different parameters")
+                return _answer("StartEngagement", {"engagement_arn": earlier["engagement_arn"]})
             # One token names one engagement: its ARN follows from the token, as a retry finds the same one.
-            name = uuid.uuid5(uuid.NAMESPACE_URL, IdempotencyToken) if IdempotencyToken else uuid.uuid4()
-            arn = f"{self._prefix}:engagement/{alias}/{name}"
+            name = uuid.uuid5(uuid.NAMESPACE_URL, token) if token else uuid.uuid4()
+            arn = f"{self._prefix}:engagement/{contact}/{name}"
             self._engage(arn, asked)
-            if IdempotencyToken:
-                self.account.tokens[IdempotencyToken] = arn
-        return {"EngagementArn": arn}
+            if token:
+                self.account.tokens[token] = arn
+        return _answer("StartEngagement", {"engagement_arn": arn})
 
     def adopt(self, arn: str) -> None:
         """An engagement started elsewhere (``Engagement.get``): its ARN's contact, started now, no message known."""
         with self.account.changed:
             if arn not in self.account.engagements:
                 prefix, _, rest = arn.partition(":engagement/")
-                self._engage(arn, {"ContactArn": f"{prefix}:contact/{rest.split('/')[0]}"})
+                self._engage(arn, {"contact_arn": f"{prefix}:contact/{rest.split('/')[0]}"})
 
-    def describe_engagement(self, *, EngagementId: str) -> dict[str, Any]:
+    def describe_engagement(self, **params: Any) -> dict[str, Any]:
         with self.account.changed:
-            return dict(self._engagement("DescribeEngagement", EngagementId))
+            return _answer("DescribeEngagement", self._engagement("DescribeEngagement", _snake(params)))
 
-    def stop_engagement(self, *, EngagementId: str, Reason: str | None = None) -> dict[str, Any]:
+    def stop_engagement(self, **params: Any) -> dict[str, Any]:
+        asked = _snake(params)
         with self.account.changed:
-            engagement = self._engagement("StopEngagement", EngagementId)
-            if "StopTime" not in engagement:
-                engagement["StopTime"] = now = self.mocks.now()
-                for page in self._pages_of(EngagementId):
-                    self.account.receipts[page["PageArn"]].append(_receipt("STOP", now, None, Reason))
+            engagement = self._engagement("StopEngagement", asked)
+            if engagement.get("stop_time") is None:
+                engagement["stop_time"] = now = self.mocks.now()
+                for page in self._pages_of(engagement["engagement_arn"]):
+                    self.account.receipts[page["page_arn"]].append(_receipt("STOP", now, None, asked.get("reason")))
         return {}
 
     def list_engagements(self, **_: Any) -> dict[str, Any]:
         with self.account.changed:
-            listed = ("EngagementArn", "ContactArn", "Sender", "IncidentId", "StartTime", "StopTime")
-            return {"Engagements": [{key: e[key] for key in listed if key in e}
-                                    for e in self.account.engagements.values()]}
+            listed = [_answer("ListEngagements", e, "Engagements") for e in self.account.engagements.values()]
+        return {"Engagements": listed}
 
     # -- pages --------------------------------------------------------------------------------------------------
 
-    def list_pages_by_engagement(self, *, EngagementId: str, **_: Any) -> dict[str, Any]:
+    def list_pages_by_engagement(self, **params: Any) -> dict[str, Any]:
         with self.account.changed:
-            self._engagement("ListPagesByEngagement", EngagementId)
-            return {"Pages": [dict(page) for page in self._pages_of(EngagementId)]}
+            engagement = self._engagement("ListPagesByEngagement", _snake(params))
+            pages = [_answer("ListPagesByEngagement", p, "Pages") for p in self._pages_of(engagement["engagement_arn"])]
+        return {"Pages": pages}
 
-    def list_page_receipts(self, *, PageId: str, **_: Any) -> dict[str, Any]:
+    def list_page_receipts(self, **params: Any) -> dict[str, Any]:
         """The receipts made by now in the kit's time (a responder's read comes when its delay has passed)."""
         with self.account.changed:
             now = self.mocks.now()
-            made = [dict(r) for r in self._receipts("ListPageReceipts", PageId) if r["ReceiptTime"] <= now]
-            return {"Receipts": made}
+            made = [_answer("ListPageReceipts", r, "Receipts")
+                    for r in self._receipts("ListPageReceipts", _snake(params)) if r["receipt_time"] <= now]
+        return {"Receipts": made}
 
-    def accept_page(
-        self, *, PageId: str, AcceptType: str, ContactChannelId: str | None = None, Note: str | None = None, **_: Any
-    ) -> dict[str, Any]:
+    def accept_page(self, **params: Any) -> dict[str, Any]:
+        asked = _snake(params)
         with self.account.changed:
-            receipts = self._receipts("AcceptPage", PageId)
-            channel = ContactChannelId or self._channel_arn(contact_alias(PageId))
-            receipts.append(_receipt(AcceptType, self.mocks.now(), channel, Note))
+            receipts = self._receipts("AcceptPage", asked)
+            channel = asked.get("contact_channel_id") or self._channel_arn(contact_alias(asked["page_id"]))
+            receipts.append(_receipt(asked["accept_type"], self.mocks.now(), channel, asked.get("note")))
             self.account.changed.notify_all()
         return {}
 
-    def get_contact_channel(self, *, ContactChannelId: str) -> dict[str, Any]:
-        alias = ContactChannelId.split(":contact-channel/")[-1].split("/")[0]
-        return {"ContactChannelArn": ContactChannelId, "ContactArn": self._contact_arn(alias),
-                "Name": f"{alias}-sms", "Type": "SMS", "ActivationStatus": "ACTIVATED"}
+    def get_contact_channel(self, **params: Any) -> dict[str, Any]:
+        arn = _snake(params)["contact_channel_id"]
+        alias = arn.split(":contact-channel/")[-1].split("/")[0]
+        return _answer("GetContactChannel", {"contact_channel_arn": arn, "contact_arn": self._contact_arn(alias),
+                                             "name": f"{alias}-sms", "type": "SMS", "activation_status": "ACTIVATED"})
 
     # -- the machinery ------------------------------------------------------------------------------------------
 
@@ -174,14 +177,15 @@ class MockClient:
     def _engage(self, arn: str, asked: dict[str, Any]) -> None:
         """Record the engagement and its pages: one per paged contact, sent and delivered at once."""
         started = self.mocks.now()
-        self.account.engagements[arn] = {**asked, "EngagementArn": arn, "StartTime": started}
-        alias = contact_alias(asked["ContactArn"])
+        self.account.engagements[arn] = {**asked, "engagement_arn": arn, "start_time": started}
+        alias = contact_alias(asked["contact_arn"])
         for person in self.mocks.paged.get(alias, [alias]):
             page_arn = f"{self._prefix}:page/{person}/{uuid.uuid5(uuid.NAMESPACE_URL, arn + person)}"
-            page = {"PageArn": page_arn, "EngagementArn": arn, "ContactArn": self._contact_arn(person),
-                    "Sender": asked.get("Sender"), "IncidentId": asked.get("IncidentId"), "SentTime": started,
-                    "DeliveryTime": started}
-            self.account.pages[page_arn] = {key: value for key, value in page.items() if value is not None}
+            self.account.pages[page_arn] = {
+                "page_arn": page_arn, "engagement_arn": arn, "contact_arn": self._contact_arn(person),
+                "sender": asked.get("sender"), "incident_id": asked.get("incident_id"), "sent_time": started,
+                "delivery_time": started,
+            }
             channel = self._channel_arn(person)
             receipts = [_receipt("SENT", started, channel), _receipt("DELIVERED", started, channel)]
             answer = self.mocks.answers.get(person)
@@ -193,19 +197,20 @@ class MockClient:
                 receipts.append(_receipt("READ", started + after, channel))
             self.account.receipts[page_arn] = receipts
 
-    def _engagement(self, operation: str, arn: str) -> dict[str, Any]:
-        found = self.account.engagements.get(arn)
+    def _engagement(self, operation: str, asked: dict[str, Any]) -> dict[str, Any]:
+        found = self.account.engagements.get(asked["engagement_id"])
         if found is None:
-            raise _error("ResourceNotFoundException", operation, f"no engagement {arn} in these mocks")
+            raise _error("ResourceNotFoundException", operation, f"no engagement {asked['engagement_id']} in these "
+                         f"mocks")
         return found
 
     def _pages_of(self, engagement_arn: str) -> list[dict[str, Any]]:
-        return [page for page in self.account.pages.values() if page["EngagementArn"] == engagement_arn]
+        return [page for page in self.account.pages.values() if page["engagement_arn"] == engagement_arn]
 
-    def _receipts(self, operation: str, page_arn: str) -> list[dict[str, Any]]:
-        found = self.account.receipts.get(page_arn)
+    def _receipts(self, operation: str, asked: dict[str, Any]) -> list[dict[str, Any]]:
+        found = self.account.receipts.get(asked["page_id"])
         if found is None:
-            raise _error("ResourceNotFoundException", operation, f"no page {page_arn} in these mocks")
+            raise _error("ResourceNotFoundException", operation, f"no page {asked['page_id']} in these mocks")
         return found
 
 
@@ -218,8 +223,26 @@ class _Paginator:
 
 
 def _receipt(kind: str, moment: datetime, channel: str | None, info: str | None = None) -> dict[str, Any]:
-    receipt = {"ReceiptType": kind, "ReceiptTime": moment, "ContactChannelArn": channel, "ReceiptInfo": info}
-    return {key: value for key, value in receipt.items() if value is not None}
+    return {"receipt_type": kind, "receipt_time": moment, "contact_channel_arn": channel, "receipt_info": info}
+
+
+def _snake(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A call's parameters by their snake_case names, as boto3 and the AWS layer name them."""
+    return {xform_name(member): value for member, value in params.items()}
+
+
+@functools.cache
+def _spelled(operation: str, listed: str | None) -> dict[str, str]:
+    shape = service_model().operation_model(operation).output_shape
+    shape = shape.members[listed].member if listed else shape
+    return {xform_name(member): member for member in shape.members}
+
+
+def _answer(operation: str, values: Mapping[str, Any], listed: str | None = None) -> dict[str, Any]:
+    """``values`` (snake_case) as ``operation`` answers them, or as an item of its ``listed`` member, spelled as the
+    service model spells them: the mirror of the AWS layer's parsers. Unset members are left out, as AWS does."""
+    spelled = _spelled(operation, listed)
+    return {spelled[name]: value for name, value in values.items() if name in spelled and value is not None}
 
 
 def _error(code: str, operation: str, message: str) -> botocore.exceptions.ClientError:
