@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from botocore import xform_name
 
-from .schema import ENGAGEMENT
+from .schema import ENGAGEMENT, camel_case
 from .validation import service_model
 
 RecordT = TypeVar("RecordT", bound="Record")
@@ -97,8 +97,7 @@ class ReadField:
 
     @property
     def camel_name(self) -> str:
-        head, *rest = self.name.split("_")
-        return head + "".join(part.title() for part in rest)
+        return camel_case(self.name)
 
 
 @dataclass(frozen=True)

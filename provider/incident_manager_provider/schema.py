@@ -67,8 +67,13 @@ class Field:
     @property
     def camel_name(self) -> str:
         """The name in the Pulumi schema and in YAML and TypeScript programs (``contactId``)."""
-        head, *rest = self.name.split("_")
-        return head + "".join(part.title() for part in rest)
+        return camel_case(self.name)
+
+
+def camel_case(name: str) -> str:
+    """A snake_case name as the Pulumi schema spells it (``contact_id`` -> ``contactId``)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,10 @@ from pulumi.output import UNKNOWN
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 from pulumi_policy import ResourceValidationPolicy
 
+import incident_manager_provider
 from incident_manager_provider import aws
-from incident_manager_provider.engagement import EngagementProvider
 from incident_manager_provider.errors import InvalidInputError
-from incident_manager_provider.expectation import AcknowledgementExpectationProvider
-from incident_manager_provider.page_acceptance import PageAcceptanceProvider
-from incident_manager_provider.schema import ENGAGEMENT, EXPECTATION, PAGE_ACCEPTANCE, TOKEN_KEY, Resource, dynamic_type
-from incident_manager_provider.token_key import TokenKeyProvider
+from incident_manager_provider.schema import TOKEN_KEY, Resource, dynamic_type
 from incident_manager_provider.validation import is_unknown
 
 from .. import _functions
@@ -36,13 +33,7 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
 
 PROVIDERS: dict[str, tuple[Resource, Callable[[], ResourceProvider]]] = {
-    dynamic_type(resource): (resource, factory)
-    for resource, factory in (
-        (ENGAGEMENT, EngagementProvider),
-        (PAGE_ACCEPTANCE, PageAcceptanceProvider),
-        (TOKEN_KEY, TokenKeyProvider),
-        (EXPECTATION, AcknowledgementExpectationProvider),
-    )
+    dynamic_type(resource): (resource, factory) for resource, factory in incident_manager_provider.PROVIDERS
 }
 """The dynamic type token of each resource -> its declaration and the provider the engine would run."""
 
