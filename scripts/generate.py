@@ -3,7 +3,7 @@
     python scripts/generate.py          # rewrite the generated files
     python scripts/generate.py --check  # exit 1 naming each stale file (the test suite runs this)
 
-Generated: the SDK's Args classes, keyword types and output attributes
+Generated: the SDK's Args classes, keyword types, output attributes and function results
 (``sdk/python/pulumi_incident_manager/_generated.py``) and the input tables of ``docs/engagement.md`` (between
 ``<!-- generated:... -->`` markers).
 """
@@ -17,6 +17,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from incident_manager_provider.records import engagement_read, page_read
 from incident_manager_provider.schema import ENGAGEMENT, EXPECTATION, PAGE_ACCEPTANCE, PYTHON_TYPES, Field, Resource
 from incident_manager_provider.validation import ARN_SHAPE, arn_resource_type, input_shape
 
@@ -90,6 +91,13 @@ def python_sdk() -> str:
         for field in resource.outputs:
             lines += ["", f"    {field.name}: {_output_type(field)}"]
             lines += _docstring(_rst(field.description) + (" Secret." if field.secret else ""), "    ")
+    for read in (engagement_read(), page_read()):
+        # The SDK functions' results: a record's outputs (incident_manager_provider.records), as attributes.
+        lines += ["", "", "@dataclass(frozen=True)", f"class {read.name}:"]
+        lines += _docstring(_rst(read.description), "    ")
+        for read_field in read.fields:
+            lines += ["", f"    {read_field.name}: {'str' if read_field.required else 'str | None'}"]
+            lines += _docstring(_rst(read_field.description) + (" Secret." if read_field.secret else ""), "    ")
     return "\n".join(lines) + "\n"
 
 

@@ -3,7 +3,8 @@
 The providers, the SDK's functions, the drill report and the testing kit all go through here. Callers pass a
 client from :func:`incident_manager_provider.aws.client` (which tests replace with
 :func:`incident_manager_provider.aws.client_override`); failures arrive as the typed errors of :mod:`.errors`.
-Names here are snake_case; AWS's PascalCase members appear only in these parsers and in :mod:`.schema`.
+Names here are snake_case; AWS's PascalCase members appear only in these parsers and in :mod:`.schema`. The
+records that every front turns into outputs (engagements, pages) are declared in :mod:`.records`.
 """
 
 from __future__ import annotations
@@ -12,49 +13,14 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from botocore import xform_name
 
 from .errors import NotFoundError, aws_errors
+from .records import EngagementRecord, PageRecord, Record
 from .schema import ENGAGEMENT
 from .validation import service_model
-
-RecordT = TypeVar("RecordT", bound="Record")
-
-
-class Record:
-    """An AWS answer as a dataclass: each field is the member of the same name in snake_case (``ContactArn`` ->
-    ``contact_arn``), as boto3 names parameters. Subclasses declare only their fields."""
-
-    @classmethod
-    def parse(cls: type[RecordT], answer: Mapping[str, Any]) -> RecordT:
-        members = {xform_name(member): value for member, value in answer.items()}
-        return cls(**{name: members.get(name) for name in cls.__dataclass_fields__})  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class EngagementRecord(Record):
-    """An engagement as DescribeEngagement answers it."""
-
-    engagement_arn: str
-    contact_arn: str
-    sender: str
-    subject: str
-    content: str
-    public_subject: str | None
-    public_content: str | None
-    incident_id: str | None
-    start_time: datetime | None
-    stop_time: datetime | None
-
-    @property
-    def arn(self) -> str:
-        return self.engagement_arn
-
-    @property
-    def stopped(self) -> bool:
-        return self.stop_time is not None
 
 
 @dataclass(frozen=True)
@@ -71,20 +37,6 @@ class EngagementSummaryRecord(Record):
     @property
     def stopped(self) -> bool:
         return self.stop_time is not None
-
-
-@dataclass(frozen=True)
-class PageRecord(Record):
-    """One page of an engagement, as ListPagesByEngagement answers it."""
-
-    page_arn: str
-    engagement_arn: str
-    contact_arn: str
-    sender: str
-    incident_id: str | None
-    sent_time: datetime | None
-    delivery_time: datetime | None
-    read_time: datetime | None
 
 
 @dataclass(frozen=True)

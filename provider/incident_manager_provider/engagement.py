@@ -26,6 +26,7 @@ from pulumi.output import UNKNOWN
 from . import api, aws
 from .errors import IncidentManagerError, NotFoundError
 from .expectation import wait_for_verdict
+from .records import engagement_outputs, iso_time
 from .schema import ENGAGEMENT
 from .tokens import (
     IDENTITY_FIELDS,
@@ -51,8 +52,8 @@ PREVIOUS_IDENTITY_INPUTS = ("pulumi_project", "pulumi_stack", "pulumi_name")
 MAX_RUNS = 20
 """How many stopped runs of an unchanged engagement create skips before giving up."""
 
-_DESCRIBED = ENGAGEMENT.described()
-"""DescribeEngagement member -> output property (times are handled apart)."""
+_READ_ONLY = frozenset(field.name for field in ENGAGEMENT.fields if field.role == "output")
+"""Outputs that only AWS sets (``arn``, ``start_time``, ``stop_time``...): recorded even when unset."""
 
 DRILL_DECIDED = "Drill decided"
 """The StopEngagement reason of a ``stop_when`` stop when the engagement has no ``stop_reason``."""
@@ -247,18 +248,12 @@ def _stopped_by_its_own_wait(props: Mapping[str, Any], live: api.EngagementRecor
 
 
 def _outputs(props: Mapping[str, Any], live: api.EngagementRecord) -> dict[str, Any]:
+    """The inputs, overlaid with the engagement as read; a member AWS leaves out keeps the input as given."""
     # The stack's token key is an input only: kept out of outputs, it is stored once per engagement, not twice.
     outs = {key: value for key, value in props.items() if key not in (PROVIDER_KEY, "token_key")}
-    outs.update((name, getattr(live, name)) for name in _DESCRIBED.values() if getattr(live, name) is not None)
-    outs["arn"] = live.arn
-    outs["start_time"] = iso_time(live.start_time)
-    outs["stop_time"] = iso_time(live.stop_time)
+    outs.update((name, value) for name, value in engagement_outputs(live).items()
+                if value is not None or name in _READ_ONLY)
     return outs
-
-
-def iso_time(moment: datetime | None) -> str | None:
-    """An AWS timestamp as ISO 8601 text, as outputs store it."""
-    return moment.isoformat() if moment is not None else None
 
 
 def _differs(old: Any, new: Any) -> bool:

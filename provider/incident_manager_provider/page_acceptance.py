@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +39,8 @@ class PageAcceptanceProvider(ResourceProvider):
 
     settings = aws.AwsSettings()
     """Where to reach ssm-contacts; replaced by ``configure`` in the provider process."""
+    clock: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
+    """Where ``accepted_at`` comes from (the testing kit's time replaces it)."""
 
     def configure(self, req: ConfigureRequest) -> None:
         self.settings = aws.AwsSettings.from_config(req.config.get)
@@ -57,7 +60,7 @@ class PageAcceptanceProvider(ResourceProvider):
         client = aws.client(self.settings, arn=props["page_id"], operation="AcceptPage")
         api.accept_page(client, accept_page_params(props), [props.get(n) for n in SECRET_PROPERTIES])
         outs = {key: value for key, value in props.items() if key != PROVIDER_KEY}
-        outs["accepted_at"] = datetime.now(UTC).isoformat()
+        outs["accepted_at"] = self.clock().isoformat()
         return CreateResult(f"{props['page_id']}#{props['accept_type']}", outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

@@ -67,8 +67,13 @@ class Field:
     @property
     def camel_name(self) -> str:
         """The name in the Pulumi schema and in YAML and TypeScript programs (``contactId``)."""
-        head, *rest = self.name.split("_")
-        return head + "".join(part.title() for part in rest)
+        return camel_case(self.name)
+
+
+def camel_case(name: str) -> str:
+    """A snake_case name as the Pulumi schema spells it (``contact_id`` -> ``contactId``)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 @dataclass(frozen=True)
@@ -190,11 +195,13 @@ ENGAGEMENT = Resource(
               "records `stop_time`.", type="object", properties=TERMS,
               doc="the drill's terms; the create waits for them, stops the engagement and records `stop_time`; "
               "read when the engagement starts only"),
-        Field("arn", "The engagement ARN, also the resource id.", role="output", required=True),
+        Field("arn", "The engagement ARN, also the resource id.", described_as="EngagementArn", role="output",
+              required=True),
         Field("contact_arn", "The engaged contact, as AWS stored it.", described_as="ContactArn", role="output",
               required=True),
-        Field("start_time", "When the engagement started (ISO 8601).", role="output", required=True),
-        Field("stop_time", "When it was stopped (ISO 8601), if it was.", role="output"),
+        Field("start_time", "When the engagement started (ISO 8601).", described_as="StartTime", role="output",
+              required=True),
+        Field("stop_time", "When it was stopped (ISO 8601), if it was.", described_as="StopTime", role="output"),
         Field("token_key", "The stack's token key, from its TokenKey resource.", secret=True, role="internal"),
         Field("explicit_token", "Whether idempotency_token was given rather than minted.", role="internal"),
         Field("minted_token", "The token minted for what the engagement says.", role="internal"),

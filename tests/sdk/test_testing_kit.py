@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import botocore.exceptions
 import pulumi
 import pulumi_policy
 import pytest
@@ -47,7 +48,7 @@ engagement = incident_manager.Engagement(
 )
 incident_manager.PageAcceptance(
     "alice-acknowledges",
-    page_id=engagement.arn.apply(lambda arn: arn.replace(":engagement/", ":page/")),
+    page_id=incident_manager.list_pages_output(engagement.arn).apply(lambda pages: pages[0].page_arn),
     accept_code="123456",
     note="on it",
 )
@@ -83,10 +84,13 @@ def test_an_engagement_gets_the_outputs_the_provider_would_give(program: Path) -
         r"arn:aws:ssm-contacts:eu-west-1:210987654321:engagement/drill-escalation/[0-9a-f-]{36}", engagement.id
     )
     derived = EngagementProvider().check({}, dict(engagement.inputs)).inputs["idempotency_token"]
+    # As the provider writes state: the token key stays an input only, and the token's bookkeeping is recorded.
     assert engagement.outputs == {
-        **engagement.inputs,
+        **{key: value for key, value in engagement.inputs.items() if key != "token_key"},
         "arn": engagement.id,
         "idempotency_token": derived,
+        "explicit_token": False,
+        "minted_token": derived,
         "contact_arn": CONTACT,
         "start_time": "2026-11-23T09:00:00+00:00",
         "stop_time": None,
@@ -123,7 +127,8 @@ def test_a_page_acceptance_gets_the_providers_defaults_and_sees_the_engagements_
     mocks = run(program)
 
     [engagement], [acceptance] = mocks.engagements, mocks.page_acceptances
-    page_id = engagement.id.replace(":engagement/", ":page/")
+    [page] = mocks.list_pages(engagement.id)
+    page_id = page.page_arn
     assert acceptance.id == f"{page_id}#READ"
     assert acceptance.outputs == {
         "page_id": page_id,
@@ -287,12 +292,125 @@ def test_list_pages_of_an_engagement_the_mocks_never_made_is_not_found() -> None
 
 
 def test_the_kit_uses_only_public_names_of_pulumi_policy_and_of_the_policies() -> None:
-    tree = ast.parse(Path(testing.__file__).read_text())
+    trees = [ast.parse(module.read_text()) for module in Path(testing.__file__).parent.glob("*.py")]
     imported = [
-        (node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names
+        (node.module, alias.name)
+        for tree in trees
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
     ]
 
     assert [name for module, name in imported if module == "pulumi_policy"]
     assert all(name in pulumi_policy.__all__ for module, name in imported if module == "pulumi_policy")
     assert not [module for module, _ in imported if module and module.startswith("pulumi_policy.")]
     assert not [name for module, name in imported if module == "policies" and name.startswith("_")]
+
+
+DRILL_PROGRAM = """
+import pulumi
+import pulumi_incident_manager as incident_manager
+
+config = pulumi.Config()
+engagement = incident_manager.Engagement(
+    "drill",
+    contact_id=config.require("contact"),
+    sender="gameday-bot",
+    subject="[DRILL] checkout database failover",
+    content="Follow the failover runbook.",
+    stop_when=incident_manager.StopWhen(within="10m", by=["alice-oncall"]),
+)
+expectation = incident_manager.AcknowledgementExpectation(
+    "drill-acknowledged", engagement_arn=engagement.arn, within="10m", by=["alice-oncall"]
+)
+pulumi.export("secret", pulumi.Output.all(engagement.subject.is_secret(), engagement.content.is_secret()))
+"""
+
+
+def exports(program: Path, mocks: IncidentManagerMocks) -> dict[str, Any]:
+    """What the program exports, run under ``mocks``."""
+    exported: dict[str, Any] = {}
+    original = pulumi.export
+
+    def export(name: str, value: Any) -> None:
+        pulumi.Output.from_input(value).apply(lambda known: exported.__setitem__(name, known))
+
+    pulumi.export = export  # type: ignore[assignment]
+    try:
+        run_program(program, mocks, config={"gameday:contact": CONTACT})
+    finally:
+        pulumi.export = original  # type: ignore[assignment]
+    return exported
+
+
+def run_drill(tmp_path: Path, **answers: str) -> tuple[IncidentManagerMocks, dict[str, Any]]:
+    program = tmp_path / "__main__.py"
+    program.write_text(DRILL_PROGRAM)
+    mocks = IncidentManagerMocks(project="gameday", stack="drill", clock=lambda: START,
+                                 paged={"drill-escalation": ["alice-oncall", "bob-oncall"]}, answers=answers)
+    return mocks, exports(program, mocks)
+
+
+def test_the_real_providers_judge_the_drill_in_the_kits_time(tmp_path: Path) -> None:
+    mocks, exported = run_drill(tmp_path, **{"alice-oncall": "2m"})
+
+    [engagement] = mocks.engagements
+    [expectation] = [r for r in mocks.resources if r.type.endswith(":AcknowledgementExpectation")]
+    # The engagement waited for alice's read (2 minutes in the kit's time, not real time), then stopped itself.
+    assert engagement.outputs["start_time"] == "2026-11-23T09:00:00+00:00"
+    assert engagement.outputs["stop_time"] == "2026-11-23T09:02:00+00:00"
+    assert expectation.outputs["passed"] is True
+    assert expectation.outputs["acknowledged_by"] == "alice-oncall"
+    assert expectation.outputs["time_to_acknowledge"] == 120
+    assert exported["secret"] == [True, True]  # the schema's secret fields stay secret, as the engine marks them
+
+
+def test_a_drill_nobody_answers_fails_with_the_expectations_sentence(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match=r"Drill missed: paged alice-oncall, bob-oncall; alice-oncall did not "):
+        run_drill(tmp_path)
+
+
+def test_acknowledging_a_page_the_engagement_never_sent_fails_as_aws_would(tmp_path: Path) -> None:
+    program = tmp_path / "__main__.py"
+    made_up = "engagement.arn.apply(lambda arn: arn.replace(':engagement/', ':page/'))"
+    program.write_text(PROGRAM.replace(
+        "incident_manager.list_pages_output(engagement.arn).apply(lambda pages: pages[0].page_arn)", made_up
+    ))
+
+    with pytest.raises(NotFoundError, match=r"AcceptPage failed because arn:aws:ssm-contacts:.*:page/.* does not "):
+        run(program)
+
+
+def test_a_preview_only_checks_it_starts_nothing_and_leaves_the_outputs_unknown(program: Path) -> None:
+    mocks = IncidentManagerMocks(project="gameday", stack="drill", clock=lambda: START)
+    run_program(program, mocks, config={"gameday:contact": CONTACT}, preview=True)
+
+    [engagement] = mocks.engagements
+    assert mocks.account.engagements == {}
+    assert "arn" not in engagement.outputs and engagement.outputs["idempotency_token"].startswith("pulumi-im-")
+    [acceptance] = mocks.page_acceptances
+    assert "page_id" not in acceptance.outputs and "accepted_at" not in acceptance.outputs  # unknown in a preview
+
+
+
+def test_an_accept_code_stays_secret_under_the_kit(tmp_path: Path) -> None:
+    program = tmp_path / "__main__.py"
+    acceptance = PROGRAM.replace("incident_manager.PageAcceptance(", "acceptance = incident_manager.PageAcceptance(")
+    program.write_text(acceptance + "pulumi.export('secret', acceptance.accept_code.is_secret())\n")
+    mocks = IncidentManagerMocks(project="gameday", stack="drill", clock=lambda: START)
+
+    assert exports(program, mocks) == {"secret": True}
+
+
+def test_the_in_memory_client_keeps_startengagements_idempotency() -> None:
+    client = IncidentManagerMocks().client()
+    params = {"ContactId": CONTACT, "Sender": "ops", "Subject": "s", "Content": "c", "IdempotencyToken": "t-1"}
+
+    first = client.start_engagement(**params)["EngagementArn"]
+
+    assert client.start_engagement(**params)["EngagementArn"] == first  # a retry: the same engagement
+    with pytest.raises(botocore.exceptions.ClientError, match="already used for engagement"):
+        client.start_engagement(**{**params, "Content": "other"})
+    assert [page["ContactArn"] for page in client.list_pages_by_engagement(EngagementId=first)["Pages"]] == [
+        "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
+    ]

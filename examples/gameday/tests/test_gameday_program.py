@@ -44,10 +44,14 @@ def run(
     stack: str = "drill", drill: dict[str, Any] | None = None, mocks: IncidentManagerMocks | None = None,
     preview: bool = False,
 ) -> IncidentManagerMocks:
+    drill = drill or drill_config()
+    # Who reads their page, as the endpoint's simulated responders do (`make gameday`): alice, after 2 minutes; in a
+    # drill acknowledged from code, nobody but the program.
+    answers = {} if drill.get("acknowledgements") else {"alice-oncall": "2m"}
     mocks = mocks or IncidentManagerMocks(
-        project="gameday", stack=stack, paged={"drill-escalation": ["alice-oncall", "bob-oncall"]}
+        project="gameday", stack=stack, paged={"drill-escalation": ["alice-oncall", "bob-oncall"]}, answers=answers
     )
-    config = {"gameday:drill": json.dumps(drill or drill_config()), "gameday:messages": json.dumps(MESSAGES)}
+    config = {"gameday:drill": json.dumps(drill), "gameday:messages": json.dumps(MESSAGES)}
     run_program(EXAMPLE / "__main__.py", mocks, config=config, preview=preview)
     return mocks
 
@@ -147,6 +151,7 @@ def test_the_drill_passes_its_policy_config() -> None:
 def test_the_policy_config_keeps_the_drill_off_production_contacts() -> None:
     drill = drill_config()
     drill["engagements"][0]["contact"] = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/payments-primary"
+    drill["engagements"][0]["expect"]["onMiss"] = "record"  # that contact never pages alice: the drill misses
     violations = run(drill=drill).policy_violations(load_policy_config(EXAMPLE / "policy-config.json"))
 
     assert [(v.policy, v.message.split(": ", 1)[1].split(", a ")[0]) for v in violations] == [

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pulumi
 import pulumi.runtime
 
 from incident_manager_provider import api, aws
-from incident_manager_provider.engagement import iso_time
 from incident_manager_provider.errors import InvalidInputError, NotFoundError
 from incident_manager_provider.page_acceptance import ACCEPT_PAGE_MEMBERS, SECRET_PROPERTIES, accept_page_params
+from incident_manager_provider.records import engagement_outputs, page_outputs
 from incident_manager_provider.schema import ENGAGEMENT
 from incident_manager_provider.validation import excerpt, validate
+
+from ._generated import GetEngagementResult as GetEngagementResult  # the results, generated from the records
+from ._generated import Page as Page
 
 
 @dataclass(frozen=True)
@@ -35,47 +38,6 @@ class AcceptPageResult:
     """False during a preview, which acknowledges nothing."""
     already: bool = False
     """True when the page already had a receipt of this type, so nothing was sent (``pulumi up`` run again)."""
-
-
-@dataclass(frozen=True)
-class GetEngagementResult:
-    """An engagement as DescribeEngagement returns it."""
-
-    arn: str
-    contact_arn: str
-    sender: str
-    subject: str
-    content: str
-    public_subject: str | None
-    public_content: str | None
-    incident_id: str | None
-    start_time: str | None
-    """ISO 8601."""
-    stop_time: str | None
-    """ISO 8601; None while the engagement is running."""
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of an engagement (one per engaged contact channel)."""
-
-    page_arn: str
-    engagement_arn: str
-    contact_arn: str
-    sender: str
-    incident_id: str | None
-    sent_time: str | None
-    delivery_time: str | None
-    read_time: str | None
-
-
-ResultT = TypeVar("ResultT")
-
-
-def _result(result_class: type[ResultT], record: Any) -> ResultT:
-    """A result from the AWS layer's record of the same field names, times as ISO 8601 text (as outputs hold)."""
-    values = {name: getattr(record, name) for name in result_class.__dataclass_fields__}  # type: ignore[attr-defined]
-    return result_class(**{name: iso_time(v) if isinstance(v, datetime) else v for name, v in values.items()})
 
 
 def stack_settings() -> aws.AwsSettings:
@@ -137,7 +99,7 @@ def accept_page_output(
 def get_engagement(arn: str) -> GetEngagementResult:
     """DescribeEngagement; :class:`NotFoundError` (one sentence) if there is no such engagement."""
     live = api.get_engagement(aws.client(stack_settings(), arn=arn, operation="DescribeEngagement"), arn)
-    return _result(GetEngagementResult, live)
+    return GetEngagementResult(**engagement_outputs(live))
 
 
 def get_engagement_output(arn: pulumi.Input[str]) -> pulumi.Output[GetEngagementResult]:
@@ -148,7 +110,7 @@ def get_engagement_output(arn: pulumi.Input[str]) -> pulumi.Output[GetEngagement
 def list_pages(engagement_id: str) -> list[Page]:
     """Every page of an engagement, oldest first as AWS lists them, following NextToken."""
     client = aws.client(stack_settings(), arn=engagement_id, operation="ListPagesByEngagement")
-    return [_result(Page, page) for page in api.list_pages(client, engagement_id)]
+    return [Page(**page_outputs(page)) for page in api.list_pages(client, engagement_id)]
 
 
 def list_pages_output(engagement_id: pulumi.Input[str]) -> pulumi.Output[list[Page]]:

@@ -288,3 +288,67 @@ class AcknowledgementExpectationOutputs:
 
     deadline: pulumi.Output[str]
     """When the wait ends: the engagement's start plus ``within`` (ISO 8601)."""
+
+
+@dataclass(frozen=True)
+class GetEngagementResult:
+    """An engagement as DescribeEngagement answers it."""
+
+    contact_arn: str
+    """The engaged contact, as AWS stored it."""
+
+    arn: str
+    """The engagement ARN, also the resource id."""
+
+    sender: str
+    """Who is paging."""
+
+    subject: str
+    """Subject of VOICE and EMAIL pages. Secret."""
+
+    content: str
+    """Body of VOICE and EMAIL pages. Secret."""
+
+    public_subject: str | None
+    """Subject of SMS pages. Secret."""
+
+    public_content: str | None
+    """Body of SMS pages. Secret."""
+
+    incident_id: str | None
+    """The incident the engagement belongs to, free text."""
+
+    start_time: str | None
+    """When the engagement started (ISO 8601)."""
+
+    stop_time: str | None
+    """When it was stopped (ISO 8601), if it was."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of an engagement (one per engaged contact channel)."""
+
+    page_arn: str
+    """The page ARN."""
+
+    engagement_arn: str
+    """The engagement that sent it."""
+
+    contact_arn: str
+    """The contact it went to."""
+
+    sender: str
+    """Who paged."""
+
+    incident_id: str | None
+    """The engagement's incident."""
+
+    sent_time: str | None
+    """When it was sent (ISO 8601)."""
+
+    delivery_time: str | None
+    """When it was delivered (ISO 8601), if it was."""
+
+    read_time: str | None
+    """When it was read (ISO 8601), if it was."""

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from incident_manager_provider import api
-from incident_manager_provider.engagement import iso_time
+from incident_manager_provider.records import iso_time
 from incident_manager_provider.verdict import Terms, Verdict, human_duration
 
 

@@ -1,0 +1,38 @@
+"""A testing kit for programs that page people: run them, and the policies that guard them, with no AWS and no CLI.
+
+- :class:`IncidentManagerMocks` (:mod:`.mocks`) answers the package's resources for ``pulumi.runtime.set_mocks``
+  by running the real providers (check, then create, as the engine would) against :class:`MockClient`
+  (:mod:`.client`), an in-memory ssm-contacts put in place of AWS with
+  ``incident_manager_provider.aws.client_override``; it records what the program asked for. The package's functions
+  (``list_pages``, ``get_engagement``, ...) answer from the same client.
+- :func:`run_program` (:mod:`.program`) runs a Pulumi program file under those mocks with a stack's config.
+- :func:`run_policy` and :func:`check_resource` (:mod:`.policy`) run the pack's policies (or your own) against a
+  resource's properties, with your policy config, as ``pulumi preview --policy-pack`` would.
+
+For integration tests against the offline ssm-contacts endpoint, use the ``ssm_contacts_emulator`` pytest fixture.
+"""
+
+from __future__ import annotations
+
+from ..policies import UNKNOWN
+from .client import MockClient
+from .mocks import IncidentManagerMocks, RecordedResource
+from .policy import PolicyViolation, check_resource, load_policy_config, resource_urn, run_policy
+from .program import load_stack_config, run_program
+
+__all__ = [
+    "UNKNOWN",
+    "IncidentManagerMocks",
+    "MockClient",
+    "PolicyViolation",
+    "RecordedResource",
+    "check_resource",
+    "load_policy_config",
+    "load_stack_config",
+    "resource_urn",
+    "run_policy",
+    "run_program",
+]
+
+# UNKNOWN (re-exported from policies): a property value that is not known yet, as policies see a computed input
+# during ``pulumi preview``.
