@@ -45,10 +45,11 @@ from pulumi.provider.experimental.provider import (
 from pulumi.runtime import rpc
 
 from . import api, aws
-from .engagement import EngagementProvider, iso_time
+from .engagement import EngagementProvider
 from .errors import IncidentManagerError
 from .expectation import AcknowledgementExpectationProvider
 from .page_acceptance import PageAcceptanceProvider
+from .records import iso_time
 from .schema import ENGAGEMENT, EXPECTATION, PAGE_ACCEPTANCE, PLUGIN_PACKAGE, TOKEN_KEY, Field, Resource, plugin_type
 from .token_key import TokenKeyProvider
 

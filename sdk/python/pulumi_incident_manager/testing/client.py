@@ -23,8 +23,8 @@ import botocore.exceptions
 from botocore import xform_name
 
 from incident_manager_provider.api import contact_alias
-from incident_manager_provider.expectation import parse_duration
 from incident_manager_provider.validation import service_model
+from incident_manager_provider.verdict import parse_duration
 
 if TYPE_CHECKING:
     from .mocks import IncidentManagerMocks
