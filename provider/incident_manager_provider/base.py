@@ -14,7 +14,7 @@ from pulumi.dynamic.dynamic import PROVIDER_KEY
 
 from . import aws
 from .schema import Resource
-from .settings import PYTHON, Front, render
+from .settings import PYTHON, Front
 from .validation import unset
 
 __all__ = ["PROVIDER_KEY", "ProviderBase", "unset"]
@@ -30,7 +30,7 @@ class ProviderBase(ResourceProvider):
     """Where to reach ssm-contacts; replaced by ``configure`` in the provider process (or by the plugin)."""
 
     front: Front = PYTHON
-    """Whose setting names the sentences it writes use (the plugin sets its own)."""
+    """Whose words its check failures use (the plugin sets its own); raised errors are rendered by each front."""
 
     def configure(self, req: ConfigureRequest) -> None:
         self.settings = aws.AwsSettings.from_config(req.config.get)
@@ -50,7 +50,3 @@ class ProviderBase(ResourceProvider):
         """``props`` without the provider key or ``drop``: what a resource records as outputs."""
         dropped = {PROVIDER_KEY, *drop}
         return {key: value for key, value in props.items() if key not in dropped}
-
-    def sentence(self, text: str) -> str:
-        """``text`` with the settings it names spelled for this provider's front."""
-        return render(text, self.front)

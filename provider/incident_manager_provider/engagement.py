@@ -18,7 +18,7 @@ from .base import ProviderBase
 from .errors import IncidentManagerError, NotFoundError
 from .expectation import stop_when_failures, wait_for_verdict
 from .schema import ENGAGEMENT
-from .settings import REGION, TOKEN_KEY
+from .settings import REGION
 from .tokens import (
     IDENTITY_FIELDS,
     NotCanonical,
@@ -114,10 +114,8 @@ class EngagementProvider(ProviderBase):
             failures.append(
                 CheckFailure(
                     "token_key",
-                    self.sentence(
-                        f"token_key is required to mint idempotency_token: pass a TokenKey resource's key as "
-                        f"token_key (or set {TOKEN_KEY}), or set idempotency_token"
-                    ),
+                    f"token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key "
+                    f"({self.front.token_key_advice}), or set idempotency_token",
                 )
             )
         elif not failures:

@@ -63,20 +63,20 @@ class Front:
 
     name: str
 
+    token_key_advice: str
+    """Where an Engagement's token key comes from when none is given."""
+
     def key(self, setting: Setting) -> str:
         """The key a user of this front sets."""
-        if self is PLUGIN:
+        if self is PLUGIN or setting.python_key is None:
             return f"{PLUGIN_NAMESPACE}:{setting.plugin_name}"
-        if setting is TOKEN_KEY:
-            # Python programs never set it: pulumi_incident_manager.Engagement passes a TokenKey's key itself.
-            return "the token_key input (pulumi_incident_manager.Engagement passes it for you)"
-        return str(setting.python_key)
+        return setting.python_key
 
 
-PYTHON = Front("python")
+PYTHON = Front("python", "pulumi_incident_manager.Engagement does it for you")
 """Python programs (the dynamic providers and the SDK), and the drill CLI, which reads a Python stack's config."""
 
-PLUGIN = Front("plugin")
+PLUGIN = Front("plugin", f"or set the provider's {PLUGIN_NAMESPACE}:{TOKEN_KEY.plugin_name} config")
 """Plugin programs: YAML, TypeScript and every other language the provider plugin serves."""
 
 

@@ -110,9 +110,8 @@ def test_without_the_stack_key_no_token_can_be_minted() -> None:
     assert [(f.property, f.reason) for f in result.failures] == [
         (
             "token_key",
-            "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key (or set "
-            "the provider's incident-manager:tokenKey config; pulumi_incident_manager.Engagement does it for you), or "
-            "set idempotency_token",
+            "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key "
+            "(pulumi_incident_manager.Engagement does it for you), or set idempotency_token",
         )
     ]
 
