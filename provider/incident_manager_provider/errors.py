@@ -71,10 +71,11 @@ class InvalidInputError(IncidentManagerError, ValueError):
     the rule."""
 
 
-def present(error: IncidentManagerError, front: Front = PYTHON) -> str:
-    """The one sentence a user of ``front`` reads for ``error``, with that front's setting names: never an exception
-    class name, never a traceback. Every front (dynamic provider, plugin, drill CLI) reports through this."""
-    return render(error.template, front)
+def present(error: Exception, front: Front = PYTHON) -> str:
+    """The one sentence a user of ``front`` reads for ``error`` (one of the package's errors, or another exception
+    whose text is already a sentence), with that front's setting names: never an exception class name, never a
+    traceback. Every front (dynamic provider, plugin, drill CLI) reports through this."""
+    return render(error.template if isinstance(error, IncidentManagerError) else str(error), front)
 
 
 def not_found_sentence(kind: str, resource: str | None, operation: str) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from incident_manager_provider import api, aws
-from incident_manager_provider.errors import IncidentManagerError, InvalidInputError
+from incident_manager_provider.errors import IncidentManagerError, InvalidInputError, present
 from incident_manager_provider.validation import validate
 
 from .._functions import stack_settings
@@ -499,7 +499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             summaries.append(summarize_drill(arn))
         except IncidentManagerError as error:
-            unread[arn] = str(error)
+            unread[arn] = present(error)
     if summaries:
         if args.json:
             documents = [summary.to_dict() for summary in summaries]

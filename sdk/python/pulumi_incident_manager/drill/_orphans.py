@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from incident_manager_provider import api, aws
-from incident_manager_provider.errors import IncidentManagerError
+from incident_manager_provider.errors import IncidentManagerError, present
 from incident_manager_provider.schema import ENGAGEMENT, dynamic_type, plugin_type
 
 PROG = "python -m pulumi_incident_manager.drill orphans"
@@ -224,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = aws.AwsSettings()
         orphans = find_orphans(deployment, settings)
     except (OrphansError, IncidentManagerError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {present(error)}", file=sys.stderr)
         return 2
     stack = f"stack {args.stack}" if args.stack else f"the stack exported in {args.export}"
     if args.json:
@@ -255,7 +255,7 @@ def _stop(orphans: Iterable[Orphan], settings: aws.AwsSettings, reason: str, out
             api.stop_engagement(aws.client(settings, arn=orphan.arn, operation="StopEngagement"), orphan.arn, reason)
         except IncidentManagerError as error:
             failed += 1
-            print(f"error: {error}", file=sys.stderr)
+            print(f"error: {present(error)}", file=sys.stderr)
         else:
             print(f"stopped {orphan.arn}", file=out)
     return 1 if failed else 0
