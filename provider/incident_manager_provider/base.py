@@ -13,9 +13,8 @@ from pulumi.dynamic import ConfigureRequest, ResourceProvider
 from pulumi.dynamic.dynamic import PROVIDER_KEY
 
 from . import aws
-from .schema import Resource
+from .schema import Resource, unset
 from .settings import PYTHON, Front
-from .validation import unset
 
 __all__ = ["PROVIDER_KEY", "ProviderBase", "unset"]
 
@@ -38,12 +37,8 @@ class ProviderBase(ResourceProvider):
     def inputs(self, news: Mapping[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:
         """``news`` without the provider key (the dynamic SDK's serialized provider) or ``drop``, and with each
         declared default where the input is unset."""
-        dropped = {PROVIDER_KEY, *drop}
-        inputs = {key: value for key, value in news.items() if key not in dropped}
-        for name, default in (self.resource.defaults if self.resource else {}).items():
-            if unset(inputs.get(name)):
-                inputs[name] = default
-        return inputs
+        inputs = self.state(news, drop)
+        return self.resource.with_defaults(inputs) if self.resource else inputs
 
     @staticmethod
     def state(props: Mapping[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:

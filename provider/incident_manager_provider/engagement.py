@@ -17,7 +17,7 @@ from . import api, aws
 from .base import ProviderBase
 from .errors import IncidentManagerError, NotFoundError
 from .expectation import stop_when_failures, wait_for_verdict
-from .schema import ENGAGEMENT
+from .schema import ENGAGEMENT, unset
 from .settings import REGION
 from .tokens import (
     IDENTITY_FIELDS,
@@ -27,7 +27,7 @@ from .tokens import (
     mint_idempotency_token,
     next_run_token,
 )
-from .validation import is_unknown, unset, validate
+from .validation import is_unknown, validate
 
 START_ENGAGEMENT_MEMBERS = ENGAGEMENT.members()
 """Input property -> StartEngagement parameter."""

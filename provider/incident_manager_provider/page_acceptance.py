@@ -9,20 +9,18 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
 
 from . import api, aws
 from .base import ProviderBase
-from .schema import PAGE_ACCEPTANCE
-from .validation import unset, validate
+from .schema import PAGE_ACCEPTANCE, unset
+from .validation import validate
 
 ACCEPT_PAGE_MEMBERS = PAGE_ACCEPTANCE.members()
 """Input property -> AcceptPage parameter."""
-
-DEFAULTS = PAGE_ACCEPTANCE.defaults
 
 SECRET_PROPERTIES = PAGE_ACCEPTANCE.secrets
 
 
 def accept_page_params(props: dict[str, Any]) -> dict[str, Any]:
     """AcceptPage's parameters for snake_case ``props``, defaults filled in."""
-    merged = {**DEFAULTS, **{key: value for key, value in props.items() if not unset(value)}}
+    merged = PAGE_ACCEPTANCE.with_defaults(props)
     return {member: merged[name] for name, member in ACCEPT_PAGE_MEMBERS.items() if not unset(merged.get(name))}
 
 

@@ -65,11 +65,6 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
 
 
-def unset(value: Any) -> bool:
-    """The one "empty means unset" rule: None, and an empty text or list, are sent to AWS as nothing at all."""
-    return value is None or (isinstance(value, str | list | tuple | Mapping) and not value)
-
-
 @functools.cache
 def service_model() -> ServiceModel:
     """The ssm-contacts service model botocore ships, read from its data files alone.

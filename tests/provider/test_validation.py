@@ -131,6 +131,14 @@ def test_page_acceptance_check_fills_defaults_and_checks_enums_and_code_length()
     }
 
 
+def test_an_empty_input_counts_as_unset_and_takes_its_default_as_an_absent_one_does() -> None:
+    empty = PageAcceptanceProvider().check({}, {"page_id": PAGE, "accept_code": "123456", "accept_type": "",
+                                                "accept_code_validation": ""})
+
+    assert empty.failures == []
+    assert empty.inputs["accept_type"] == "READ" and empty.inputs["accept_code_validation"] == "ENFORCE"
+
+
 def test_an_arn_with_a_trailing_space_is_refused_at_once_not_after_exponential_backtracking() -> None:
     # The model's ARN pattern nests a repeat in a repeat; matched as written, this value takes minutes.
     contact = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/checkout-escalation-plan-primary "
