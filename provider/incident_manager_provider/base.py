@@ -13,10 +13,8 @@ from pulumi.dynamic import ConfigureRequest, ResourceProvider
 from pulumi.dynamic.dynamic import PROVIDER_KEY
 
 from . import aws
-from .schema import Resource, unset
+from .schema import Resource
 from .settings import PYTHON, Front
-
-__all__ = ["PROVIDER_KEY", "ProviderBase", "unset"]
 
 
 class ProviderBase(ResourceProvider):
@@ -36,7 +34,7 @@ class ProviderBase(ResourceProvider):
 
     def inputs(self, news: Mapping[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:
         """``news`` without the provider key (the dynamic SDK's serialized provider) or ``drop``, and with each
-        declared default where the input is unset."""
+        declared default where the input is unset (:func:`.schema.unset`)."""
         inputs = self.state(news, drop)
         return self.resource.with_defaults(inputs) if self.resource else inputs
 

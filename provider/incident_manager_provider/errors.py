@@ -10,6 +10,10 @@ The hierarchy, re-exported by the SDK::
 Exceptions raised by a dynamic provider reach the user as text, so the botocore chain is dropped
 (``from None``) and the sentence names the action, the resource and the setting to look at. botocore's own
 exceptions are mapped here, in :func:`aws_errors`, and nowhere else.
+
+A sentence names each setting symbolically (``f"set {REGION}"``, see :mod:`.settings`): ``str(error)`` spells it as
+a Python program sets it (``aws:region``), and :func:`present`, the one presenter every front calls, as the front's
+users set it (``incident-manager:region`` through the provider plugin).
 """
 
 from __future__ import annotations
