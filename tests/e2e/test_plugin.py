@@ -290,3 +290,13 @@ def test_a_missing_region_reaches_a_yaml_user_as_one_sentence_naming_the_plugins
 
     stack.set_config("incident-manager:region", "us-east-1")  # the advice, followed
     assert stack.up().changes == {"create": 1, "same": 2}
+
+
+def test_a_setting_the_plugin_cannot_use_stops_the_preview_with_one_sentence(
+    project: ProjectFactory, rotation: Rotation
+) -> None:
+    stack = project("yaml-engagement").init({"contactId": rotation.alice_arn, "incident-manager:maxAttempts": "0"})
+
+    assert one_sentence(printed(stack, "preview"), "incident-manager:maxAttempts") == (
+        "error: incident-manager:maxAttempts must be a whole number of attempts, at least 1, not '0'"
+    )
