@@ -44,6 +44,8 @@ def declared_entry_points() -> set[str]:
     for module in (REPO_ROOT / "provider/incident_manager_provider").glob("*.py"):
         if 'if __name__ == "__main__"' in module.read_text():
             found.add(f"python -m incident_manager_provider.{module.stem}")
+    for main in (REPO_ROOT / "provider").glob("incident_manager_provider/**/__main__.py"):
+        found.add(f"python -m {'.'.join(main.parent.relative_to(REPO_ROOT / 'provider').parts)}")
     for script in (REPO_ROOT / "scripts").iterdir():
         if not script.is_file():  # __pycache__
             continue

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import pacing
 from .errors import InvalidInputError, aws_errors
+from .settings import AWS_CONNECTION, ENDPOINT, MAX_ATTEMPTS, PROFILE, PYTHON, REGION, RETRY_MODE, Front, Setting
 
 SERVICE_NAME = "ssm-contacts"
 USER_AGENT = "pulumi-incident-manager/0.1.0"
@@ -27,14 +28,9 @@ DEFAULT_RETRY_MODE = "standard"
 DEFAULT_MAX_ATTEMPTS = 10
 RETRY_MODES = ("standard", "adaptive")
 
-# Stack configuration keys the provider reads (namespaced as the Pulumi CLI stores them).
-CONFIG_REGION = "aws:region"
-CONFIG_PROFILE = "aws:profile"
-CONFIG_ENDPOINT = "incident-manager:endpoint"
-CONFIG_RETRY_MODE = "incident-manager:retryMode"
-CONFIG_MAX_ATTEMPTS = "incident-manager:maxAttempts"
-SETTING_KEYS = (CONFIG_REGION, CONFIG_PROFILE, CONFIG_ENDPOINT, CONFIG_RETRY_MODE, CONFIG_MAX_ATTEMPTS)
-"""Every stack config key the package reads: all that its resources' provider carries into state."""
+SETTING_KEYS = tuple(str(setting.python_key) for setting in AWS_CONNECTION)
+"""Every stack config key a Python program sets (:mod:`.settings`): all that its resources' provider carries into
+state."""
 
 AWS_SETTINGS = {
     "retry_mode": "AWS_RETRY_MODE (or the AWS profile's retry_mode)",
@@ -66,28 +62,24 @@ class AwsSettings:
     """Total attempts per call, first one included; otherwise ``AWS_MAX_ATTEMPTS``, then 10."""
 
     @classmethod
-    def from_config(cls, get: Callable[[str], Any]) -> AwsSettings:
-        """Read the settings through a config getter (``ConfigureRequest.config.get`` or a Pulumi ``Config``).
+    def from_config(cls, get: Callable[[str], Any], front: Front = PYTHON) -> AwsSettings:
+        """Read the settings through a config getter (``ConfigureRequest.config.get`` or a Pulumi ``Config``),
+        which answers the keys ``front`` spells (``aws:region`` for Python programs); blank counts as unset."""
 
-        Keys are namespaced (``aws:region``); blank values count as unset.
-        """
+        def text(setting: Setting) -> str | None:
+            value = get(front.key(setting))
+            return None if value is None else str(value).strip() or None
 
-        def text(key: str) -> str | None:
-            value = get(key)
-            if value is None:
-                return None
-            return str(value).strip() or None
-
-        attempts = text(CONFIG_MAX_ATTEMPTS)
+        attempts = text(MAX_ATTEMPTS)
         if attempts is not None and not (attempts.isascii() and attempts.isdigit() and int(attempts) > 0):
-            raise InvalidInputError(f"{CONFIG_MAX_ATTEMPTS} {_ATTEMPTS_RULE}, not {attempts!r}")
-        retry_mode = text(CONFIG_RETRY_MODE)
+            raise InvalidInputError(f"{MAX_ATTEMPTS} {_ATTEMPTS_RULE}, not {attempts!r}")
+        retry_mode = text(RETRY_MODE)
         if retry_mode is not None and retry_mode not in RETRY_MODES:
-            raise InvalidInputError(f"{CONFIG_RETRY_MODE} {_RETRY_MODE_RULE}, not {retry_mode!r}")
+            raise InvalidInputError(f"{RETRY_MODE} {_RETRY_MODE_RULE}, not {retry_mode!r}")
         return cls(
-            region=text(CONFIG_REGION),
-            profile=text(CONFIG_PROFILE),
-            endpoint_url=text(CONFIG_ENDPOINT),
+            region=text(REGION),
+            profile=text(PROFILE),
+            endpoint_url=text(ENDPOINT),
             retry_mode=retry_mode,
             max_attempts=int(attempts) if attempts else None,
         )
@@ -99,10 +91,10 @@ class AwsSettings:
         mode = self.retry_mode or from_aws("retry_mode") or DEFAULT_RETRY_MODE
         if mode not in RETRY_MODES:
             # botocore also knows "legacy", which the pacer and the attempt counts here do not fit.
-            source = CONFIG_RETRY_MODE if self.retry_mode else AWS_SETTINGS["retry_mode"]
+            source = str(RETRY_MODE) if self.retry_mode else AWS_SETTINGS["retry_mode"]
             raise InvalidInputError(
                 f"{source} {_RETRY_MODE_RULE}, not {mode!r}"
-                + ("" if self.retry_mode else f"; change it, or set {CONFIG_RETRY_MODE}, which comes first")
+                + ("" if self.retry_mode else f"; change it, or set {RETRY_MODE}, which comes first")
             )
         attempts = self.max_attempts or int(from_aws("max_attempts") or DEFAULT_MAX_ATTEMPTS)
         if attempts < 1:

@@ -10,24 +10,16 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
-from pulumi.dynamic.dynamic import PROVIDER_KEY
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pulumi.output import UNKNOWN
 
 from . import api, aws
+from .base import ProviderBase
 from .errors import IncidentManagerError, NotFoundError
 from .expectation import wait_for_verdict
 from .records import engagement_outputs, iso_time
-from .schema import ENGAGEMENT
+from .schema import ENGAGEMENT, unset
+from .settings import REGION
 from .tokens import (
     IDENTITY_FIELDS,
     NotCanonical,
@@ -63,7 +55,7 @@ _STOPPED_BY_REPLACEMENT: set[str] = set()
 the next run rather than taking the stop for its own ``stop_when`` stop (see :meth:`EngagementProvider.create`)."""
 
 
-class EngagementProvider(ResourceProvider):
+class EngagementProvider(ProviderBase):
     """Engine-facing CRUD for ``Engagement``.
 
     check: validates against the service model and mints (or keeps) ``idempotency_token``; no AWS call.
@@ -75,14 +67,10 @@ class EngagementProvider(ResourceProvider):
     delete: StopEngagement.
     """
 
-    settings = aws.AwsSettings()
-    """Where to reach ssm-contacts; replaced by ``configure`` in the provider process."""
+    resource = ENGAGEMENT
     sleep: Callable[[float], None] = staticmethod(time.sleep)
     clock: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
     """The ``stop_when`` wait's hooks (tests replace them)."""
-
-    def configure(self, req: ConfigureRequest) -> None:
-        self.settings = aws.AwsSettings.from_config(req.config.get)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate ``news`` without calling AWS, and settle the token.
@@ -91,9 +79,7 @@ class EngagementProvider(ResourceProvider):
         engagement says the same thing to the same contact (a rename changes nothing), and a new one is minted
         from the stack's ``token_key`` when it does not.
         """
-        inputs = {
-            key: value for key, value in news.items() if key != PROVIDER_KEY and key not in PREVIOUS_IDENTITY_INPUTS
-        }
+        inputs = self.inputs(news, drop=PREVIOUS_IDENTITY_INPUTS)
         failures = validate("StartEngagement", inputs, START_ENGAGEMENT_MEMBERS, secret=SECRET_PROPERTIES)
         failures += validate("StopEngagement", inputs, STOP_ENGAGEMENT_MEMBERS)
         failures += stop_when_failures(inputs.get("stop_when"))
@@ -130,9 +116,8 @@ class EngagementProvider(ResourceProvider):
             failures.append(
                 CheckFailure(
                     "token_key",
-                    "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key "
-                    "(or set the provider's incident-manager:tokenKey config; pulumi_incident_manager.Engagement "
-                    "does it for you), or set idempotency_token",
+                    f"token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key "
+                    f"({self.front.token_key_advice}), or set idempotency_token",
                 )
             )
         elif not failures:
@@ -219,7 +204,7 @@ class EngagementProvider(ResourceProvider):
             if not props.get("arn"):
                 raise NotFoundError(
                     f"Engagement {id_} does not exist in this account and region; check the ARN given to "
-                    f"Engagement.get and the aws:region setting.",
+                    f"Engagement.get and the {REGION} setting.",
                     operation="DescribeEngagement",
                     code="ResourceNotFoundException",
                 )
@@ -229,7 +214,7 @@ class EngagementProvider(ResourceProvider):
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only ``stop_reason`` updates in place (diff replaces on anything else that pages), and it is used at
         delete: keep every output as AWS stored it, take the new reason (none if it was removed)."""
-        outs = {key: value for key, value in olds.items() if key not in (PROVIDER_KEY, "stop_reason")}
+        outs = self.state(olds, drop=["stop_reason"])
         if news.get("stop_reason"):
             outs["stop_reason"] = news["stop_reason"]
         return UpdateResult(outs)
@@ -250,7 +235,7 @@ def _stopped_by_its_own_wait(props: Mapping[str, Any], live: api.EngagementRecor
 def _outputs(props: Mapping[str, Any], live: api.EngagementRecord) -> dict[str, Any]:
     """The inputs, overlaid with the engagement as read; a member AWS leaves out keeps the input as given."""
     # The stack's token key is an input only: kept out of outputs, it is stored once per engagement, not twice.
-    outs = {key: value for key, value in props.items() if key not in (PROVIDER_KEY, "token_key")}
+    outs = ProviderBase.state(props, drop=["token_key"])
     outs.update((name, value) for name, value in engagement_outputs(live).items()
                 if value is not None or name in _READ_ONLY)
     return outs
@@ -258,4 +243,4 @@ def _outputs(props: Mapping[str, Any], live: api.EngagementRecord) -> dict[str, 
 
 def _differs(old: Any, new: Any) -> bool:
     # An unset input and an empty one page the same way.
-    return is_unknown(new) or (old or None) != (new or None)
+    return is_unknown(new) or (None if unset(old) else old) != (None if unset(new) else new)

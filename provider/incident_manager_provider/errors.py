@@ -10,6 +10,10 @@ The hierarchy, re-exported by the SDK::
 Exceptions raised by a dynamic provider reach the user as text, so the botocore chain is dropped
 (``from None``) and the sentence names the action, the resource and the setting to look at. botocore's own
 exceptions are mapped here, in :func:`aws_errors`, and nowhere else.
+
+A sentence names each setting symbolically (``f"set {REGION}"``, see :mod:`.settings`): ``str(error)`` spells it as
+a Python program sets it (``aws:region``), and :func:`present`, the one presenter every front calls, as the front's
+users set it (``incident-manager:region`` through the provider plugin).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 from pulumi.errors import RunError
+
+from .settings import ENDPOINT, MAX_ATTEMPTS, PROFILE, PYTHON, REGION, Front, render
 
 _CREDENTIAL_CODES = frozenset(
     {
@@ -50,7 +56,9 @@ class IncidentManagerError(RunError):
     """
 
     def __init__(self, message: str, *, operation: str | None = None, code: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(render(message, PYTHON))
+        self.template = message
+        """The sentence with the settings it advises named symbolically: :func:`present` spells them per front."""
         self.operation = operation
         """The ssm-contacts operation that failed (``StartEngagement``), if any."""
         self.code = code
@@ -67,12 +75,19 @@ class InvalidInputError(IncidentManagerError, ValueError):
     the rule."""
 
 
+def present(error: Exception, front: Front = PYTHON) -> str:
+    """The one sentence a user of ``front`` reads for ``error`` (one of the package's errors, or another exception
+    whose text is already a sentence), with that front's setting names: never an exception class name, never a
+    traceback. Every front (dynamic provider, plugin, drill CLI) reports through this."""
+    return render(error.template if isinstance(error, IncidentManagerError) else str(error), front)
+
+
 def not_found_sentence(kind: str, resource: str | None, operation: str) -> str:
     """The one sentence for anything that does not exist."""
     missing = " ".join(part for part in (kind, resource) if part) or "the resource"
     return (
         f"ssm-contacts:{operation} failed because {missing} does not exist in this account and region; check the "
-        f"ARN and the aws:region setting."
+        f"ARN and the {REGION} setting."
     )
 
 
@@ -105,7 +120,7 @@ def describe_client_error(
     if code == "AccessDeniedException":
         return (
             f"Access denied: the AWS credentials in use are not allowed to call {qualified}{target}; "
-            f"allow that action in their IAM policy or choose another profile with aws:profile."
+            f"allow that action in their IAM policy or choose another profile with {PROFILE}."
         )
     if code == "ResourceNotFoundException":
         if withheld:
@@ -120,7 +135,7 @@ def describe_client_error(
     if code == "ThrottlingException":
         return (
             f"ssm-contacts kept throttling {action} after {attempts} attempts; run again later or raise "
-            f"incident-manager:maxAttempts (it wins over AWS_MAX_ATTEMPTS and the profile's max_attempts)."
+            f"{MAX_ATTEMPTS} (it wins over AWS_MAX_ATTEMPTS and the profile's max_attempts)."
         )
     if code == "InternalServerException":
         return (
@@ -135,13 +150,13 @@ def describe_client_error(
     if code in _CREDENTIAL_CODES and "scoped to a valid region" in message:
         return (
             f"The ssm-contacts endpoint refused {qualified} because the request was signed for another region "
-            f"({message}); set aws:region (it wins over AWS_REGION) to the endpoint's region, or for an ARN of "
+            f"({message}); set {REGION} (it wins over AWS_REGION) to the endpoint's region, or for an ARN of "
             f"another region use that region's endpoint (a call about an ARN is signed for the region it names)."
         )
     if code in _CREDENTIAL_CODES:
         return (
             f"AWS rejected the credentials used for {qualified} ({shown_code}: {message}); refresh them "
-            f"(for example `aws sso login`) or choose another profile with aws:profile."
+            f"(for example `aws sso login`) or choose another profile with {PROFILE}."
         )
     return f"{qualified}{target} failed with {shown_code}: {message}."
 
@@ -157,15 +172,15 @@ def describe_botocore_error(err: BotoCoreError, action: str, secrets: Iterable[A
     if isinstance(err, NoCredentialsError):
         return (
             f"No AWS credentials were found for {qualified}; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-            f"AWS_PROFILE, or aws:profile in the stack config."
+            f"AWS_PROFILE, or {PROFILE} in the stack config."
         )
     if isinstance(err, NoRegionError):
-        return f"No AWS region is set for {qualified}; set aws:region in the stack config or AWS_REGION."
+        return f"No AWS region is set for {qualified}; set {REGION} in the stack config or AWS_REGION."
     if isinstance(err, ProfileNotFound):
-        return f"{words}; fix aws:profile in the stack config, or AWS_PROFILE when aws:profile is not set."
+        return f"{words}; fix {PROFILE} in the stack config, or AWS_PROFILE when {PROFILE} is not set."
     if isinstance(err, (EndpointConnectionError, ConnectionClosedError)):
         return (
-            f"Could not reach the ssm-contacts endpoint for {action} ({words}); check incident-manager:endpoint, "
+            f"Could not reach the ssm-contacts endpoint for {action} ({words}); check {ENDPOINT}, "
             f"AWS_ENDPOINT_URL_SSM_CONTACTS and the network."
         )
     return f"{qualified} failed before AWS answered: {words}."
@@ -189,7 +204,7 @@ def aws_errors(action: str, resource: str | None = None, secrets: Iterable[Any] 
             raise
         url = str(err).removeprefix("Invalid endpoint: ")
         raise IncidentManagerError(
-            f"The endpoint {url!r} is not a valid URL for ssm-contacts:{action}; fix incident-manager:endpoint or "
+            f"The endpoint {url!r} is not a valid URL for ssm-contacts:{action}; fix {ENDPOINT} or "
             f"AWS_ENDPOINT_URL_SSM_CONTACTS.",
             operation=action,
         ) from None

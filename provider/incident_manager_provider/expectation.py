@@ -15,15 +15,13 @@ from typing import Any
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
 )
-from pulumi.dynamic.dynamic import PROVIDER_KEY
 
 from . import api, aws
+from .base import ProviderBase
 from .errors import IncidentManagerError
 from .schema import EXPECTATION
 from .validation import check_failure, excerpt, is_unknown
@@ -63,7 +61,7 @@ def wait_for_verdict(
         sleep(min(POLL_SECONDS, max((deadline - clock()).total_seconds(), 0.0)) or POLL_SECONDS / 10)
 
 
-class AcknowledgementExpectationProvider(ResourceProvider):
+class AcknowledgementExpectationProvider(ProviderBase):
     """Engine-facing CRUD for ``AcknowledgementExpectation``.
 
     check: validates the expectation; no AWS call (preview says what it would wait for, in the plan).
@@ -74,18 +72,12 @@ class AcknowledgementExpectationProvider(ResourceProvider):
     delete: forgets it; no AWS call.
     """
 
-    settings = aws.AwsSettings()
+    resource = EXPECTATION
     sleep: Callable[[float], None] = staticmethod(time.sleep)
     clock: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
 
-    def configure(self, req: ConfigureRequest) -> None:
-        self.settings = aws.AwsSettings.from_config(req.config.get)
-
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
-        for name, default in EXPECTATION.defaults.items():
-            if inputs.get(name) is None:
-                inputs[name] = default
+        inputs = self.inputs(news)
         failures = []
         arn = inputs.get("engagement_arn")
         if not is_unknown(arn) and (not isinstance(arn, str) or ":engagement/" not in arn):
@@ -107,7 +99,7 @@ class AcknowledgementExpectationProvider(ResourceProvider):
         verdict, deadline = wait_for_verdict(self.settings, arn, props, self.clock, self.sleep)
         if not verdict.passed and props.get("on_miss", "fail") == "fail":
             raise IncidentManagerError(verdict.message, operation="ListPageReceipts")
-        outs = {key: value for key, value in props.items() if key != PROVIDER_KEY}
+        outs = self.state(props)
         outs.update(verdict.outputs(), deadline=deadline.isoformat())
         return CreateResult(f"{arn}#expectation", outs)
 

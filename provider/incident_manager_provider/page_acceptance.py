@@ -6,28 +6,26 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from pulumi.dynamic import CheckResult, ConfigureRequest, CreateResult, DiffResult, ReadResult, ResourceProvider
-from pulumi.dynamic.dynamic import PROVIDER_KEY
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
 
 from . import api, aws
-from .schema import PAGE_ACCEPTANCE
+from .base import ProviderBase
+from .schema import PAGE_ACCEPTANCE, unset
 from .validation import validate
 
 ACCEPT_PAGE_MEMBERS = PAGE_ACCEPTANCE.members()
 """Input property -> AcceptPage parameter."""
-
-DEFAULTS = PAGE_ACCEPTANCE.defaults
 
 SECRET_PROPERTIES = PAGE_ACCEPTANCE.secrets
 
 
 def accept_page_params(props: dict[str, Any]) -> dict[str, Any]:
     """AcceptPage's parameters for snake_case ``props``, defaults filled in."""
-    merged = {**DEFAULTS, **{key: value for key, value in props.items() if value is not None}}
-    return {member: merged[name] for name, member in ACCEPT_PAGE_MEMBERS.items() if merged.get(name)}
+    merged = PAGE_ACCEPTANCE.with_defaults(props)
+    return {member: merged[name] for name, member in ACCEPT_PAGE_MEMBERS.items() if not unset(merged.get(name))}
 
 
-class PageAcceptanceProvider(ResourceProvider):
+class PageAcceptanceProvider(ProviderBase):
     """Engine-facing CRUD for ``PageAcceptance``.
 
     check: validates against the service model and fills in defaults; no AWS call.
@@ -37,19 +35,12 @@ class PageAcceptanceProvider(ResourceProvider):
     delete: forgets it; no AWS call (an acknowledgement cannot be undone).
     """
 
-    settings = aws.AwsSettings()
-    """Where to reach ssm-contacts; replaced by ``configure`` in the provider process."""
+    resource = PAGE_ACCEPTANCE
     clock: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
     """Where ``accepted_at`` comes from (the testing kit's time replaces it)."""
 
-    def configure(self, req: ConfigureRequest) -> None:
-        self.settings = aws.AwsSettings.from_config(req.config.get)
-
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
-        for name, default in DEFAULTS.items():
-            if inputs.get(name) is None:
-                inputs[name] = default
+        inputs = self.inputs(news)
         return CheckResult(inputs, validate("AcceptPage", inputs, ACCEPT_PAGE_MEMBERS, secret=SECRET_PROPERTIES))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -59,7 +50,7 @@ class PageAcceptanceProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = aws.client(self.settings, arn=props["page_id"], operation="AcceptPage")
         api.accept_page(client, accept_page_params(props), [props.get(n) for n in SECRET_PROPERTIES])
-        outs = {key: value for key, value in props.items() if key != PROVIDER_KEY}
+        outs = self.state(props)
         outs["accepted_at"] = self.clock().isoformat()
         return CreateResult(f"{props['page_id']}#{props['accept_type']}", outs)
 

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 T = TypeVar("T")
+
+
+def unset(value: Any) -> bool:
+    """The one "empty means unset" rule: None, and an empty text or list, are sent to AWS as nothing at all."""
+    return value is None or (isinstance(value, str | list | tuple | Mapping) and not value)
 
 Role = Literal["input", "output", "internal"]
 Type = Literal["string", "number", "boolean", "array", "object"]
@@ -109,6 +114,10 @@ class Resource:
     @property
     def defaults(self) -> Mapping[str, str]:
         return {field.name: field.default for field in self.fields if field.default is not None}
+
+    def with_defaults(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """``values`` with each declared default where the value is :func:`unset`."""
+        return {**values, **{name: default for name, default in self.defaults.items() if unset(values.get(name))}}
 
     def members(self, operation: str | None = None) -> Mapping[str, str]:
         """Property -> AWS member, for ``operation`` (default: the resource's own)."""

@@ -10,20 +10,24 @@ import secrets
 import uuid
 from typing import Any
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider
-from pulumi.dynamic.dynamic import PROVIDER_KEY
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
+
+from .base import ProviderBase
+from .schema import TOKEN_KEY
 
 KEY_BYTES = 32
 
 
-class TokenKeyProvider(ResourceProvider):
+class TokenKeyProvider(ProviderBase):
     """Engine-facing CRUD for ``TokenKey``; no AWS call anywhere.
 
     check: takes no inputs. diff: never changes. create: draws the key. read: keeps it. delete: forgets it.
     """
 
+    resource = TOKEN_KEY
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return CheckResult({key: value for key, value in news.items() if key != PROVIDER_KEY}, [])
+        return CheckResult(self.inputs(news), [])
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         return DiffResult(changes=False)

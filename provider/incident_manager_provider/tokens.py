@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .schema import ENGAGEMENT
+from .schema import ENGAGEMENT, unset
 
 IDENTITY_FIELDS = ENGAGEMENT.identity
 """What the token stands for: who is engaged, with what message, and ``run`` (which pages an unchanged drill
@@ -63,7 +63,7 @@ def canonical(name: str, value: Any) -> str | None:
             value = str(int(value)) if value.is_integer() else repr(value)
         elif isinstance(value, str):
             value = value.strip()
-    if value is None or value == "":
+    if unset(value):
         return None
     if not isinstance(value, str):
         kind = "a boolean" if isinstance(value, bool) else type(value).__name__

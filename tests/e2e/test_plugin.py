@@ -8,6 +8,7 @@ TokenKey and its engagements (the engine's default `incident-manager` provider i
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -255,3 +256,47 @@ def test_bad_yaml_stop_when_is_named_at_preview_with_no_call(
 
     assert "stopWhen.within must be a duration such as 90s, 15m or 1h30m" in output
     assert "StartEngagement" not in endpoint.request_counts()
+
+
+def one_sentence(output: str, start: str = "ssm-contacts") -> str:
+    """The one `error:` line the CLI printed for the provider's failure, after checking nothing else leaked."""
+    for leak in ("Unexpected", "<class", "Traceback", "NotFoundError", "IncidentManagerError", "aws:region"):
+        assert leak not in output, output
+    return next(line.strip() for line in output.splitlines() if line.strip().startswith(f"error: {start}"))
+
+
+def test_an_aws_error_reaches_a_yaml_user_as_one_sentence_naming_the_plugins_settings(
+    project: ProjectFactory, rotation: Rotation
+) -> None:
+    nobody = rotation.alice_arn.replace("alice-oncall", "nobody")
+    stack = project("yaml-engagement").init({"contactId": nobody})
+
+    assert one_sentence(printed(stack, "up", "--yes")) == (
+        f"error: ssm-contacts:StartEngagement failed because contact {nobody} does not exist in this account and "
+        "region; check the ARN and the incident-manager:region setting."
+    )
+
+
+def test_a_missing_region_reaches_a_yaml_user_as_one_sentence_naming_the_plugins_setting(
+    project: ProjectFactory, rotation: Rotation
+) -> None:
+    stack = project("yaml-engagement").init({"contactId": rotation.alice_arn})
+    stack.env.update(AWS_REGION="", AWS_DEFAULT_REGION="", AWS_CONFIG_FILE=os.devnull)
+
+    assert one_sentence(printed(stack, "up", "--yes"), "No AWS region") == (
+        "error: No AWS region is set for ssm-contacts:StartEngagement; set incident-manager:region in the stack "
+        "config or AWS_REGION."
+    )
+
+    stack.set_config("incident-manager:region", "us-east-1")  # the advice, followed
+    assert stack.up().changes == {"create": 1, "same": 2}
+
+
+def test_a_setting_the_plugin_cannot_use_stops_the_preview_with_one_sentence(
+    project: ProjectFactory, rotation: Rotation
+) -> None:
+    stack = project("yaml-engagement").init({"contactId": rotation.alice_arn, "incident-manager:maxAttempts": "0"})
+
+    assert one_sentence(printed(stack, "preview"), "incident-manager:maxAttempts") == (
+        "error: incident-manager:maxAttempts must be a whole number of attempts, at least 1, not '0'"
+    )

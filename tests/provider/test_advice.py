@@ -80,8 +80,8 @@ def test_an_unchanged_explicit_token_for_a_changed_message_is_fixed_by_either_ad
 
 @pytest.mark.parametrize("follow", ["token_key", "idempotency_token"])
 def test_without_a_key_passing_one_or_setting_idempotency_token_is_enough(follow: str) -> None:
-    # "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key (or set the
-    # provider's incident-manager:tokenKey config; ...), or set idempotency_token"
+    # "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key (...), or set
+    # idempotency_token"
     provider = EngagementProvider()
     [refused] = provider.check({}, dict(FIELDS)).failures
     assert refused.reason.endswith("or set idempotency_token")

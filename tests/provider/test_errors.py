@@ -14,7 +14,8 @@ from botocore.stub import Stubber
 
 from incident_manager_provider import aws
 from incident_manager_provider.engagement import EngagementProvider
-from incident_manager_provider.errors import IncidentManagerError, describe_botocore_error, quotes_secret
+from incident_manager_provider.errors import IncidentManagerError, describe_botocore_error, present, quotes_secret
+from incident_manager_provider.settings import PLUGIN, PYTHON
 from pulumi_incident_manager import accept_page
 
 CONTACT = "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
@@ -253,6 +254,26 @@ def test_no_region_says_which_settings_to_set(monkeypatch: pytest.MonkeyPatch, t
         "No AWS region is set for ssm-contacts:DescribeEngagement; set aws:region in the stack config or AWS_REGION."
     )
     assert (caught.value.operation, caught.value.code) == ("DescribeEngagement", "NoRegionError")
+
+
+@pytest.mark.parametrize(
+    ("front", "region", "profile"),
+    [(PYTHON, "aws:region", "aws:profile"), (PLUGIN, "incident-manager:region", "incident-manager:profile")],
+)
+def test_each_front_reads_the_setting_names_its_users_set(
+    stubbed: Stubber, front: Any, region: str, profile: str
+) -> None:
+    error(stubbed, "start_engagement", "AccessDeniedException", "User is not authorized", 403)
+    with pytest.raises(IncidentManagerError) as denied:
+        EngagementProvider().create(PROPS)
+    error(stubbed, "describe_engagement", "ResourceNotFoundException", "Engagement not found", 400)
+    with pytest.raises(IncidentManagerError) as missing:
+        EngagementProvider().read(ENGAGEMENT, {})
+
+    assert present(denied.value, front).endswith(f"allow that action in their IAM policy or choose another profile "
+                                                 f"with {profile}.")
+    assert present(missing.value, front).endswith(f"check the ARN given to Engagement.get and the {region} setting.")
+    assert str(denied.value) == present(denied.value, PYTHON)  # what a Python program prints
 
 
 def test_unknown_profile_says_which_settings_to_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:

@@ -110,9 +110,8 @@ def test_without_the_stack_key_no_token_can_be_minted() -> None:
     assert [(f.property, f.reason) for f in result.failures] == [
         (
             "token_key",
-            "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key (or set "
-            "the provider's incident-manager:tokenKey config; pulumi_incident_manager.Engagement does it for you), or "
-            "set idempotency_token",
+            "token_key is required to mint idempotency_token: pass a TokenKey resource's key as token_key "
+            "(pulumi_incident_manager.Engagement does it for you), or set idempotency_token",
         )
     ]
 
@@ -130,6 +129,14 @@ def test_page_acceptance_check_fills_defaults_and_checks_enums_and_code_length()
         "": "accept_code must be at least 6 characters long, not 2 (ssm-contacts AcceptPage AcceptCode)",
         "accept_type": "accept_type must be one of DELIVERED, READ, not 'SEEN' (ssm-contacts AcceptPage AcceptType)",
     }
+
+
+def test_an_empty_input_counts_as_unset_and_takes_its_default_as_an_absent_one_does() -> None:
+    empty = PageAcceptanceProvider().check({}, {"page_id": PAGE, "accept_code": "123456", "accept_type": "",
+                                                "accept_code_validation": ""})
+
+    assert empty.failures == []
+    assert empty.inputs["accept_type"] == "READ" and empty.inputs["accept_code_validation"] == "ENFORCE"
 
 
 def test_an_arn_with_a_trailing_space_is_refused_at_once_not_after_exponential_backtracking() -> None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from incident_manager_provider import aws
-from incident_manager_provider.errors import IncidentManagerError
+from incident_manager_provider.errors import IncidentManagerError, present
 from incident_manager_provider.verdict import Terms, terms_failures
 
 from . import _orphans
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             client = aws.client(settings, arn=arn, operation="DescribeEngagement") if settings else None
             summaries.append(summarize_drill(arn, client=client, expectation=expectation))
         except IncidentManagerError as error:
-            unread[arn] = str(error)
+            unread[arn] = present(error)
     if summaries:
         if args.json:
             documents = [summary.to_dict() for summary in summaries]

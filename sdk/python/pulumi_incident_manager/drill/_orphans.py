@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from incident_manager_provider import api, aws
-from incident_manager_provider.errors import IncidentManagerError
+from incident_manager_provider.errors import IncidentManagerError, present
 from incident_manager_provider.schema import ENGAGEMENT
 
 from ._state import ENGAGEMENT_TYPES, StackError, stack_export, stack_settings
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = aws.AwsSettings()
         orphans = find_orphans(deployment, settings)
     except (StackError, IncidentManagerError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {present(error)}", file=sys.stderr)
         return 2
     stack = f"stack {args.stack}" if args.stack else f"the stack exported in {args.export}"
     if args.json:
@@ -217,7 +217,7 @@ def _stop(orphans: Iterable[Orphan], settings: aws.AwsSettings, reason: str, out
             api.stop_engagement(aws.client(settings, arn=orphan.arn, operation="StopEngagement"), orphan.arn, reason)
         except IncidentManagerError as error:
             failed += 1
-            print(f"error: {error}", file=sys.stderr)
+            print(f"error: {present(error)}", file=sys.stderr)
         else:
             print(f"stopped {orphan.arn}", file=out)
     return 1 if failed else 0

@@ -27,8 +27,7 @@ def _validate(args: ResourceValidationArgs, report_violation: ReportViolation) -
     inputs = Inputs.of(args.props)
     say = Reporter(args, report_violation)
     # As the provider's check: an unset input with a default is sent with the default.
-    values = dict(inputs.values)
-    values.update((name, default) for name, default in resource.defaults.items() if values.get(name) is None)
+    values = resource.with_defaults(inputs.values)
     for operation in operations(resource):
         shape = input_shape(operation)
         for prop, member in resource.members(operation).items():

@@ -1,0 +1,5 @@
+"""``python -m incident_manager_provider.plugin <engine address>``."""
+
+from . import main
+
+main()

@@ -1,0 +1,72 @@
+"""The plugin's adapter speaks the plugin's own names: camelCase properties and ``incident-manager:*`` settings."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import pytest
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import CheckRequest, ConfigureRequest
+
+from incident_manager_provider.errors import IncidentManagerError, present
+from incident_manager_provider.plugin import IncidentManagerProvider
+from incident_manager_provider.settings import PLUGIN
+
+T = TypeVar("T")
+
+URN = "urn:pulumi:e2e::e2e-yaml::incident-manager:index:Engagement::page"
+INPUTS = {
+    "contactId": "arn:aws:ssm-contacts:us-east-1:123456789012:contact/alice-oncall",
+    "sender": "e2e-yaml",
+    "subject": "[DRILL] checkout",
+    "content": "Runbook",
+}
+
+
+def run(call: Coroutine[Any, Any, T]) -> T:
+    """Run a provider call on a loop of its own: ``asyncio.run`` would leave the thread with no current loop, which
+    later tests that build Pulumi mocks (``asyncio.get_event_loop``) then lack."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(call)
+    finally:
+        loop.close()
+
+
+def configure(provider: IncidentManagerProvider, **variables: str) -> None:
+    request = ConfigureRequest({f"incident-manager:{k}": v for k, v in variables.items()}, {}, True, True)
+    run(provider.configure(request))
+
+
+def test_a_setting_the_plugin_cannot_use_is_named_as_a_plugin_program_sets_it() -> None:
+    with pytest.raises(IncidentManagerError) as caught:
+        configure(IncidentManagerProvider(), maxAttempts="0")
+
+    assert present(caught.value, PLUGIN) == (
+        "incident-manager:maxAttempts must be a whole number of attempts, at least 1, not '0'"
+    )
+
+
+def test_the_plugin_reads_its_own_setting_keys() -> None:
+    provider = IncidentManagerProvider()
+    configure(provider, region="eu-west-1", profile="gameday", endpoint="http://localhost:1", retryMode="adaptive",
+              maxAttempts="3")
+
+    assert provider.settings.__dict__ == {"region": "eu-west-1", "profile": "gameday",
+                                          "endpoint_url": "http://localhost:1", "retry_mode": "adaptive",
+                                          "max_attempts": 3}
+
+
+def test_an_engagement_with_no_token_key_is_told_the_plugins_way_to_give_one() -> None:
+    provider = IncidentManagerProvider()
+    request = CheckRequest(URN, {}, {key: PropertyValue(value) for key, value in INPUTS.items()}, b"")
+
+    [failure] = run(provider.check(request)).failures
+
+    assert (failure.property, failure.reason) == (
+        "tokenKey",
+        "tokenKey is required to mint idempotencyToken: pass a TokenKey resource's key as tokenKey (or set the "
+        "provider's incident-manager:tokenKey config), or set idempotencyToken",
+    )
