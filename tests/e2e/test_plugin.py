@@ -300,3 +300,57 @@ def test_a_setting_the_plugin_cannot_use_stops_the_preview_with_one_sentence(
     assert one_sentence(printed(stack, "preview"), "incident-manager:maxAttempts") == (
         "error: incident-manager:maxAttempts must be a whole number of attempts, at least 1, not '0'"
     )
+
+
+def provider_inputs(stack: Project) -> dict[str, Any]:
+    """The default incident-manager provider's inputs in state, secrets shown (``stack export --show-secrets``)."""
+    exported = json.loads(stack.cli("stack", "export", "--show-secrets").stdout)
+    [provider] = [r for r in exported["deployment"]["resources"] if r["type"] == "pulumi:providers:incident-manager"]
+    return dict(provider["inputs"])
+
+
+def test_a_yaml_program_with_no_token_key_pages_once_with_a_key_the_provider_keeps_encrypted_in_state(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("yaml-keyless").init({"contactId": rotation.alice_arn})
+
+    assert stack.preview().changes == {"create": 2}
+    first = stack.up()
+    key = json.loads(provider_inputs(stack)["tokenKey"]["plaintext"])
+    token = stack.outputs()["idempotencyToken"]
+    again = stack.up()
+    refreshed = stack.refresh()
+
+    assert first.changes == {"create": 2} and again.changes == {"same": 2} and refreshed.changes == {"same": 2}
+    assert endpoint.request_counts()["StartEngagement"] == 1
+    assert len(key) == 64 and int(key, 16) >= 0
+    assert json.loads(provider_inputs(stack)["tokenKey"]["plaintext"]) == key  # drawn once, then kept
+    assert stack.outputs()["idempotencyToken"] == token
+    [provider] = stack.resources("pulumi:providers:incident-manager")
+    assert "ciphertext" in json.dumps(provider["inputs"]["tokenKey"])
+    shown = stack.export() + first.stdout + first.stderr + again.stdout + refreshed.stdout
+    assert key not in shown and "E2E-SECRET" not in shown
+
+    stack.set_config("run", "2")  # a new run still pages again, minted from the same key
+    assert stack.up().changes == {"replace": 1, "same": 1}
+    assert json.loads(provider_inputs(stack)["tokenKey"]["plaintext"]) == key
+    assert endpoint.request_counts()["StartEngagement"] == 2
+
+
+def test_a_stack_whose_provider_state_has_no_key_upgrades_without_replacing_or_paging(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator, tmp_path: Path
+) -> None:
+    stack = project("yaml-engagement").init({"contactId": rotation.alice_arn})
+    stack.up()
+    # The state an earlier plugin wrote: the provider's inputs hold no tokenKey.
+    exported = json.loads(stack.cli("stack", "export").stdout)
+    for resource in exported["deployment"]["resources"]:
+        if resource["type"] == "pulumi:providers:incident-manager":
+            resource["inputs"].pop("tokenKey")
+            resource["outputs"].pop("tokenKey", None)
+    (tmp_path / "old.json").write_text(json.dumps(exported))
+    stack.cli("stack", "import", "--file", str(tmp_path / "old.json"))
+
+    assert stack.preview().changes == {"same": 3}
+    assert stack.up().changes == {"same": 3}
+    assert endpoint.request_counts()["StartEngagement"] == 1

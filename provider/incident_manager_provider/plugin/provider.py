@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
     CheckFailure,
     CheckRequest,
@@ -41,7 +43,8 @@ from .. import aws
 from ..base import ProviderBase
 from ..errors import IncidentManagerError, present
 from ..schema import ENGAGEMENT, Resource
-from ..settings import PLUGIN
+from ..settings import PLUGIN, TOKEN_KEY
+from ..token_key import KEY_BYTES
 from . import functions
 from .schema import CONFIG, PACKAGE, RESOURCE_TYPES, package_schema
 from .values import camel, failure, plain, snake
@@ -71,6 +74,19 @@ class IncidentManagerProvider(Provider):
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
         return GetSchemaResponse(json.dumps(package_schema()))
+
+    async def check_config(self, request: CheckRequest) -> CheckResponse:
+        """The provider's inputs, with a ``tokenKey`` drawn once per provider when none is configured.
+
+        The engine records the inputs this returns in the provider's state (the key as a secret: encrypted) and
+        passes them back as the old inputs next time, so the key, and every token minted from it, stays the stack's
+        until the provider is deleted: plugin programs need neither a TokenKey resource nor config, as Python ones.
+        """
+        inputs = dict(request.new_inputs)
+        if not inputs.get(TOKEN_KEY.plugin_name, PropertyValue(None)).value:
+            kept = request.old_inputs.get(TOKEN_KEY.plugin_name, PropertyValue(None)).value
+            inputs[TOKEN_KEY.plugin_name] = PropertyValue(kept or secrets.token_hex(KEY_BYTES), is_secret=True)
+        return CheckResponse(inputs=inputs)
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Settings from ``incident-manager:*`` config, read as the dynamic provider reads its stack config."""
