@@ -4,7 +4,8 @@
     python scripts/generate.py --check  # exit 1 naming each stale file (the test suite runs this)
 
 Generated: the SDK's Args classes, keyword types, output attributes and function results
-(``sdk/python/pulumi_incident_manager/_generated.py``) and the input tables of ``docs/engagement.md`` (between
+(``sdk/python/pulumi_incident_manager/_generated.py``), the input tables of ``docs/engagement.md``, and the plugin
+languages' reference in ``docs/languages.md``, from the package schema the plugin serves (each between
 ``<!-- generated:... -->`` markers).
 """
 
@@ -17,13 +18,26 @@ import sys
 import textwrap
 from pathlib import Path
 
+from incident_manager_provider.plugin.schema import package_schema
 from incident_manager_provider.records import engagement_read, page_read
-from incident_manager_provider.schema import ENGAGEMENT, EXPECTATION, PAGE_ACCEPTANCE, PYTHON_TYPES, Field, Resource
+from incident_manager_provider.schema import (
+    ENGAGEMENT,
+    EXPECTATION,
+    PAGE_ACCEPTANCE,
+    PYTHON_TYPES,
+    Field,
+    Resource,
+    camel_case,
+    plugin_type,
+)
 from incident_manager_provider.validation import ARN_SHAPE, arn_resource_type, input_shape
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SDK_GENERATED = REPO_ROOT / "sdk/python/pulumi_incident_manager/_generated.py"
 DOCS = REPO_ROOT / "docs/engagement.md"
+LANGUAGES_DOCS = REPO_ROOT / "docs/languages.md"
+PLUGIN_REFERENCE = (EXPECTATION, PAGE_ACCEPTANCE, ENGAGEMENT)
+"""The plugin's resources whose camelCase reference docs/languages.md carries."""
 SDK_RESOURCES = (ENGAGEMENT, PAGE_ACCEPTANCE, EXPECTATION)
 ANY_TEXT = r"^[.\s\S]*$"
 """The service model's pattern for free text: not worth a column."""
@@ -140,8 +154,62 @@ def outputs_table(resource: Resource) -> str:
     return "\n".join(rows)
 
 
+def _camel_text(text: str) -> str:
+    """A description with each snake_case name it quotes (`stop_when`) as plugin programs spell it (`stopWhen`)."""
+    return re.sub(r"`([a-z]+(?:_[a-z]+)+)`", lambda match: f"`{camel_case(match[1])}`", text)
+
+
+def _plugin_type(spec: dict[str, object]) -> str:
+    """A schema property's type as the reference shows it."""
+    ref = spec.get("$ref")
+    if isinstance(ref, str):
+        return f"`{ref.rsplit(':', 1)[-1]}` (object, below)"
+    items = spec.get("items")
+    return f"array of {items['type']}" if isinstance(items, dict) else str(spec["type"])
+
+
+def plugin_reference() -> str:
+    """Per resource the plugin serves, its inputs and outputs as YAML and TypeScript programs name them, then the
+    object types they take: read from the package schema (what ``pulumi install`` generates SDKs from)."""
+    schema = package_schema()
+    sections = []
+    for resource in PLUGIN_REFERENCE:
+        spec = schema["resources"][plugin_type(resource)]
+        rows = [f"### {resource.name} (`{plugin_type(resource)}`)", "", _camel_text(spec["description"]), "",
+                "| Input | Type | Required | Default | Secret | Meaning |", "|---|---|---|---|---|---|"]
+        for name, prop in spec["inputProperties"].items():
+            default = f"`{prop['default']}`" if "default" in prop else ""
+            rows.append(f"| `{name}` | {_plugin_type(prop)} | {'yes' if name in spec['requiredInputs'] else 'no'} "
+                        f"| {default} | {'yes' if prop.get('secret') else ''} | {_camel_text(prop['description'])} |")
+        rows += ["", "| Output | Type | Always set | Meaning |", "|---|---|---|---|"]
+        rows += [f"| `{name}` | {_plugin_type(prop)} | {'yes' if name in spec['required'] else 'no'} "
+                 f"| {_camel_text(prop['description'])} |"
+                 for name, prop in spec["properties"].items() if name not in spec["inputProperties"]]
+        sections.append("\n".join(rows))
+    for token, spec in schema["types"].items():
+        if not any(f"#/types/{token}" in str(schema["resources"][plugin_type(r)]) for r in PLUGIN_REFERENCE):
+            continue
+        rows = [f"### {token.rsplit(':', 1)[-1]} (object)", "", _camel_text(spec["description"]), "",
+                "| Field | Type | Required | Default | Meaning |", "|---|---|---|---|---|"]
+        rows += [f"| `{name}` | {_plugin_type(prop)} | {'yes' if name in spec.get('required', []) else 'no'} "
+                 f"| {'`' + str(prop['default']) + '`' if 'default' in prop else ''} "
+                 f"| {_camel_text(prop['description'])} |" for name, prop in spec["properties"].items()]
+        sections.append("\n".join(rows))
+    return "\n\n".join(sections)
+
+
 def _fill(table: str, block: re.Match[str]) -> str:
     return f"{block[1]}{table}\n{block[2]}"
+
+
+def fill_blocks(path: Path, current: str, tables: dict[str, str]) -> str:
+    """``current`` (the text of ``path``) with each ``<!-- generated: <name> -->`` block holding its table."""
+    for name, table in tables.items():
+        block = re.compile(rf"(<!-- generated: {name} -->\n).*?(<!-- end generated -->)", re.DOTALL)
+        if not block.search(current):
+            raise SystemExit(f"{path.relative_to(REPO_ROOT)} has no <!-- generated: {name} --> block")
+        current = block.sub(functools.partial(_fill, table), current)
+    return current
 
 
 def docs(current: str) -> str:
@@ -150,16 +218,15 @@ def docs(current: str) -> str:
     for resource in (ENGAGEMENT, PAGE_ACCEPTANCE):
         tables[f"{resource.name} inputs"] = inputs_table(resource)
         tables[f"{resource.name} outputs"] = outputs_table(resource)
-    for name, table in tables.items():
-        block = re.compile(rf"(<!-- generated: {name} -->\n).*?(<!-- end generated -->)", re.DOTALL)
-        if not block.search(current):
-            raise SystemExit(f"docs/engagement.md has no <!-- generated: {name} --> block")
-        current = block.sub(functools.partial(_fill, table), current)
-    return current
+    return fill_blocks(DOCS, current, tables)
 
 
 def generated() -> dict[Path, str]:
-    return {SDK_GENERATED: python_sdk(), DOCS: docs(DOCS.read_text())}
+    return {
+        SDK_GENERATED: python_sdk(),
+        DOCS: docs(DOCS.read_text()),
+        LANGUAGES_DOCS: fill_blocks(LANGUAGES_DOCS, LANGUAGES_DOCS.read_text(), {"plugin reference": plugin_reference()}),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,9 +4,6 @@ import * as incidentManager from "@incident-manager/pulumi";
 
 const config = new pulumi.Config();
 
-// The stack's secret key that engagement tokens are minted with (made once, kept encrypted in state).
-const tokenKey = new incidentManager.TokenKey("token-key");
-
 const drill = new incidentManager.Engagement("checkout-latency-drill", {
     contactId: config.require("contactId"), // a contact, escalation plan or on-call schedule ARN
     sender: "gameday-bot",
@@ -17,7 +14,6 @@ const drill = new incidentManager.Engagement("checkout-latency-drill", {
     incidentId: "gameday-typescript",
     stopReason: "Game-day drill finished", // used by `pulumi destroy`
     run: config.get("run"), // a new value pages again
-    tokenKey: tokenKey.key,
 });
 
 export const engagementArn = drill.arn;

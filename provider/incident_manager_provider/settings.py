@@ -48,7 +48,8 @@ RETRY_MODE = Setting("RETRY_MODE", "incident-manager:retryMode", "retryMode", "s
 MAX_ATTEMPTS = Setting("MAX_ATTEMPTS", "incident-manager:maxAttempts", "maxAttempts", "Attempts per call; otherwise "
                        "AWS_MAX_ATTEMPTS, then 10.")
 TOKEN_KEY = Setting("TOKEN_KEY", None, "tokenKey", "A secret (64 hex digits) to mint engagement tokens with, for "
-                    "Engagements given no tokenKey input.")
+                    "Engagements given no tokenKey input; otherwise one drawn at random once, kept in the provider's "
+                    "state (encrypted).")
 
 SETTINGS = {setting.symbol: setting for setting in (REGION, PROFILE, ENDPOINT, RETRY_MODE, MAX_ATTEMPTS, TOKEN_KEY)}
 AWS_CONNECTION = (REGION, PROFILE, ENDPOINT, RETRY_MODE, MAX_ATTEMPTS)

@@ -22,8 +22,9 @@ CONFIG: dict[str, Setting] = {setting.plugin_name: setting for setting in SETTIN
 """Plugin config (``incident-manager:<name>``) -> the setting, its description declared once in :mod:`.settings`."""
 
 # Inputs of the plugin's Engagement beyond the shared declaration: the stack key that tokens are minted with.
-TOKEN_KEY_INPUT = Field("token_key", "The stack's token key, from a TokenKey resource's key (or the provider's "
-                        "tokenKey config): what idempotency tokens are minted with.", secret=True)
+TOKEN_KEY_INPUT = Field("token_key", "What idempotency tokens are minted with: a TokenKey resource's key; unset: the "
+                        "provider's (its tokenKey config, or a key it draws once per stack and keeps in state).",
+                        secret=True)
 
 
 def inputs_of(resource: Resource) -> list[Field]:
