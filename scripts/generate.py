@@ -225,7 +225,8 @@ def generated() -> dict[Path, str]:
     return {
         SDK_GENERATED: python_sdk(),
         DOCS: docs(DOCS.read_text()),
-        LANGUAGES_DOCS: fill_blocks(LANGUAGES_DOCS, LANGUAGES_DOCS.read_text(), {"plugin reference": plugin_reference()}),
+        LANGUAGES_DOCS: fill_blocks(LANGUAGES_DOCS, LANGUAGES_DOCS.read_text(),
+                                    {"plugin reference": plugin_reference()}),
     }
 
 

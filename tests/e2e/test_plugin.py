@@ -248,6 +248,26 @@ def test_a_yaml_engagement_with_stop_when_is_recorded_stopped_by_the_up_that_dec
     assert endpoint.request_counts()["StopEngagement"] == 1
 
 
+def test_a_yaml_preview_says_what_up_would_wait_for_and_a_no_op_preview_says_nothing(
+    project: ProjectFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    stack = project("yaml-stop-when").init({"contactId": rotation.alice_arn})
+    endpoint.set_responders(["alice-oncall:SMS:10m"])
+    wait = "up will wait up to 6s after the engagement starts for alice-oncall to acknowledge (READ)"
+
+    said = stack.cli("preview").stdout  # the plain output a user reads
+    calls = dict(endpoint.request_counts())
+    stack.up()
+    again = stack.cli("preview").stdout
+
+    diagnostics = said.split("Diagnostics:")[1].split("Outputs:")[0]
+    assert "Engagement (drill):\n" in diagnostics and "AcknowledgementExpectation (verdict):\n" in diagnostics
+    assert diagnostics.count(f"{wait}, then stop the engagement\n") == 1  # the Engagement's stopWhen
+    assert diagnostics.count(f"{wait}\n") == 1  # the AcknowledgementExpectation's
+    assert "StartEngagement" not in calls  # said, not done
+    assert wait not in again  # nothing left to wait for
+
+
 def test_bad_yaml_stop_when_is_named_at_preview_with_no_call(
     project: ProjectFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:

@@ -28,4 +28,4 @@ def main() -> None:
 
     from .server import serve
 
-    serve(sys.argv[1:], VERSION, IncidentManagerProvider())
+    serve(sys.argv[1:], VERSION, IncidentManagerProvider)

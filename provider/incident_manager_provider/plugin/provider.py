@@ -42,10 +42,13 @@ from .. import PROVIDERS as SERVED
 from .. import aws
 from ..base import ProviderBase
 from ..errors import IncidentManagerError, present
-from ..schema import ENGAGEMENT, Resource
+from ..schema import ENGAGEMENT, EXPECTATION, Resource
 from ..settings import PLUGIN, TOKEN_KEY
 from ..token_key import KEY_BYTES
+from ..validation import is_unknown
+from ..verdict import Terms
 from . import functions
+from .host import EngineLog
 from .schema import CONFIG, PACKAGE, RESOURCE_TYPES, package_schema
 from .values import camel, failure, plain, snake
 
@@ -58,7 +61,8 @@ PROVIDERS: dict[Resource, Callable[[], ProviderBase]] = dict(SERVED)
 class IncidentManagerProvider(Provider):
     """Engine-facing CRUD for ``incident-manager:index:*``, delegating to the dynamic providers' methods."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine_address: str | None = None) -> None:
+        self.log = EngineLog(engine_address)
         self.settings = aws.AwsSettings()
         self.token_key: str | None = None
         self._pool = ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="incident-manager")
@@ -104,6 +108,9 @@ class IncidentManagerProvider(Provider):
         if resource is ENGAGEMENT and not news.get("token_key") and self.token_key:
             news["token_key"] = self.token_key
         result = await self._run(core.check, olds, news)
+        note = None if result.failures else planned_wait(resource, olds, result.inputs)
+        if note:
+            await self.log.info(request.urn, note)
         return CheckResponse(
             inputs=camel(resource, result.inputs),
             failures=[failure(resource, found) for found in result.failures or []],
@@ -162,3 +169,21 @@ class IncidentManagerProvider(Provider):
         except IncidentManagerError as error:
             return InvokeResponse(failures=[CheckFailure("", present(error, PLUGIN))])
         return InvokeResponse(return_value=returned)
+
+
+def planned_wait(resource: Resource, olds: dict[str, Any], inputs: dict[str, Any]) -> str | None:
+    """What the next ``up`` will wait for, when ``inputs`` (checked) start a wait: a new or changed expectation, or an
+    engagement with ``stop_when`` that will be started. Said at check, the one call a preview makes, as the Python
+    SDK says it at preview; terms not known yet are said nothing of."""
+    if resource is EXPECTATION and inputs != olds:
+        terms = inputs
+        then = ""
+    elif resource is ENGAGEMENT and inputs.get("stop_when") and inputs.get("idempotency_token") != olds.get(
+            "idempotency_token"):
+        terms = inputs["stop_when"]
+        then = ", then stop the engagement"
+    else:
+        return None
+    if not isinstance(terms, dict) or any(is_unknown(terms.get(name)) for name in ("within", "by", "channels")):
+        return None
+    return f"{Terms.of(terms).the_wait()}{then}"

@@ -51,11 +51,13 @@ for _name in ENGINE_CALLS:
     setattr(Servicer, _name, _reporting(getattr(ProviderServicer, _name)))
 
 
-def serve(args: list[str], version: str, provider: Provider) -> None:
-    """Serve ``provider`` as ``pulumi.provider.experimental.server.main`` does, with :class:`Servicer`."""
+def serve(args: list[str], version: str, make_provider: Callable[[str], Provider]) -> None:
+    """Serve the provider ``make_provider`` makes (given the engine's address) as
+    ``pulumi.provider.experimental.server.main`` does, with :class:`Servicer`."""
     parser = argparse.ArgumentParser(description="Pulumi provider plugin (gRPC server)")
     parser.add_argument("engine", help="Pulumi engine address")
     engine_address: str = parser.parse_known_args(args)[0].engine
+    provider = make_provider(engine_address)
 
     async def run() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
