@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -70,3 +71,31 @@ def test_an_engagement_with_no_token_key_is_told_the_plugins_way_to_give_one() -
         "tokenKey is required to mint idempotencyToken: pass a TokenKey resource's key as tokenKey (or set the "
         "provider's incident-manager:tokenKey config), or set idempotencyToken",
     )
+
+
+PROVIDER_URN = "urn:pulumi:e2e::e2e-yaml::pulumi:providers:incident-manager::default"
+
+
+def checked_key(provider: IncidentManagerProvider, olds: dict[str, PropertyValue],
+                news: dict[str, PropertyValue]) -> PropertyValue:
+    """The tokenKey among the provider inputs that the plugin's CheckConfig returns."""
+    inputs = run(provider.check_config(CheckRequest(PROVIDER_URN, olds, news, b""))).inputs
+    assert inputs is not None
+    return inputs["tokenKey"]
+
+
+def test_with_no_key_configured_the_provider_draws_a_secret_one_and_keeps_it_from_its_old_inputs() -> None:
+    version = {"version": PropertyValue("0.1.0")}
+    drawn = checked_key(IncidentManagerProvider(), {}, version)
+    kept = checked_key(IncidentManagerProvider(), {**version, "tokenKey": drawn}, version)
+
+    assert drawn.is_secret and isinstance(drawn.value, str) and re.fullmatch("[0-9a-f]{64}", drawn.value)
+    assert (kept.value, kept.is_secret) == (drawn.value, True)
+    assert checked_key(IncidentManagerProvider(), {}, version).value != drawn.value  # another stack, another key
+
+
+def test_a_configured_token_key_is_used_as_given() -> None:
+    configured = PropertyValue("ab" * 32, is_secret=True)
+    old = PropertyValue("cd" * 32, is_secret=True)
+
+    assert checked_key(IncidentManagerProvider(), {"tokenKey": old}, {"tokenKey": configured}).value == "ab" * 32
