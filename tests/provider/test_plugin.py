@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 
 import pytest
 from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.provider.experimental.provider import CheckRequest, ConfigureRequest
+from pulumi.provider.experimental.provider import (
+    CheckRequest,
+    ConfigureRequest,
+    DiffRequest,
+    DiffResponse,
+    PropertyDiffKind,
+)
 
 from incident_manager_provider.errors import IncidentManagerError, present
 from incident_manager_provider.plugin import IncidentManagerProvider
@@ -70,3 +76,34 @@ def test_an_engagement_with_no_token_key_is_told_the_plugins_way_to_give_one() -
         "tokenKey is required to mint idempotencyToken: pass a TokenKey resource's key as tokenKey (or set the "
         "provider's incident-manager:tokenKey config), or set idempotencyToken",
     )
+
+
+def checked(provider: IncidentManagerProvider, olds: dict[str, PropertyValue], **inputs: str) -> dict[str, Any]:
+    news = {key: PropertyValue(value) for key, value in {**INPUTS, "tokenKey": "5ca1ab1e" * 8, **inputs}.items()}
+    result = run(provider.check(CheckRequest(URN, olds, news, b"")))
+    assert result.failures == []
+    return result.inputs
+
+
+def test_a_diff_names_each_changed_input_and_the_token_in_the_plugins_names() -> None:
+    provider = IncidentManagerProvider()
+    olds = checked(provider, {}, stopReason="drill over")
+    state = {**olds, "arn": PropertyValue("arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/1")}
+
+    def diff(**inputs: str) -> DiffResponse:
+        return run(provider.diff(DiffRequest(URN, "id", state, checked(provider, olds, **inputs), [])))
+
+    reworded = diff(content="Runbook, reworded", publicSubject="[DRILL]", stopReason="drill over")
+    reason_only = diff(stopReason="cancelled")
+    same = diff(stopReason="drill over")
+
+    assert reworded.changes is True and reworded.delete_before_replace is True
+    assert reworded.replaces == reworded.diffs == ["content", "publicSubject", "idempotencyToken"]
+    assert {name: (found.kind, found.input_diff) for name, found in reworded.detailed_diff.items()} == {
+        "content": (PropertyDiffKind.UPDATE_REPLACE, True),
+        "publicSubject": (PropertyDiffKind.ADD_REPLACE, True),
+        "idempotencyToken": (PropertyDiffKind.UPDATE_REPLACE, True),
+    }
+    assert reason_only.changes is True and reason_only.replaces == [] and reason_only.diffs == ["stopReason"]
+    assert reason_only.detailed_diff["stopReason"].kind == PropertyDiffKind.UPDATE
+    assert (same.changes, same.diffs, same.detailed_diff) == (False, [], {})

@@ -29,6 +29,8 @@ from pulumi.provider.experimental.provider import (
     GetSchemaResponse,
     InvokeRequest,
     InvokeResponse,
+    PropertyDiff,
+    PropertyDiffKind,
     Provider,
     ReadRequest,
     ReadResponse,
@@ -38,9 +40,9 @@ from pulumi.provider.experimental.provider import (
 
 from .. import PROVIDERS as SERVED
 from .. import aws
-from ..base import ProviderBase
+from ..base import Diff, ProviderBase
 from ..errors import IncidentManagerError, present
-from ..schema import ENGAGEMENT, Resource
+from ..schema import ENGAGEMENT, Resource, unset
 from ..settings import PLUGIN
 from . import functions
 from .schema import CONFIG, PACKAGE, RESOURCE_TYPES, package_schema
@@ -94,15 +96,24 @@ class IncidentManagerProvider(Provider):
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
+        """The core's diff, with a detailed diff naming each changed input so the engine shows why (secrets as
+        ``[secret]``): ``[diff: ~content,idempotencyToken]`` on a replacement's line, and each marked in ``--diff``."""
         resource, core = self._core(request.type)
-        news = snake(resource, request.new_inputs)
-        result = await self._run(core.diff, request.resource_id, snake(resource, request.old_state), news)
-        replaces = [resource.camel_names.get(name, name) for name in result.replaces or []]
+        olds, news = snake(resource, request.old_state), snake(resource, request.new_inputs)
+        result: Diff = await self._run(core.diff, request.resource_id, olds, news)
+        replaces = result.replaces or []
+        detailed = {
+            resource.camel_names.get(name, name): PropertyDiff(_kind(olds.get(name), news.get(name), name in replaces),
+                                                               input_diff=True)
+            for name in result.changed
+        }
         # Engagements are replaced delete-before-replace, as the dynamic SDK forces: see docs/engagement.md.
         return DiffResponse(
-            changes=bool(result.changes),
-            replaces=replaces,
+            changes=bool(detailed),
+            replaces=[resource.camel_names.get(name, name) for name in replaces],
             delete_before_replace=resource is ENGAGEMENT,
+            diffs=list(detailed),
+            detailed_diff=detailed,
         )
 
     async def create(self, request: CreateRequest) -> CreateResponse:
@@ -146,3 +157,12 @@ class IncidentManagerProvider(Provider):
         except IncidentManagerError as error:
             return InvokeResponse(failures=[CheckFailure("", present(error, PLUGIN))])
         return InvokeResponse(return_value=returned)
+
+
+def _kind(old: Any, new: Any, replaces: bool) -> PropertyDiffKind:
+    """How one input changed: set where it was unset, unset where it was set, or else changed."""
+    if unset(old) and not unset(new):
+        return PropertyDiffKind.ADD_REPLACE if replaces else PropertyDiffKind.ADD
+    if unset(new) and not unset(old):
+        return PropertyDiffKind.DELETE_REPLACE if replaces else PropertyDiffKind.DELETE
+    return PropertyDiffKind.UPDATE_REPLACE if replaces else PropertyDiffKind.UPDATE
