@@ -2,10 +2,11 @@
 
 One run, side by side: plain `pulumi up` of N engagements in each language, and of N trivial resources of the same
 kind (a Python dynamic resource whose create returns its inputs; the plugin's TokenKey, which calls no AWS API), so
-the ratio shows what paging costs over the engine's own floor. Then N engagements at a given endpoint latency, where
-concurrency decides: the dynamic provider's server answers 4 calls at once, the plugin up to 32.
+the ratio shows what paging costs over the engine's own floor. Then the dynamic provider and the plugin side by side
+for N engagements at each endpoint latency, where concurrency decides: the dynamic provider's server answers 4 calls
+at once, the plugin up to 32. `--quick` runs that comparison alone (no TypeScript, no npm).
 
-    .venv/bin/python benchmarks/languages.py [--count 50] [--latency-ms 300]
+    .venv/bin/python benchmarks/languages.py [--count 50] [--latencies 0 20 300] [--quick]
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import yaml
@@ -88,11 +91,23 @@ def yaml_program(folder: Path, count: int, trivial: bool) -> Path:
     return folder
 
 
-def timed_up(project: Project, config: dict[str, str]) -> float:
+@contextmanager
+def latency(endpoint: Emulator, milliseconds: float) -> Iterator[None]:
+    """The endpoint answers every request ``milliseconds`` late inside the block."""
+    endpoint.set_faults(FaultConfig(latency_ms=milliseconds))
+    try:
+        yield
+    finally:
+        endpoint.set_faults(FaultConfig())
+
+
+def timed_up(project: Project, config: dict[str, str], during: AbstractContextManager[None] | None = None) -> float:
+    """Seconds of `pulumi up` of a fresh stack (inside ``during``, if given), which is then destroyed."""
     project.init(config)
-    start = time.perf_counter()
-    project.up()
-    seconds = time.perf_counter() - start
+    with during or nullcontext():
+        start = time.perf_counter()
+        project.up()
+        seconds = time.perf_counter() - start
     project.destroy()
     return seconds
 
@@ -100,7 +115,9 @@ def timed_up(project: Project, config: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50)
-    parser.add_argument("--latency-ms", type=float, default=300.0)
+    parser.add_argument("--latencies", type=float, nargs="+", default=[0.0, 20.0, 300.0], metavar="MS",
+                        help="endpoint latencies of the dynamic provider / plugin comparison")
+    parser.add_argument("--quick", action="store_true", help="that comparison alone: no floors, no TypeScript")
     args = parser.parse_args()
     count, cli_root = args.count, ensure_cli()
 
@@ -109,42 +126,54 @@ def main() -> None:
         contact = seed_rotation(endpoint.client()).alice_arn
         env = endpoint.env()
         engagements = {"contactId": contact, "count": str(count)}
-
         python = copy_project(REPO_ROOT / "tests/e2e/programs/engagements", root / "python")
-        trivial = root / "python-trivial"
-        shutil.copytree(python, trivial)
-        (trivial / "__main__.py").write_text(PYTHON_TRIVIAL)
-        typescript = copy_project(REPO_ROOT / "examples/typescript", root / "typescript")
-        (typescript / "index.ts").write_text(TYPESCRIPT)
-        print("installing the TypeScript project (npm, and the SDK generated from the plugin's schema)...", flush=True)
-        Project(typescript, "install", cli_root, root / "state").cli("install", stack=False)
+        yaml_engagements = yaml_program(root / "yaml", count, False)
 
         def project(folder: Path, stack: str) -> Project:
             return Project(folder, stack, cli_root, root / "state", env)
 
-        rows = [
-            ("Python (dynamic provider)",
-             timed_up(project(python, "py"), engagements),
-             timed_up(project(trivial, "py-trivial"), {"count": str(count)})),
-            ("YAML (plugin)",
-             timed_up(project(yaml_program(root / "yaml", count, False), "yaml"), {"contactId": contact}),
-             timed_up(project(yaml_program(root / "yaml-trivial", count, True), "yaml-trivial"), {})),
-            ("TypeScript (plugin, generated SDK)",
-             timed_up(project(typescript, "ts"), engagements),
-             timed_up(project(typescript, "ts-trivial"), {"count": str(count), "trivial": "true"})),
-        ]
-        endpoint.set_faults(FaultConfig(latency_ms=args.latency_ms))
-        slow_python = timed_up(project(python, "py-slow"), engagements)
-        slow_yaml = timed_up(project(yaml_program(root / "yaml-slow", count, False), "yaml-slow"),
-                             {"contactId": contact})
+        rows = []
+        if not args.quick:
+            trivial = root / "python-trivial"
+            shutil.copytree(python, trivial)
+            (trivial / "__main__.py").write_text(PYTHON_TRIVIAL)
+            typescript = copy_project(REPO_ROOT / "examples/typescript", root / "typescript")
+            (typescript / "index.ts").write_text(TYPESCRIPT)
+            print("installing the TypeScript project (npm, and the SDK generated from the plugin's schema)...",
+                  flush=True)
+            Project(typescript, "install", cli_root, root / "state").cli("install", stack=False)
+            rows = [
+                ("Python (dynamic provider)",
+                 timed_up(project(python, "py"), engagements),
+                 timed_up(project(trivial, "py-trivial"), {"count": str(count)})),
+                ("YAML (plugin)",
+                 timed_up(project(yaml_engagements, "yaml"), {"contactId": contact}),
+                 timed_up(project(yaml_program(root / "yaml-trivial", count, True), "yaml-trivial"), {})),
+                ("TypeScript (plugin, generated SDK)",
+                 timed_up(project(typescript, "ts"), engagements),
+                 timed_up(project(typescript, "ts-trivial"), {"count": str(count), "trivial": "true"})),
+            ]
+        sweep = []
+        for milliseconds in args.latencies:
+            print(f"{count} engagements at {milliseconds:g} ms...", flush=True)
+            stack = f"{milliseconds:g}ms"
+            sweep.append((
+                milliseconds,
+                timed_up(project(python, f"py-{stack}"), engagements, latency(endpoint, milliseconds)),
+                timed_up(project(yaml_engagements, f"yaml-{stack}"), {"contactId": contact},
+                         latency(endpoint, milliseconds)),
+            ))
 
-    print(f"\n`pulumi up` of {count} resources, seconds (plain CLI, offline endpoint, this machine)")
-    print(f"{'program':<38}{'engagements':>12}{'trivial':>10}{'ratio':>8}")
-    for name, paging, floor in rows:
-        print(f"{name:<38}{paging:>12.2f}{floor:>10.2f}{paging / floor:>7.2f}x")
-    print(f"\n{count} engagements at {args.latency_ms:.0f} ms endpoint latency (2 calls each: start, describe)")
-    print(f"{'Python (dynamic provider, 4 calls at once)':<46}{slow_python:>8.2f} s")
-    print(f"{'YAML (plugin, up to 32 calls at once)':<46}{slow_yaml:>8.2f} s   {slow_python / slow_yaml:.2f}x faster")
+    if rows:
+        print(f"\n`pulumi up` of {count} resources, seconds (plain CLI, offline endpoint, this machine)")
+        print(f"{'program':<38}{'engagements':>12}{'trivial':>10}{'ratio':>8}")
+        for name, paging, floor in rows:
+            print(f"{name:<38}{paging:>12.2f}{floor:>10.2f}{paging / floor:>7.2f}x")
+    print(f"\n`pulumi up` of {count} engagements, seconds, by endpoint latency (2 calls each: start, describe)")
+    header = ("latency", "dynamic provider (4 at once)", "plugin, YAML (32 at once)", "dynamic / plugin")
+    print(f"{header[0]:<10}{header[1]:>30}{header[2]:>28}{header[3]:>18}")
+    for milliseconds, dynamic, plugin in sweep:
+        print(f"{f'{milliseconds:g} ms':<10}{dynamic:>30.2f}{plugin:>28.2f}{dynamic / plugin:>17.2f}x")
 
 
 if __name__ == "__main__":

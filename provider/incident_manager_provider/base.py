@@ -1,4 +1,5 @@
-"""What every resource provider shares: its settings, the provider key, declared defaults, and the front it serves.
+"""What every resource provider shares: its settings, the provider key, declared defaults, the front it serves, and
+how a diff names what changed (:class:`Diff`).
 
 The dynamic providers and the plugin run the very same subclasses; the plugin only sets :attr:`ProviderBase.front`
 and :attr:`ProviderBase.settings` instead of calling :meth:`ProviderBase.configure`.
@@ -6,10 +7,10 @@ and :attr:`ProviderBase.settings` instead of calling :meth:`ProviderBase.configu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from pulumi.dynamic import ConfigureRequest, ResourceProvider
+from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.dynamic.dynamic import PROVIDER_KEY
 
 from . import aws
@@ -43,3 +44,24 @@ class ProviderBase(ResourceProvider):
         """``props`` without the provider key or ``drop``: what a resource records as outputs."""
         dropped = {PROVIDER_KEY, *drop}
         return {key: value for key, value in props.items() if key not in dropped}
+
+
+class Diff(DiffResult):
+    """A diff naming each input that changed: ``replaces`` make a new resource, ``updates`` change it in place.
+
+    The plugin sends these names as its detailed diff. The dynamic provider server (pulumi 3.259) sends the engine only
+    ``changes``, ``replaces`` and ``delete_before_replace``, and the engine diffs secrets as ``[secret]`` for display,
+    so a changed secret would show as unchanged. A change therefore goes out with ``changes`` unknown (None): the engine
+    then diffs the inputs itself, secrets by value, and names each one that changed (``[diff: ~content,...]``), while
+    ``replaces`` still decides the replacement. No change stays False: a new provider pickle alone is nothing.
+    """
+
+    def __init__(self, replaces: Sequence[str] = (), updates: Sequence[str] = ()) -> None:
+        changed = bool(replaces or updates)
+        super().__init__(changes=None if changed else False, replaces=list(replaces) if changed else None)
+        self.updates = list(updates)
+
+    @property
+    def changed(self) -> list[str]:
+        """Every input that changed, the replacing ones first."""
+        return [*(self.replaces or []), *self.updates]

@@ -10,11 +10,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import UNKNOWN
 
 from . import api, aws
-from .base import ProviderBase
+from .base import Diff, ProviderBase
 from .errors import IncidentManagerError, NotFoundError
 from .expectation import wait_for_verdict
 from .records import engagement_outputs, iso_time
@@ -124,14 +124,14 @@ class EngagementProvider(ProviderBase):
             inputs["idempotency_token"] = mint_idempotency_token(inputs["token_key"], inputs)
         return CheckResult(inputs, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Same token: nothing to do. New token: a new engagement. ``__provider`` never counts."""
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
+        """Same token: nothing to do. New token: a new engagement, naming what changed and the token.
+        ``stop_reason`` alone updates in place. ``__provider`` never counts."""
         old_token = olds.get("minted_token") or olds.get("idempotency_token")
+        updates = ["stop_reason"] if _differs(olds.get("stop_reason"), news.get("stop_reason")) else []
         if is_unknown(news.get("idempotency_token")) or old_token != news.get("idempotency_token"):
-            return DiffResult(changes=True, replaces=[*changed_identity_fields(olds, news), "idempotency_token"])
-        if _differs(olds.get("stop_reason"), news.get("stop_reason")):
-            return DiffResult(changes=True, replaces=[])
-        return DiffResult(changes=False)
+            return Diff(replaces=[*changed_identity_fields(olds, news), "idempotency_token"], updates=updates)
+        return Diff(updates=updates)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """StartEngagement, then read it back. A token seen before yields the engagement it started.

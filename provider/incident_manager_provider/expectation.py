@@ -16,12 +16,11 @@ from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
     CreateResult,
-    DiffResult,
     ReadResult,
 )
 
 from . import api, aws
-from .base import ProviderBase
+from .base import Diff, ProviderBase
 from .errors import IncidentManagerError
 from .schema import EXPECTATION
 from .validation import check_failure, excerpt, is_unknown
@@ -90,9 +89,9 @@ class AcknowledgementExpectationProvider(ProviderBase):
             failures.append(CheckFailure("stop_engagement", STOP_ENGAGEMENT_REFUSED))
         return CheckResult(inputs, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
         changed = [f.name for f in EXPECTATION.inputs if _value(olds.get(f.name)) != _value(news.get(f.name))]
-        return DiffResult(changes=bool(changed), replaces=changed)
+        return Diff(replaces=changed)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         arn = props["engagement_arn"]

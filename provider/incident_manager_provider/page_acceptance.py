@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult
 
 from . import api, aws
-from .base import ProviderBase
+from .base import Diff, ProviderBase
 from .schema import PAGE_ACCEPTANCE, unset
 from .validation import validate
 
@@ -43,9 +43,8 @@ class PageAcceptanceProvider(ProviderBase):
         inputs = self.inputs(news)
         return CheckResult(inputs, validate("AcceptPage", inputs, ACCEPT_PAGE_MEMBERS, secret=SECRET_PROPERTIES))
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [name for name in ACCEPT_PAGE_MEMBERS if olds.get(name) != news.get(name)]
-        return DiffResult(changes=bool(changed), replaces=changed)
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
+        return Diff(replaces=[name for name in ACCEPT_PAGE_MEMBERS if olds.get(name) != news.get(name)])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = aws.client(self.settings, arn=props["page_id"], operation="AcceptPage")

@@ -10,9 +10,9 @@ import secrets
 import uuid
 from typing import Any
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult
 
-from .base import ProviderBase
+from .base import Diff, ProviderBase
 from .schema import TOKEN_KEY
 
 KEY_BYTES = 32
@@ -29,8 +29,8 @@ class TokenKeyProvider(ProviderBase):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return CheckResult(self.inputs(news), [])
 
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        return DiffResult(changes=False)
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> Diff:
+        return Diff()
 
     def create(self, _props: dict[str, Any]) -> CreateResult:
         return CreateResult(str(uuid.uuid4()), {"key": secrets.token_hex(KEY_BYTES)})

@@ -121,7 +121,8 @@ def validate(
 def broken_rule(structure: StructureShape, member: str, value: Any, *, reveal: bool = True) -> str | None:
     """The first rule of ``structure.member`` that ``value`` breaks, phrased to follow the property name.
 
-    With ``reveal`` False the phrase quotes nothing of the value (a secret's): no offending character, no excerpt.
+    With ``reveal`` False the phrase quotes nothing of the value (a secret's): no offending character, no excerpt, no
+    length.
     """
     if value is None or value == "":
         return "is required" if member in structure.required_members else None
@@ -138,10 +139,11 @@ def broken_rule(structure: StructureShape, member: str, value: Any, *, reveal: b
         shown = f", not {excerpt(value)}" if reveal else ""
         return None if value in shape.enum else f"must be one of {', '.join(shape.enum)}{shown}"
     minimum, maximum = shape.metadata.get("min"), shape.metadata.get("max")
+    length = f", not {len(value)}" if reveal else ""  # a secret's length tells something about it
     if minimum is not None and len(value) < minimum:
-        return f"must be at least {minimum} characters long, not {len(value)}"
+        return f"must be at least {minimum} characters long{length}"
     if maximum is not None and len(value) > maximum:
-        return f"must be at most {maximum} characters long, not {len(value)}"
+        return f"must be at most {maximum} characters long{length}"
     if shape.name == ARN_SHAPE:
         return _arn_rule(shape, arn_resource_type(member), value)
     pattern = shape.metadata.get("pattern")

@@ -36,9 +36,10 @@ def test_check_failures_of_secret_fields_name_the_property_and_rule_but_never_pr
 
     output = printed(stack, "preview")
 
-    assert "subject must be at most 2048 characters long, not 2049" in output
-    assert "content must be at most 8192 characters long, not 8193" in output
+    assert "subject must be at most 2048 characters long (ssm-contacts StartEngagement Subject)" in output
+    assert "content must be at most 8192 characters long (ssm-contacts StartEngagement Content)" in output
     assert "SSSSSSSS" not in output and "cccccccc" not in output
+    assert "2049" not in output and "8193" not in output  # not even their lengths
     assert endpoint.request_counts().get("StartEngagement") is None
 
 

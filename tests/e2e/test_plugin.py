@@ -88,8 +88,8 @@ def test_bad_yaml_input_is_named_at_preview_with_no_call_and_no_secret_printed(
     output = printed(stack, "preview")
 
     assert "sender must match the pattern" in output and "'<' is not allowed" in output
-    assert "content must be at most 8192 characters long, not 8193" in output
-    assert "cccccccc" not in output
+    assert "content must be at most 8192 characters long (ssm-contacts StartEngagement Content)" in output
+    assert "cccccccc" not in output and "8193" not in output  # not even its length
     assert endpoint.request_counts() == before
 
 

@@ -38,8 +38,8 @@ def test_lengths_come_from_the_service_model() -> None:
     messages = run_policy(FIELD_LIMITS, engagement(subject="x" * (limit + 1)), name="page")
 
     assert messages == [
-        f'Engagement "page": subject must be at most {limit} characters long, not {limit + 1} '
-        "(StartEngagement.Subject). Fix: change subject so that ssm-contacts accepts it."
+        f'Engagement "page": subject must be at most {limit} characters long (StartEngagement.Subject). '
+        "Fix: change subject so that ssm-contacts accepts it."
     ]
 
 

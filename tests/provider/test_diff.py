@@ -1,4 +1,7 @@
-"""diff(): tokens decide. Same token, nothing; new token, a replacement naming what changed; never __provider."""
+"""diff(): tokens decide. Same token, nothing; new token, a replacement naming what changed; never __provider.
+
+Each diff is shown as (replaces, updates): the inputs that make a new engagement, and those changed in place.
+"""
 
 from __future__ import annotations
 
@@ -31,37 +34,40 @@ def state(**changes: Any) -> dict[str, Any]:
     return {**checked(**changes), "arn": ARN, "contact_arn": "c", "start_time": "2026-01-01T00:00:00+00:00"}
 
 
-def diff(olds: dict[str, Any], news: dict[str, Any]) -> tuple[bool | None, list[str] | None]:
+NONE: tuple[list[str], list[str]] = ([], [])
+
+
+def diff(olds: dict[str, Any], news: dict[str, Any]) -> tuple[list[str], list[str]]:
     result = EngagementProvider().diff(ARN, olds, news)
-    return result.changes, result.replaces
+    return result.replaces or [], result.updates
 
 
 def test_same_inputs_make_no_change() -> None:
-    assert diff(state(), checked()) == (False, None)
+    assert diff(state(), checked()) == NONE
 
 
 def test_a_new_provider_pickle_alone_is_never_a_change() -> None:
-    assert diff(state(), checked(__provider="pickled-v2")) == (False, None)
+    assert diff(state(), checked(__provider="pickled-v2")) == NONE
 
 
 def test_a_changed_field_replaces_and_names_the_field_and_the_token() -> None:
-    assert diff(state(), checked(content="New text.")) == (True, ["content", "idempotency_token"])
+    assert diff(state(), checked(content="New text.")) == (["content", "idempotency_token"], [])
 
 
 def test_a_new_run_replaces() -> None:
-    assert diff(state(), checked(run="2")) == (True, ["run", "idempotency_token"])
+    assert diff(state(), checked(run="2")) == (["run", "idempotency_token"], [])
 
 
 def test_a_given_token_change_replaces() -> None:
-    assert diff(state(idempotency_token="a"), checked(idempotency_token="b")) == (True, ["idempotency_token"])
+    assert diff(state(idempotency_token="a"), checked(idempotency_token="b")) == (["idempotency_token"], [])
 
 
 def test_with_a_given_token_unchanged_other_edits_do_not_page_again() -> None:
-    assert diff(state(idempotency_token="a"), checked(idempotency_token="a", content="New")) == (False, None)
+    assert diff(state(idempotency_token="a"), checked(idempotency_token="a", content="New")) == NONE
 
 
 def test_stop_reason_alone_updates_in_place() -> None:
-    assert diff(state(stop_reason="done"), checked(stop_reason="drill over")) == (True, [])
+    assert diff(state(stop_reason="done"), checked(stop_reason="drill over")) == ([], ["stop_reason"])
 
 
 def test_update_takes_only_the_new_stop_reason_and_a_removed_one_stays_removed() -> None:
@@ -72,21 +78,38 @@ def test_update_takes_only_the_new_stop_reason_and_a_removed_one_stays_removed()
     outs = provider.update(ARN, olds, news).outs
 
     assert outs == {key: value for key, value in olds.items() if key not in ("__provider", "stop_reason")}
-    assert diff(outs, news) == (False, None)  # no update again on the next run
+    assert diff(outs, news) == NONE  # no update again on the next run
 
 
 def test_an_optional_field_set_to_empty_instead_of_unset_is_no_change() -> None:
-    assert diff(state(), checked(public_subject="", run="")) == (False, None)
+    assert diff(state(), checked(public_subject="", run="")) == NONE
 
 
 def test_an_unknown_field_during_preview_is_a_replacement() -> None:
-    changes, replaces = diff(state(), checked(subject=Unknown()))
-    assert changes is True and replaces == ["subject", "idempotency_token"]
+    assert diff(state(), checked(subject=Unknown())) == (["subject", "idempotency_token"], [])
 
 
 def test_page_acceptance_replaces_on_any_input_change_and_ignores_the_provider() -> None:
     provider = PageAcceptanceProvider()
     olds = {"page_id": "p", "accept_code": "123456", "accept_type": "READ", "__provider": "v1", "accepted_at": "t"}
-    assert provider.diff("p#READ", olds, {**olds, "__provider": "v2"}).changes is False
-    result = provider.diff("p#READ", olds, {**olds, "accept_type": "DELIVERED", "note": "n"})
-    assert (result.changes, result.replaces) == (True, ["accept_type", "note"])
+    assert provider.diff("p#READ", olds, {**olds, "__provider": "v2"}).changed == []
+    assert provider.diff("p#READ", olds, {**olds, "accept_type": "DELIVERED", "note": "n"}).changed == [
+        "accept_type", "note"]
+
+
+def test_a_new_token_and_a_new_stop_reason_are_named_together() -> None:
+    assert diff(state(stop_reason="done"), checked(content="New text.", stop_reason="drill over")) == (
+        ["content", "idempotency_token"], ["stop_reason"])
+
+
+def test_the_dynamic_server_gets_a_change_as_unknown_so_the_engine_names_the_changed_inputs() -> None:
+    # The dynamic server sends no detailed diff: with `changes` unknown the engine diffs the inputs itself (secrets by
+    # value), so a changed content is named; `replaces` still decides the replacement; no change stays a firm no.
+    provider = EngagementProvider()
+    replaced = provider.diff(ARN, state(), checked(content="New text."))
+    updated = provider.diff(ARN, state(stop_reason="done"), checked(stop_reason="drill over"))
+    same = provider.diff(ARN, state(), checked(__provider="pickled-v2"))
+
+    assert (replaced.changes, replaced.replaces) == (None, ["content", "idempotency_token"])
+    assert (updated.changes, updated.replaces) == (None, [])
+    assert (same.changes, same.replaces) == (False, None)

@@ -9,7 +9,13 @@ from typing import Any, TypeVar
 
 import pytest
 from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.provider.experimental.provider import CheckRequest, ConfigureRequest
+from pulumi.provider.experimental.provider import (
+    CheckRequest,
+    ConfigureRequest,
+    DiffRequest,
+    DiffResponse,
+    PropertyDiffKind,
+)
 
 from incident_manager_provider.errors import IncidentManagerError, present
 from incident_manager_provider.plugin import IncidentManagerProvider
@@ -99,3 +105,34 @@ def test_a_configured_token_key_is_used_as_given() -> None:
     old = PropertyValue("cd" * 32, is_secret=True)
 
     assert checked_key(IncidentManagerProvider(), {"tokenKey": old}, {"tokenKey": configured}).value == "ab" * 32
+
+
+def checked(provider: IncidentManagerProvider, olds: dict[str, PropertyValue], **inputs: str) -> dict[str, Any]:
+    news = {key: PropertyValue(value) for key, value in {**INPUTS, "tokenKey": "5ca1ab1e" * 8, **inputs}.items()}
+    result = run(provider.check(CheckRequest(URN, olds, news, b"")))
+    assert result.failures == []
+    return result.inputs
+
+
+def test_a_diff_names_each_changed_input_and_the_token_in_the_plugins_names() -> None:
+    provider = IncidentManagerProvider()
+    olds = checked(provider, {}, stopReason="drill over")
+    state = {**olds, "arn": PropertyValue("arn:aws:ssm-contacts:us-east-1:123456789012:engagement/alice-oncall/1")}
+
+    def diff(**inputs: str) -> DiffResponse:
+        return run(provider.diff(DiffRequest(URN, "id", state, checked(provider, olds, **inputs), [])))
+
+    reworded = diff(content="Runbook, reworded", publicSubject="[DRILL]", stopReason="drill over")
+    reason_only = diff(stopReason="cancelled")
+    same = diff(stopReason="drill over")
+
+    assert reworded.changes is True and reworded.delete_before_replace is True
+    assert reworded.replaces == reworded.diffs == ["content", "publicSubject", "idempotencyToken"]
+    assert {name: (found.kind, found.input_diff) for name, found in reworded.detailed_diff.items()} == {
+        "content": (PropertyDiffKind.UPDATE_REPLACE, True),
+        "publicSubject": (PropertyDiffKind.ADD_REPLACE, True),
+        "idempotencyToken": (PropertyDiffKind.UPDATE_REPLACE, True),
+    }
+    assert reason_only.changes is True and reason_only.replaces == [] and reason_only.diffs == ["stopReason"]
+    assert reason_only.detailed_diff["stopReason"].kind == PropertyDiffKind.UPDATE
+    assert (same.changes, same.diffs, same.detailed_diff) == (False, [], {})

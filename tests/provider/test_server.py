@@ -165,9 +165,11 @@ def test_diff_compares_tokens_and_calls_no_aws(
 
     assert same.changes == provider_pb2.DiffResponse.DIFF_NONE
     assert new_code.changes == provider_pb2.DiffResponse.DIFF_NONE
-    assert reworded.changes == provider_pb2.DiffResponse.DIFF_SOME
+    # A change goes out as unknown, so that the engine names each changed input (the server sends no detailed diff);
+    # replaces decide the replacement.
+    assert reworded.changes == provider_pb2.DiffResponse.DIFF_UNKNOWN
     assert list(reworded.replaces) == ["content", "idempotency_token"]
-    assert new_reason.changes == provider_pb2.DiffResponse.DIFF_SOME and list(new_reason.replaces) == []
+    assert new_reason.changes == provider_pb2.DiffResponse.DIFF_UNKNOWN and list(new_reason.replaces) == []
     assert ssm_contacts_emulator.request_counts() == before
 
 

@@ -59,7 +59,17 @@ def test_too_long_field_names_the_limit() -> None:
     assert failures(sender="s" * 256) == {
         "sender (unnamed)": "sender must be at most 255 characters long, not 256 (ssm-contacts StartEngagement Sender)",
     }
-    assert failures(content="c" * 8193)["content (unnamed)"].startswith("content must be at most 8192 characters long")
+
+
+def test_a_secret_breaking_a_length_rule_is_told_the_rule_but_not_its_length() -> None:
+    # The length of a message (or an accept code) tells something about it.
+    assert failures(content="c" * 8193, subject="") == {
+        "content (unnamed)": "content must be at most 8192 characters long (ssm-contacts StartEngagement Content)",
+        "subject (unnamed)": "subject is required (ssm-contacts StartEngagement Subject)",
+    }
+    assert failures(subject="s" * 2110) == {
+        "subject (unnamed)": "subject must be at most 2048 characters long (ssm-contacts StartEngagement Subject)",
+    }
 
 
 def test_pattern_failure_names_the_offending_character() -> None:
@@ -126,7 +136,7 @@ def test_page_acceptance_check_fills_defaults_and_checks_enums_and_code_length()
     assert {f.property: f.reason for f in bad.failures} == {
         "page_id": "page_id must be a page ARN shaped like arn:aws:ssm-contacts:<region>:<account>:page/..., "
         "not an ARN of type contact (ssm-contacts AcceptPage PageId)",
-        "": "accept_code must be at least 6 characters long, not 2 (ssm-contacts AcceptPage AcceptCode)",
+        "": "accept_code must be at least 6 characters long (ssm-contacts AcceptPage AcceptCode)",
         "accept_type": "accept_type must be one of DELIVERED, READ, not 'SEEN' (ssm-contacts AcceptPage AcceptType)",
     }
 

@@ -81,7 +81,7 @@ def test_accept_page_checks_its_inputs_before_calling_aws(paged: tuple[Emulator,
     with pytest.raises(ValueError) as caught:
         accept_page(sms["page_arn"], "12", accept_type="SEEN")
     assert str(caught.value) == (
-        "accept_code must be at least 6 characters long, not 2 (ssm-contacts AcceptPage AcceptCode); "
+        "accept_code must be at least 6 characters long (ssm-contacts AcceptPage AcceptCode); "
         "accept_type must be one of DELIVERED, READ, not 'SEEN' (ssm-contacts AcceptPage AcceptType)"
     )
     assert "AcceptPage" not in emulator.request_counts()

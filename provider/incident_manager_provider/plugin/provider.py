@@ -31,6 +31,8 @@ from pulumi.provider.experimental.provider import (
     GetSchemaResponse,
     InvokeRequest,
     InvokeResponse,
+    PropertyDiff,
+    PropertyDiffKind,
     Provider,
     ReadRequest,
     ReadResponse,
@@ -40,9 +42,9 @@ from pulumi.provider.experimental.provider import (
 
 from .. import PROVIDERS as SERVED
 from .. import aws
-from ..base import ProviderBase
+from ..base import Diff, ProviderBase
 from ..errors import IncidentManagerError, present
-from ..schema import ENGAGEMENT, EXPECTATION, Resource
+from ..schema import ENGAGEMENT, EXPECTATION, Resource, unset
 from ..settings import PLUGIN, TOKEN_KEY
 from ..token_key import KEY_BYTES
 from ..validation import is_unknown
@@ -117,15 +119,24 @@ class IncidentManagerProvider(Provider):
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
+        """The core's diff, with a detailed diff naming each changed input so the engine shows why (secrets as
+        ``[secret]``): ``[diff: ~content,idempotencyToken]`` on a replacement's line, and each marked in ``--diff``."""
         resource, core = self._core(request.type)
-        news = snake(resource, request.new_inputs)
-        result = await self._run(core.diff, request.resource_id, snake(resource, request.old_state), news)
-        replaces = [resource.camel_names.get(name, name) for name in result.replaces or []]
+        olds, news = snake(resource, request.old_state), snake(resource, request.new_inputs)
+        result: Diff = await self._run(core.diff, request.resource_id, olds, news)
+        replaces = result.replaces or []
+        detailed = {
+            resource.camel_names.get(name, name): PropertyDiff(_kind(olds.get(name), news.get(name), name in replaces),
+                                                               input_diff=True)
+            for name in result.changed
+        }
         # Engagements are replaced delete-before-replace, as the dynamic SDK forces: see docs/engagement.md.
         return DiffResponse(
-            changes=bool(result.changes),
-            replaces=replaces,
+            changes=bool(detailed),
+            replaces=[resource.camel_names.get(name, name) for name in replaces],
             delete_before_replace=resource is ENGAGEMENT,
+            diffs=list(detailed),
+            detailed_diff=detailed,
         )
 
     async def create(self, request: CreateRequest) -> CreateResponse:
@@ -187,3 +198,12 @@ def planned_wait(resource: Resource, olds: dict[str, Any], inputs: dict[str, Any
     if not isinstance(terms, dict) or any(is_unknown(terms.get(name)) for name in ("within", "by", "channels")):
         return None
     return f"{Terms.of(terms).the_wait()}{then}"
+
+
+def _kind(old: Any, new: Any, replaces: bool) -> PropertyDiffKind:
+    """How one input changed: set where it was unset, unset where it was set, or else changed."""
+    if unset(old) and not unset(new):
+        return PropertyDiffKind.ADD_REPLACE if replaces else PropertyDiffKind.ADD
+    if unset(new) and not unset(old):
+        return PropertyDiffKind.DELETE_REPLACE if replaces else PropertyDiffKind.DELETE
+    return PropertyDiffKind.UPDATE_REPLACE if replaces else PropertyDiffKind.UPDATE

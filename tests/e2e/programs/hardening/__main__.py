@@ -1,4 +1,4 @@
-"""One engagement whose name, message (secret config), token and twin the tests change between runs."""
+"""One engagement whose name, message (secret config), token, stop reason and twin the tests change between runs."""
 
 import pulumi
 
@@ -18,6 +18,7 @@ def engagement(resource_name: str) -> incident_manager.Engagement:
         content=config.get_secret("content") or pulumi.Output.secret("E2E-SECRET-CONTENT"),
         public_subject=config.get_secret("publicSubject"),
         idempotency_token=config.get("token"),
+        stop_reason=config.get("stopReason"),
         opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=former)] if former else None),
     )
 
