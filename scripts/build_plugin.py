@@ -108,6 +108,11 @@ def cache_root() -> Path:
     return base / "pulumi-incident-manager" / "plugin-wheels"
 
 
+def pip(*args: str, failure: str) -> None:
+    if subprocess.run([sys.executable, "-m", "pip", *args, "--quiet", "--disable-pip-version-check"]).returncode:
+        raise SystemExit(f"build_plugin: {failure}.")
+
+
 def dependency_wheels(target: str, python: str) -> Path:
     """The folder of dependency wheels for one platform and Python version: cached, else downloaded and checked."""
     tags = PLATFORMS[target]
@@ -118,12 +123,10 @@ def dependency_wheels(target: str, python: str) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".download-"))
     try:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-             "--only-binary=:all:", "--implementation", "cp", "--python-version", python,
-             *(f"--platform={tag}" for tag in tags), "-c", str(CONSTRAINTS), "-d", str(scratch), *dependencies()],
-            check=True,
-        )
+        pip("download", "--only-binary=:all:", "--implementation", "cp", "--python-version", python,
+            *(f"--platform={tag}" for tag in tags), "-c", str(CONSTRAINTS), "-d", str(scratch), *dependencies(),
+            failure=f"could not download the plugin's dependencies for {target}, CPython {python} (pip says why "
+                    "above); check the network, and --python, which names a CPython version such as 3.12")
         pins = pinned()
         for wheel in sorted(scratch.glob("*.whl")):
             name, version, _, _ = parse_wheel_filename(wheel.name)
@@ -144,11 +147,8 @@ def build(destination: Path, target: str, pythons: tuple[str, ...] = PYTHONS) ->
     wheels = {wheel.name: wheel for python in pythons for wheel in dependency_wheels(target, python).glob("*.whl")}
     tarball = destination / f"pulumi-resource-{PACKAGE}-v{VERSION}-{target}.tar.gz"
     with tempfile.TemporaryDirectory() as scratch:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-             "-w", scratch, str(REPO_ROOT)],
-            check=True,
-        )
+        pip("wheel", "--no-deps", "-w", scratch, str(REPO_ROOT),
+            failure="could not build this package as a wheel (pip says why above)")
         [own] = Path(scratch).glob("pulumi_incident_manager-*.whl")
         wheels[own.name] = own
         files: dict[str, bytes | Path] = {
