@@ -44,9 +44,11 @@ typescript-drill: setup cli
 	$(PY) scripts/pulumi_cli.py examples/typescript --stack drill --offline --seeded-contact contactId --install \
 	  preview up destroy
 
-# A distributable plugin: `pulumi plugin install resource incident-manager 0.1.0 --file dist/<tarball>`.
+# A distributable plugin for this platform that installs offline at the versions in constraints.txt:
+# `pulumi plugin install resource incident-manager 0.1.0 --file dist/<tarball>`. Another platform:
+# ARGS="--platform linux-arm64" (docs/languages.md).
 plugin: setup
-	$(PY) scripts/build_plugin.py
+	$(PY) scripts/build_plugin.py $(ARGS)
 
 bench: setup cli
 	$(PY) benchmarks/emulator_throughput.py

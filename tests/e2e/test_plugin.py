@@ -8,17 +8,22 @@ default `incident-manager` provider is not counted in change summaries).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import socketserver
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from build_plugin import pinned
+from packaging.utils import canonicalize_name
 
 from pulumi_cli import REPO_ROOT, Project, copy_project
 from pulumi_incident_manager.policies import policy_pack_path
@@ -211,23 +216,57 @@ def test_the_sdk_generated_from_the_schema_keeps_the_message_fields_secret(types
     assert 'additionalSecretOutputs: ["content", "publicContent", "publicSubject", "subject"]' in engagement
 
 
-def test_the_distributable_plugin_installs_and_serves_a_yaml_program_with_no_plugin_path(
-    cli_root: Path, tmp_path: Path, rotation: Rotation, endpoint: Emulator
+@contextlib.contextmanager
+def no_package_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Points pip, in every process the CLI starts, at an index that answers nothing (each connection is closed at
+    once, and counted), with no retries; and removes what else could feed pip wheels, so only the tarball can."""
+    attempts: list[str] = []
+
+    class Refuse(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            attempts.append(str(self.client_address))
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Refuse) as index:
+        threading.Thread(target=index.serve_forever, daemon=True).start()
+        monkeypatch.setenv("PIP_INDEX_URL", f"http://127.0.0.1:{index.server_address[1]}/simple/")
+        monkeypatch.setenv("PIP_RETRIES", "0")
+        for variable in ("PIP_NO_INDEX", "PIP_FIND_LINKS", "PIP_EXTRA_INDEX_URL", "PIP_CONFIG_FILE"):
+            monkeypatch.delenv(variable, raising=False)
+        yield attempts
+        index.shutdown()
+
+
+def test_the_distributable_plugin_installs_with_no_package_index_at_the_tested_versions_and_serves_a_yaml_program(
+    cli_root: Path, tmp_path: Path, rotation: Rotation, endpoint: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built = subprocess.run([sys.executable, "scripts/build_plugin.py", "--dist", str(tmp_path / "dist")],
                            cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout.splitlines()[0]
+    assert built.endswith("/pulumi-resource-incident-manager-v0.1.0-linux-amd64.tar.gz")
     folder = copy_project(PROGRAMS / "yaml-engagement", tmp_path / "program")
     settings = yaml.safe_load((folder / "Pulumi.yaml").read_text())
     del settings["plugins"]  # the engine must find the installed plugin by name and version
     (folder / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
     stack = Project(folder, "dev", cli_root, tmp_path / "state", endpoint.env())
-    stack.cli("plugin", "install", "resource", "incident-manager", "0.1.0", "--file", built, stack=False)
-    stack.init({"contactId": rotation.alice_arn})
+    venv = tmp_path / "state/pulumi-home/plugins/resource-incident-manager-v0.1.0/venv"
 
-    assert stack.up().changes == {"create": 3}
+    with no_package_index(monkeypatch) as index_attempts:
+        stack.cli("plugin", "install", "resource", "incident-manager", "0.1.0", "--file", built, stack=False)
+        stack.init({"contactId": rotation.alice_arn})
+        assert stack.up().changes == {"create": 3}
+        freeze = subprocess.run([venv / "bin/python", "-m", "pip", "freeze", "--all"],
+                                capture_output=True, text=True, check=True).stdout
+
+    assert index_attempts == []
     assert endpoint.request_counts()["StartEngagement"] == 1
     installed = json.loads(stack.cli("plugin", "ls", "--json", stack=False).stdout)
     assert [(p["name"], p["kind"], p["version"]) for p in installed] == [("incident-manager", "resource", "0.1.0")]
+    versions: dict[str, str] = {canonicalize_name(name): version
+                                for name, _, version in (line.partition("==") for line in freeze.split())}
+    del versions["pip"]  # the virtualenv's own, from the Python that made it
+    assert versions.pop("pulumi-incident-manager") == "0.1.0"
+    pins = pinned()
+    assert versions == {name: pins.get(name) for name in versions}  # every distribution pinned, at that version
+    assert {"pulumi", "pulumi-policy", "grpcio", "protobuf", "boto3", "botocore"} <= versions.keys()
 
 
 def test_a_yaml_engagement_with_stop_when_is_recorded_stopped_by_the_up_that_decided_the_drill(
