@@ -213,8 +213,9 @@ class EngagementProvider(ProviderBase):
         differ = [name for name in changed_identity_fields(described_identity(live), props) if name not in LABEL_FIELDS]
         if differ:
             raise IncidentManagerError(
-                f"Engagement {arn} cannot be adopted: its {', '.join(differ)} differ from the program's; set them "
-                f"as the engagement holds them, or remove import_ to start a new engagement.",
+                f"Engagement {arn} cannot be adopted: its {', '.join(differ)} "
+                f"{'differs' if len(differ) == 1 else 'differ'} from what the program says; state it as the "
+                f"engagement holds it, or remove import_ to start a new engagement.",
                 operation="DescribeEngagement",
             )
         outs = self.state(_outputs(props, live), drop=["idempotency_token", "minted_token"])
