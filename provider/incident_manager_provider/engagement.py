@@ -114,8 +114,8 @@ class EngagementProvider(ProviderBase):
         elif olds.get("idempotency_token") and identity_known and not changed:
             inputs["idempotency_token"] = olds["idempotency_token"]
         elif adopted:
-            # AWS never returns a token: an adopted engagement has none, and needs no key until a replacement
-            # starts a new one (then the token is the one minted here, if the key is known yet).
+            # AWS never returns a token: an adopted engagement has none and needs no key. One minted here is for
+            # `pulumi up --replace` of a Python program that still says import_ (its create then starts anew).
             key = inputs.get("token_key")
             if key and not is_unknown(key) and not failures:
                 inputs["idempotency_token"] = mint_idempotency_token(key, inputs)
@@ -251,9 +251,10 @@ class EngagementProvider(ProviderBase):
         live = api.find_engagement(aws.client(self.settings, arn=id_, operation="DescribeEngagement"), id_)
         if live is None:
             if not props.get("arn"):
+                given = "Engagement.get" if props else "pulumi import"  # an import has nothing recorded at all
                 raise NotFoundError(
                     f"Engagement {id_} does not exist in this account and region; check the ARN given to "
-                    f"Engagement.get and the {REGION} setting.",
+                    f"{given} and the {REGION} setting.",
                     operation="DescribeEngagement",
                     code="ResourceNotFoundException",
                 )

@@ -212,3 +212,16 @@ def test_import_option_refuses_an_engagement_that_says_something_else_without_pa
     assert result.changes == {} and SECRET not in printed and "Traceback" not in printed
     assert f"Engagement {arn} cannot be adopted: its subject differs from what the program says" in printed, printed
     assert pages(endpoint) == {"StartEngagement": 1, "StopEngagement": 0}
+
+
+def test_pulumi_import_of_an_engagement_that_does_not_exist_says_so_in_one_sentence(
+    project: ProjectFactory, rotation: Rotation
+) -> None:
+    missing = "arn:aws:ssm-contacts:us-east-1:123456789012:engagement/bob-oncall/00000000-0000-0000-0000-000000000000"
+    stack = project("yaml-import").init()
+
+    result = stack.cli("import", ENGAGEMENT, "imported", missing, "--yes", check=False)
+
+    assert result.returncode != 0 and "Traceback" not in result.stdout
+    assert (f"Engagement {missing} does not exist in this account and region; check the ARN given to pulumi import "
+            "and the incident-manager:region setting.") in result.stdout, result.stdout
