@@ -60,6 +60,7 @@ def test_pulumi_import_of_a_yaml_engagement_adopts_it_and_the_generated_code_cha
     generated = (tmp_path / "imported.yaml").read_text()
     assert "warning" not in printed and "failed to validate" not in printed, printed
     assert SECRET not in printed and SECRET not in generated, generated
+    assert 'subject: ""' in generated and "publicSubject" not in generated  # unset: as adopted
     [record] = stack.resources(ENGAGEMENT)
     assert record["id"] == arn and record["outputs"]["contactArn"] == rotation.bob_arn
 
