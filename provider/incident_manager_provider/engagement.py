@@ -22,6 +22,7 @@ from .schema import ENGAGEMENT, unset
 from .settings import REGION
 from .tokens import (
     IDENTITY_FIELDS,
+    LABEL_FIELDS,
     NotCanonical,
     canonical,
     changed_identity_fields,
@@ -80,6 +81,8 @@ class EngagementProvider(ProviderBase):
         from the stack's ``token_key`` when it does not.
         """
         inputs = self.inputs(news, drop=PREVIOUS_IDENTITY_INPUTS)
+        before = _with_adopted_message(olds, olds)
+        adopted = _keeps_adopted(before, inputs)
         failures = validate("StartEngagement", inputs, START_ENGAGEMENT_MEMBERS, secret=SECRET_PROPERTIES)
         failures += validate("StopEngagement", inputs, STOP_ENGAGEMENT_MEMBERS)
         failures += stop_when_failures(inputs.get("stop_when"))
@@ -90,7 +93,7 @@ class EngagementProvider(ProviderBase):
             except NotCanonical as err:
                 failures.append(CheckFailure("run", str(err)))
         identity_known = not any(is_unknown(inputs.get(name)) for name in IDENTITY_FIELDS)
-        changed = changed_identity_fields(olds, inputs) if olds and identity_known else []
+        changed = changed_identity_fields(before, inputs) if olds and identity_known else []
         explicit = inputs.get("idempotency_token")
         inputs["explicit_token"] = bool(explicit)
         if explicit:
@@ -110,6 +113,12 @@ class EngagementProvider(ProviderBase):
                 )
         elif olds.get("idempotency_token") and identity_known and not changed:
             inputs["idempotency_token"] = olds["idempotency_token"]
+        elif adopted:
+            # AWS never returns a token: an adopted engagement has none and needs no key. One minted here is for
+            # `pulumi up --replace` of a Python program that still says import_ (its create then starts anew).
+            key = inputs.get("token_key")
+            if key and not is_unknown(key) and not failures:
+                inputs["idempotency_token"] = mint_idempotency_token(key, inputs)
         elif not identity_known or is_unknown(inputs.get("token_key")):
             inputs["idempotency_token"] = UNKNOWN
         elif not inputs.get("token_key"):
@@ -125,10 +134,12 @@ class EngagementProvider(ProviderBase):
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
-        """Same token: nothing to do. New token: a new engagement, naming what changed and the token.
-        ``stop_reason`` alone updates in place. ``__provider`` never counts."""
-        old_token = olds.get("minted_token") or olds.get("idempotency_token")
+        """Same token, or still the engagement it adopted: nothing to do. New token: a new engagement, naming what
+        changed and the token. ``stop_reason`` alone updates in place. ``__provider`` never counts."""
         updates = ["stop_reason"] if _differs(olds.get("stop_reason"), news.get("stop_reason")) else []
+        if news.get("adopted_arn") == _id:
+            return Diff(updates=updates)
+        old_token = olds.get("minted_token") or olds.get("idempotency_token")
         if is_unknown(news.get("idempotency_token")) or old_token != news.get("idempotency_token"):
             return Diff(replaces=[*changed_identity_fields(olds, news), "idempotency_token"], updates=updates)
         return Diff(updates=updates)
@@ -146,7 +157,18 @@ class EngagementProvider(ProviderBase):
         ``within``); after a crash between the stop and the engine's save, the stopped engagement of a minted token
         is recorded as it is, unless a replacement in this process stopped it: nobody is paged twice.
         """
-        minted = props["idempotency_token"]
+        if props.get("adopted_arn"):
+            adopted = self._adopt(props)
+            if adopted is not None:
+                return adopted
+        minted = props.get("idempotency_token")
+        if not minted:
+            raise IncidentManagerError(
+                "A new engagement needs an idempotency token, and this one has none: it was adopted, and no "
+                f"token_key was given to mint one; pass a TokenKey resource's key as token_key "
+                f"({self.front.token_key_advice}), or set idempotency_token.",
+                operation="StartEngagement",
+            )
         token = minted
         for _ in range(MAX_RUNS):
             live = self._start(props, token)
@@ -171,6 +193,32 @@ class EngagementProvider(ProviderBase):
             f"The last {MAX_RUNS} runs of this engagement were all stopped; change run to start a new one.",
             operation="StartEngagement",
         )
+
+    def _adopt(self, props: Mapping[str, Any]) -> CreateResult | None:
+        """Record the engagement ``import_`` names instead of starting one (None: a replacement stopped it, so a new
+        one starts). It must say what the program says; a stopped one is recorded stopped."""
+        arn = props["adopted_arn"]
+        live = api.find_engagement(aws.client(self.settings, arn=arn, operation="DescribeEngagement"), arn)
+        if live is None:
+            raise NotFoundError(
+                f"Engagement {arn} does not exist in this account and region, so there is nothing to adopt; check "
+                f"the ARN given to import_ and the {REGION} setting.",
+                operation="DescribeEngagement",
+                code="ResourceNotFoundException",
+            )
+        if live.stopped and arn in _STOPPED_BY_REPLACEMENT:
+            return None
+        # run is the program's label, which AWS never holds.
+        differ = [name for name in changed_identity_fields(described_identity(live), props) if name not in LABEL_FIELDS]
+        if differ:
+            raise IncidentManagerError(
+                f"Engagement {arn} cannot be adopted: its {', '.join(differ)} "
+                f"{'differs' if len(differ) == 1 else 'differ'} from what the program says; state it as the "
+                f"engagement holds it, or remove import_ to start a new engagement.",
+                operation="DescribeEngagement",
+            )
+        outs = self.state(_outputs(props, live), drop=["idempotency_token", "minted_token"])
+        return CreateResult(live.arn, outs)
 
     def _stop_when_decided(self, live: api.EngagementRecord, props: Mapping[str, Any]) -> api.EngagementRecord:
         """Wait for the verdict with the judge AcknowledgementExpectation uses, stop the engagement, read it back."""
@@ -202,13 +250,17 @@ class EngagementProvider(ProviderBase):
         live = api.find_engagement(aws.client(self.settings, arn=id_, operation="DescribeEngagement"), id_)
         if live is None:
             if not props.get("arn"):
+                given = "Engagement.get" if props else "pulumi import"  # an import has nothing recorded at all
                 raise NotFoundError(
                     f"Engagement {id_} does not exist in this account and region; check the ARN given to "
-                    f"Engagement.get and the {REGION} setting.",
+                    f"{given} and the {REGION} setting.",
                     operation="DescribeEngagement",
                     code="ResourceNotFoundException",
                 )
             return ReadResult("", {})
+        if not props:
+            # `pulumi import`: nothing recorded yet. AWS never returns the token, so the engagement is adopted.
+            return ReadResult(id_, _outputs(props, live), adopted_inputs(live))
         return ReadResult(id_, _outputs(props, live))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -224,6 +276,53 @@ class EngagementProvider(ProviderBase):
         client = aws.client(self.settings, arn=id_, operation="StopEngagement")
         api.stop_engagement(client, id_, props.get("stop_reason"))
         _STOPPED_BY_REPLACEMENT.add(id_)
+
+
+def described_identity(live: api.EngagementRecord) -> dict[str, Any]:
+    """What an engagement says, as AWS holds it, in the names of the identity inputs."""
+    described = engagement_outputs(live)
+    return {"contact_id": live.contact_arn,
+            **{name: described.get(name) for name in IDENTITY_FIELDS if name != "contact_id"}}
+
+
+def adopted_inputs(live: api.EngagementRecord) -> dict[str, Any]:
+    """The inputs ``pulumi import`` records for ``live``: what it says, its message held back in ``adopted``.
+
+    The engine generates the program to paste from these inputs and prints the secret ones in plain text, so the
+    message fields are left unset (which, for an adopted engagement, means "as adopted": :func:`_keeps_adopted`).
+    """
+    said = {name: value for name, value in described_identity(live).items() if not unset(value)}
+    message = {name: said.pop(name) for name in SECRET_PROPERTIES if name in said}
+    return {**said, "adopted_arn": live.arn, "adopted": message}
+
+
+def _with_adopted_message(state: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with each unset message field taken from the engagement ``state`` adopted (if any)."""
+    message = state.get("adopted") or {}
+    return {**values, **{name: text for name, text in message.items() if unset(values.get(name))}}
+
+
+def _keeps_adopted(before: Mapping[str, Any], inputs: dict[str, Any]) -> bool:
+    """Settle adoption in ``inputs``, from the previous inputs ``before`` (message filled in): whether the engagement
+    stays the one ``pulumi import`` (or, on the first run, ``import_``) adopted.
+
+    It does while the program says the same thing to the same contact, an unset message field saying what the
+    adopted one said. Anything else starts a new engagement, which needs the whole message in the program: the engine
+    checks a replacement again with no previous inputs, so nothing adopted can fill it in then.
+    """
+    arn = before.get("adopted_arn") if before else inputs.get("adopted_arn")
+    message = (before or inputs).get("adopted") or {}
+    inputs.pop("adopted_arn", None)
+    inputs.pop("adopted", None)
+    said = _with_adopted_message({"adopted": message}, inputs)
+    if not arn or any(is_unknown(said.get(name)) for name in IDENTITY_FIELDS):
+        return False
+    if before and changed_identity_fields(before, said):
+        return False
+    inputs.update(said, adopted_arn=arn)
+    if message:
+        inputs["adopted"] = message
+    return True
 
 
 def _stopped_by_its_own_wait(props: Mapping[str, Any], live: api.EngagementRecord) -> bool:

@@ -214,6 +214,10 @@ ENGAGEMENT = Resource(
         Field("token_key", "The stack's token key, from its TokenKey resource.", secret=True, role="internal"),
         Field("explicit_token", "Whether idempotency_token was given rather than minted.", role="internal"),
         Field("minted_token", "The token minted for what the engagement says.", role="internal"),
+        Field("adopted_arn", "The engagement `pulumi import` (or `import_`) adopted: kept, never started or "
+              "stopped, while the program says what it says.", role="internal"),
+        Field("adopted", "The adopted engagement's message fields as DescribeEngagement returned them: what an "
+              "unset message field of the program stands for.", secret=True, role="internal"),
     ),
 )
 

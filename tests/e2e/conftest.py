@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def wheel_virtualenv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
     """A fresh virtualenv holding only the wheel and its dependencies: no source tree, no dev tools."""
     return make_virtualenv(tmp_path_factory.mktemp("wheel") / "venv", str(wheel))
+
+
+@pytest.fixture(scope="session")
+def typescript_project(tmp_path_factory: pytest.TempPathFactory, cli_root: Path) -> Iterator[Path]:
+    """examples/typescript, copied and installed once: `pulumi install` runs npm and generates the SDK."""
+    folder = copy_project(REPO_ROOT / "examples/typescript", tmp_path_factory.mktemp("typescript") / "drill")
+    state = tmp_path_factory.mktemp("typescript-state")
+    Project(folder, "install", cli_root, state).cli("install", stack=False)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

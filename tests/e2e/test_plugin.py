@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import socketserver
 import subprocess
 import sys
@@ -162,16 +161,6 @@ def test_the_policy_pack_guards_yaml_programs(project: ProjectFactory, rotation:
     assert result.returncode != 0
     assert "contact-allowlist" in result.stdout and 'Engagement "page": contact_id' in result.stdout
     assert "StartEngagement" not in endpoint.request_counts()
-
-
-@pytest.fixture(scope="module")
-def typescript_project(tmp_path_factory: pytest.TempPathFactory, cli_root: Path) -> Iterator[Path]:
-    """examples/typescript, copied and installed once: `pulumi install` runs npm and generates the SDK."""
-    folder = copy_project(REPO_ROOT / "examples/typescript", tmp_path_factory.mktemp("typescript") / "drill")
-    state = tmp_path_factory.mktemp("typescript-state")
-    Project(folder, "install", cli_root, state).cli("install", stack=False)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_typescript_program_with_the_generated_sdk_pages_once(

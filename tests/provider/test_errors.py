@@ -268,7 +268,7 @@ def test_each_front_reads_the_setting_names_its_users_set(
         EngagementProvider().create(PROPS)
     error(stubbed, "describe_engagement", "ResourceNotFoundException", "Engagement not found", 400)
     with pytest.raises(IncidentManagerError) as missing:
-        EngagementProvider().read(ENGAGEMENT, {})
+        EngagementProvider().read(ENGAGEMENT, {"arn": None})  # as Engagement.get reads: every output unset
 
     assert present(denied.value, front).endswith(f"allow that action in their IAM policy or choose another profile "
                                                  f"with {profile}.")

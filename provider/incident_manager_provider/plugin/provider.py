@@ -149,13 +149,8 @@ class IncidentManagerProvider(Provider):
         resource, core = self._core(request.type)
         props = snake(resource, request.properties)
         result = await self._run(core.read, request.resource_id, props)
-        outs = result.outs or {}
-        if resource is ENGAGEMENT and not request.inputs and outs:
-            inputs = {field.name: outs.get(field.name) for field in resource.inputs if field.identity}
-            inputs["contact_id"] = outs.get("contact_arn")
-        else:
-            inputs = snake(resource, request.inputs)
-        return ReadResponse(result.id or None, camel(resource, outs), camel(resource, inputs))
+        inputs = result.inputs if result.inputs is not None else snake(resource, request.inputs)
+        return ReadResponse(result.id or None, camel(resource, result.outs or {}), camel(resource, inputs))
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         resource, core = self._core(request.type)

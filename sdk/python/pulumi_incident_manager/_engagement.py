@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Unpack
 
 import pulumi
@@ -37,8 +38,11 @@ class Engagement(EngagementOutputs, pulumi.dynamic.Resource, module=DYNAMIC_MODU
     ) -> None:
         """Start an engagement named ``resource_name``: pass an :class:`EngagementArgs` or its fields as keywords."""
         args = args_from(ENGAGEMENT, resource_name, EngagementArgs, args, inputs)
+        adopt, opts = adoption(opts)
         options = engagement_options(resource_name, opts)
         props = properties(ENGAGEMENT, resource_name, args)
+        if adopt is not None:
+            props["adopted_arn"] = adopt
         # Only for minting a token: an explicit one needs no key (nor a TokenKey resource in the stack). An empty
         # token is unset, and one not known yet may turn out empty: both get the key.
         explicit = isinstance(args.idempotency_token, str) and args.idempotency_token != ""
@@ -46,6 +50,9 @@ class Engagement(EngagementOutputs, pulumi.dynamic.Resource, module=DYNAMIC_MODU
         super().__init__(EngagementProvider(), resource_name, props, options)
         warn_about_plain_config(self, ENGAGEMENT.name, resource_name, {n: getattr(args, n) for n in ENGAGEMENT.secrets})
         refuse_shared_engagements(resource_name, props)
+        if pulumi.runtime.is_dry_run() and adopt is not None:
+            pulumi.Output.from_input(adopt).apply(lambda arn: pulumi.log.info(
+                f"adopts {arn} if it is not in state yet: up records it and pages nobody", resource=self))
         if pulumi.runtime.is_dry_run() and args.stop_when is not None:
             pulumi.Output.from_input(args.stop_when).apply(
                 lambda terms: pulumi.log.info(f"{the_wait(terms)}, then stop the engagement", resource=self)
@@ -66,6 +73,21 @@ class Engagement(EngagementOutputs, pulumi.dynamic.Resource, module=DYNAMIC_MODU
             pulumi.ResourceOptions.merge(engagement_options(resource_name, opts), pulumi.ResourceOptions(id=id)),
         )
         return engagement
+
+
+def adoption(opts: pulumi.ResourceOptions | None) -> tuple[pulumi.Input[str] | None, pulumi.ResourceOptions | None]:
+    """The ARN ``import_`` names, and ``opts`` without it.
+
+    The engine imports by calling Read with the ARN alone, which a dynamic provider cannot serve (it needs the
+    serialized provider: pulumi/pulumi#16175). So the ARN goes to the provider as an input instead: the first
+    ``pulumi up`` records that engagement (DescribeEngagement, no page) if it says what the program says, as the
+    engine's import would; once in state, ``import_`` changes nothing, as with any resource.
+    """
+    if opts is None or opts.import_ is None:
+        return None, opts
+    kept = copy.copy(opts)
+    kept.import_ = None
+    return opts.import_, kept
 
 
 def engagement_options(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
