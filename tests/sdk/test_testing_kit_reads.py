@@ -173,6 +173,8 @@ def test_the_drill_report_reads_the_kits_engagement(tmp_path: Path) -> None:
         summary = summarize_drill(mocks.engagements[0].id)
     assert summary.first_acknowledged is not None and summary.first_acknowledged.contact == "alice-oncall"
     assert summary.time_to_acknowledge == timedelta(seconds=42)
+    alice = mocks.list_pages(mocks.engagements[0].id)[0]
+    assert (alice.sent_time, alice.read_time) == (START.isoformat(), (START + timedelta(seconds=42)).isoformat())
     assert "reached via drill-escalation stage 2 -> bob-oncall" in summary.to_text()
 
 

@@ -177,8 +177,11 @@ class MockClient:
 
     def list_pages_by_engagement(self, **params: Any) -> dict[str, Any]:
         with self.account.changed:
-            engagement = self._engagement("ListPagesByEngagement", _snake(params))
-            pages = [_answer("ListPagesByEngagement", p, "Pages") for p in self._pages_of(engagement["engagement_arn"])]
+            engagement, now = self._engagement("ListPagesByEngagement", _snake(params)), self.mocks.now()
+            pages = [_answer("ListPagesByEngagement", {**page, "read_time": next(
+                (r["receipt_time"] for r in self.account.receipts[page["page_arn"]]
+                 if r["receipt_type"] == "READ" and r["receipt_time"] <= now), None)}, "Pages")
+                for page in self._pages_of(engagement["engagement_arn"])]
         return {"Pages": pages}
 
     def list_page_receipts(self, **params: Any) -> dict[str, Any]:
