@@ -20,8 +20,8 @@ from .mocks import IncidentManagerMocks
 def load_stack_config(path: str | Path) -> dict[str, str]:
     """A ``Pulumi.<stack>.yaml`` file's config as the runtime holds it (structured values as JSON).
 
-    Values set with ``--secret`` are encrypted in the file and cannot be read here: give them in ``config``
-    to :func:`run_program` instead.
+    Values set with ``--secret`` are encrypted in the file and cannot be read here: give them in
+    ``secret_config`` to :func:`run_program` instead.
     """
     document = yaml.safe_load(Path(path).read_text()) or {}
     config: dict[str, str] = {}
