@@ -208,6 +208,7 @@ def recorder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[s
                         "AWS_ENDPOINT_URL_SSM_CONTACTS": f"http://127.0.0.1:{server.server_port}"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
     yield requests
     server.shutdown()
     server.server_close()

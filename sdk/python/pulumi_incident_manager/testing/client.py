@@ -217,7 +217,9 @@ class MockClient:
             engaged = self.account.engagements[page["engagement_arn"]]["contact_arn"]
         person = page["contact_arn"]
         declared = self._declared(contact_alias(engaged))
-        kind = {EscalationPlan: "ESCALATION", OnCallSchedule: "ONCALL_SCHEDULE"}.get(type(declared), "PERSONAL")
+        # Undeclared, the engaged contact is a plan when it paged someone else (IncidentManagerMocks.paged).
+        kind = {EscalationPlan: "ESCALATION", OnCallSchedule: "ONCALL_SCHEDULE", Contact: "PERSONAL"}.get(
+            type(declared), "PERSONAL" if person == engaged else "ESCALATION")
         stage = next((stage.stage_index for stage in self._plan(engaged).stages
                       if person in {c.contact_arn for c in stage.contacts}), None) if declared else None
         hops = [{"contact_arn": engaged, "type": kind, "stage_index": stage}]
