@@ -47,8 +47,12 @@ def examples(doc: str) -> list[Example]:
 EXAMPLES = [example for doc in DOCS for example in examples(doc)]
 
 
-def test_the_docs_have_examples_to_run() -> None:
+def test_the_docs_have_examples_to_run_each_named_by_its_fences_line() -> None:
     assert [example for example in EXAMPLES if example.doc == "docs/testing.md"]
+    for example in EXAMPLES:
+        lines = (ROOT / example.doc).read_text().splitlines()
+        assert lines[example.line - 1].strip() == "```python"
+        assert "\n".join(lines[example.line:]).startswith(example.code.rstrip("\n"))
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.where for example in EXAMPLES])

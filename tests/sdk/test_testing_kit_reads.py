@@ -228,7 +228,10 @@ def pulumi_style_test(mocks: pulumi.runtime.Mocks) -> dict[str, Any]:
                                             content="c")
         pages = incident_manager.list_pages_output(drill.arn)
         plan = incident_manager.who_would_be_paged_output(ESCALATION, at="2026-01-13T12:00:00Z")
-        return pulumi.Output.all(pages, plan).apply(lambda values: seen.update(pages=values[0], plan=values[1]))
+        report = drill.arn.apply(summarize_drill)
+        return pulumi.Output.all(pages, plan, report).apply(
+            lambda values: seen.update(pages=values[0], plan=values[1], report=values[2])
+        )
 
     program()
     return seen
@@ -239,6 +242,7 @@ def test_under_set_mocks_the_kits_mocks_answer_the_functions_without_in_place_of
 
     assert [page.contact_arn for page in seen["pages"]] == [ALICE, BOB]
     assert seen["plan"].people == ["alice-oncall", "bob-oncall"]
+    assert [page.contact for page in seen["report"].pages] == ["alice-oncall", "bob-oncall"]
     assert recorder == []
 
 
@@ -254,8 +258,8 @@ def test_under_other_mocks_the_functions_refuse_to_call_aws_in_one_sentence(reco
         pulumi_style_test(MyMocks())
 
     assert re.fullmatch(
-        r"(list_pages|who_would_be_paged) was called under pulumi.runtime.set_mocks with mocks that cannot answer it, "
-        r"and a test must not call AWS; pass an IncidentManagerMocks \(pulumi_incident_manager.testing\) to "
+        r"(list_pages|who_would_be_paged|summarize_drill) was called under pulumi.runtime.set_mocks with mocks that "
+        r"cannot answer it, and a test must not call AWS; pass an IncidentManagerMocks \(pulumi_incident_manager.testing\) to "
         r"set_mocks, or run the test inside `with IncidentManagerMocks\(\).in_place_of_aws\(\):`.",
         str(raised.value),
     )

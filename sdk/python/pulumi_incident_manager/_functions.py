@@ -51,7 +51,7 @@ def stack_settings() -> aws.AwsSettings:
     return aws.AwsSettings.from_config(get)
 
 
-def _client(function: str, arn: str, operation: str) -> Any:
+def program_client(function: str, arn: str, operation: str) -> Any:
     """The ssm-contacts client for ``function``'s first call (``operation``). Under ``pulumi.runtime.set_mocks`` a
     test never reaches AWS, whatever credentials the environment holds: an :class:`IncidentManagerMocks` answers
     from its in-memory account, and other mocks stop the test with a sentence saying how to give the function its
@@ -105,7 +105,7 @@ def accept_page(
         raise InvalidInputError("; ".join(failure.reason for failure in failures), operation="AcceptPage")
     if pulumi.runtime.is_dry_run():
         return AcceptPageResult(page_id, accept_type, acknowledged=False)
-    client = _client("accept_page", page_id, "AcceptPage")
+    client = program_client("accept_page", page_id, "AcceptPage")
     if accept_type in {receipt.type for receipt in api.list_receipts(client, page_id)}:
         return AcceptPageResult(page_id, accept_type, acknowledged=True, already=True)
     api.accept_page(client, accept_page_params(props), [accept_code])
@@ -129,7 +129,7 @@ def accept_page_output(
 
 def get_engagement(arn: str) -> GetEngagementResult:
     """DescribeEngagement; :class:`NotFoundError` (one sentence) if there is no such engagement."""
-    live = api.get_engagement(_client("get_engagement", arn, "DescribeEngagement"), arn)
+    live = api.get_engagement(program_client("get_engagement", arn, "DescribeEngagement"), arn)
     return GetEngagementResult(**engagement_outputs(live))
 
 
@@ -140,7 +140,7 @@ def get_engagement_output(arn: pulumi.Input[str]) -> pulumi.Output[GetEngagement
 
 def list_pages(engagement_id: str) -> list[Page]:
     """Every page of an engagement, oldest first as AWS lists them, following NextToken."""
-    client = _client("list_pages", engagement_id, "ListPagesByEngagement")
+    client = program_client("list_pages", engagement_id, "ListPagesByEngagement")
     return [Page(**page_outputs(page)) for page in api.list_pages(client, engagement_id)]
 
 
@@ -258,7 +258,7 @@ def who_would_be_paged(contact_id: str, at: str | datetime | None = None) -> Pag
     if failures:
         raise InvalidInputError(failures[0].reason, operation="GetContact")
     moment = _moment(at)
-    client = _client("who_would_be_paged", contact_id, "GetContact")
+    client = program_client("who_would_be_paged", contact_id, "GetContact")
     return _PagingResolver(client, moment).plan(contact_id)
 
 
