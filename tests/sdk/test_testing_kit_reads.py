@@ -260,7 +260,8 @@ def test_under_other_mocks_the_functions_refuse_to_call_aws_in_one_sentence(reco
     assert re.fullmatch(
         r"(list_pages|who_would_be_paged|summarize_drill) was called under pulumi.runtime.set_mocks with mocks that "
         r"cannot answer it, and a test must not call AWS; pass an IncidentManagerMocks "
-        r"\(pulumi_incident_manager.testing\) to set_mocks, or run the test inside `with IncidentManagerMocks\(\).in_place_of_aws\(\):`.",
+        r"\(pulumi_incident_manager.testing\) to set_mocks, or run the test inside "
+        r"`with IncidentManagerMocks\(\).in_place_of_aws\(\):`.",
         str(raised.value),
     )
     assert recorder == []
