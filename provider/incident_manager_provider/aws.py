@@ -157,6 +157,11 @@ def client_override(replacement: Any) -> Iterator[None]:
         _override.reset(token)
 
 
+def overridden() -> Any | None:
+    """The client :func:`client_override` put in place here, if any."""
+    return _override.get()
+
+
 def client(settings: AwsSettings | None = None, *, operation: str, arn: str | None = None) -> Any:
     """The ssm-contacts client for ``settings`` and the current AWS environment variables.
 

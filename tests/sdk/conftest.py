@@ -13,7 +13,8 @@ from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
 
-from ssm_contacts_emulator import EmulatorConfig
+from incident_manager_provider import aws
+from ssm_contacts_emulator import Emulator, EmulatorConfig
 
 
 @dataclass
@@ -84,6 +85,13 @@ def _is_secret(value: struct_pb2.Value) -> bool:
 @pytest.fixture
 def ssm_contacts_emulator_config() -> EmulatorConfig:
     return EmulatorConfig(time_scale=0)  # every escalation stage pages at once: the SDK's tests never wait
+
+
+@pytest.fixture
+def through_the_emulator(ssm_contacts_env: Emulator) -> Iterator[Emulator]:
+    """The package's functions reach the test's emulator even under mocks (which otherwise keep them off AWS)."""
+    with aws.client_override(ssm_contacts_env.client()):
+        yield ssm_contacts_env
 
 
 @pytest.fixture

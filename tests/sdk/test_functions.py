@@ -56,7 +56,7 @@ def test_accept_page_acknowledges_the_page(paged: tuple[Emulator, str, dict[str,
 
 
 def test_accept_page_acknowledges_once_however_often_a_program_calls_it(
-    paged: tuple[Emulator, str, dict[str, Any]], engine: RecordingMonitor
+    paged: tuple[Emulator, str, dict[str, Any]], engine: RecordingMonitor, through_the_emulator: Emulator
 ) -> None:
     # A program calling accept_page_output runs it on every `pulumi up`: the second run finds the READ receipt.
     emulator, _, sms = paged
@@ -88,7 +88,7 @@ def test_accept_page_checks_its_inputs_before_calling_aws(paged: tuple[Emulator,
 
 
 def test_accept_page_output_during_an_up_acknowledges(
-    paged: tuple[Emulator, str, dict[str, Any]], engine: RecordingMonitor
+    paged: tuple[Emulator, str, dict[str, Any]], engine: RecordingMonitor, through_the_emulator: Emulator
 ) -> None:
     emulator, _, sms = paged
     results: list[AcceptPageResult] = []
@@ -104,7 +104,7 @@ def test_accept_page_output_during_an_up_acknowledges(
 
 
 def test_accept_page_output_during_a_preview_acknowledges_nothing(
-    paged: tuple[Emulator, str, dict[str, Any]], preview_engine: RecordingMonitor
+    paged: tuple[Emulator, str, dict[str, Any]], preview_engine: RecordingMonitor, through_the_emulator: Emulator
 ) -> None:
     emulator, _, sms = paged
     results: list[AcceptPageResult] = []
@@ -149,7 +149,7 @@ def test_get_engagement_of_a_missing_engagement_says_so(ssm_contacts_env: Emulat
 
 
 def test_output_forms_resolve_and_keep_the_message_secret(
-    paged: tuple[Emulator, str, dict[str, Any]], engine: RecordingMonitor
+    paged: tuple[Emulator, str, dict[str, Any]], engine: RecordingMonitor, through_the_emulator: Emulator
 ) -> None:
     _, arn, sms = paged
     seen: dict[str, Any] = {}

@@ -1,6 +1,7 @@
 """The testing kit: mocks that answer like the provider, programs run under them, and policies run in pytest."""
 
 import ast
+import logging
 import os
 import re
 import textwrap
@@ -414,3 +415,92 @@ def test_the_in_memory_client_keeps_startengagements_idempotency() -> None:
     assert [page["ContactArn"] for page in client.list_pages_by_engagement(EngagementId=first)["Pages"]] == [
         "arn:aws:ssm-contacts:us-east-1:123456789012:contact/drill-escalation"
     ]
+
+
+SECRETS_PROGRAM = """
+import pulumi
+import pulumi_incident_manager as incident_manager
+
+config = pulumi.Config()
+engagement = incident_manager.Engagement(
+    "page-db",
+    contact_id=config.require("contact"),
+    sender=pulumi.Output.secret("gameday-bot"),  # not secret by the schema: secret because it was given so
+    subject="[DRILL] checkout database failover",
+    content=pulumi.Output.secret("Follow the failover runbook."),
+    public_subject="[DRILL] checkout db",
+    public_content="Acknowledge.",
+    incident_id="gameday",
+)
+acceptance = incident_manager.PageAcceptance(
+    "alice-acknowledges",
+    page_id=incident_manager.list_pages_output(engagement.arn).apply(lambda pages: pages[0].page_arn),
+    accept_code=pulumi.Output.secret("123456"),
+    note="on it",
+)
+shown = {f"engagement.{name}": getattr(engagement, name).is_secret() for name in FIELDS}
+shown |= {f"acceptance.{name}": getattr(acceptance, name).is_secret() for name in ("accept_code", "page_id", "note")}
+pulumi.export("secret", pulumi.Output.all(**shown))
+"""
+ENGAGEMENT_FIELDS = ("subject", "content", "public_subject", "public_content", "sender", "incident_id", "contact_id")
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
+def test_every_secret_field_is_secret_to_the_program_and_in_the_record(tmp_path: Path, preview: bool) -> None:
+    program = tmp_path / "__main__.py"
+    program.write_text(SECRETS_PROGRAM.replace("FIELDS", repr(ENGAGEMENT_FIELDS)))
+    mocks = IncidentManagerMocks(project="gameday", stack="drill", clock=lambda: START)
+    mocks.preview = preview
+    exported: dict[str, Any] = {}
+    original = pulumi.export
+    pulumi.export = lambda name, value: pulumi.Output.from_input(value).apply(exported.update)  # type: ignore
+    try:
+        run_program(program, mocks, config={"gameday:contact": CONTACT}, preview=preview)
+    finally:
+        pulumi.export = original  # type: ignore[assignment]
+
+    secret = {"subject", "content", "public_subject", "public_content", "sender"}  # the schema's four, and sender
+    assert {name for name, is_secret in exported.items() if is_secret} == (
+        {f"engagement.{name}" for name in secret} | {"acceptance.accept_code"}
+    )
+    [engagement], [acceptance] = mocks.engagements, mocks.page_acceptances
+    assert engagement.secrets - {"token_key"} == secret  # a preview passes the (secret) token key through
+    assert acceptance.secrets == {"accept_code"}
+
+
+def test_secret_config_reads_as_secret_with_no_plain_config_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    program = tmp_path / "__main__.py"
+    program.write_text(
+        "import pulumi\nimport pulumi_incident_manager as incident_manager\n"
+        "config = pulumi.Config()\n"
+        "message = config.require_secret_object('message')\n"
+        "engagement = incident_manager.Engagement('page-db', contact_id=config.require('contact'), sender='bot',\n"
+        "    subject=message['subject'], content=config.require_secret('content'), incident_id='gameday')\n"
+        "pulumi.export('secret', pulumi.Output.all(message.is_secret(), engagement.subject.is_secret()))\n"
+    )
+    mocks = IncidentManagerMocks(project="gameday", stack="drill", clock=lambda: START)
+    exported: dict[str, Any] = {}
+    original = pulumi.export
+    pulumi.export = lambda name, value: pulumi.Output.from_input(value).apply(  # type: ignore
+        lambda known: exported.__setitem__(name, known)
+    )
+    try:
+        with caplog.at_level(logging.WARNING):
+            run_program(program, mocks, config={"gameday:contact": CONTACT},
+                        secret_config={"gameday:message": {"subject": "[DRILL] s"}, "gameday:content": "runbook"})
+    finally:
+        pulumi.export = original  # type: ignore[assignment]
+
+    assert exported == {"secret": [True, True]}
+    assert mocks.engagements[0].inputs["subject"] == "[DRILL] s"
+    assert mocks.engagements[0].inputs["content"] == "runbook"
+    assert "plain text" not in caplog.text
+    # The same value as plain config is what the warning is for; and the secret keys do not outlive the run.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        run_program(program, IncidentManagerMocks(project="gameday", stack="drill"),
+                    config={"gameday:contact": CONTACT, "gameday:message": '{"subject": "[DRILL] s"}',
+                            "gameday:content": "runbook"})
+    assert "content is a secret, but its value comes from stack config 'gameday:content'" in caplog.text

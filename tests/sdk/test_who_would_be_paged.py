@@ -135,7 +135,9 @@ def test_a_missing_contact_says_so_in_one_sentence(ssm_contacts_env: Emulator) -
     assert raised.value.__cause__ is None
 
 
-def test_the_output_form_answers_during_a_preview(rotation: Rotation, preview_engine: RecordingMonitor) -> None:
+def test_the_output_form_answers_during_a_preview(
+    rotation: Rotation, preview_engine: RecordingMonitor, through_the_emulator: Emulator
+) -> None:
     seen: list[Any] = []
 
     def program() -> pulumi.Output[Any]:

@@ -8,6 +8,7 @@ Each has an ``_output`` form that takes Inputs and returns an Output.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ import pulumi
 import pulumi.runtime
 
 from incident_manager_provider import api, aws
-from incident_manager_provider.errors import InvalidInputError, NotFoundError
+from incident_manager_provider.errors import IncidentManagerError, InvalidInputError, NotFoundError
 from incident_manager_provider.page_acceptance import ACCEPT_PAGE_MEMBERS, SECRET_PROPERTIES, accept_page_params
 from incident_manager_provider.records import engagement_outputs, page_outputs
 from incident_manager_provider.schema import ENGAGEMENT
@@ -50,6 +51,36 @@ def stack_settings() -> aws.AwsSettings:
     return aws.AwsSettings.from_config(get)
 
 
+def program_client(function: str, arn: str, operation: str) -> Any:
+    """The ssm-contacts client for ``function``'s first call (``operation``). Under ``pulumi.runtime.set_mocks`` a
+    test never reaches AWS, whatever credentials the environment holds: an :class:`IncidentManagerMocks` answers
+    from its in-memory account, and other mocks stop the test with a sentence saying how to give the function its
+    answers."""
+    mocks = _program_mocks()
+    if mocks is None or aws.overridden() is not None:
+        return aws.client(stack_settings(), arn=arn, operation=operation)
+    from .testing import IncidentManagerMocks  # the kit (and pulumi_policy) only for tests under mocks
+
+    if isinstance(mocks, IncidentManagerMocks):
+        return mocks.client()
+    raise IncidentManagerError(
+        f"{function} was called under pulumi.runtime.set_mocks with mocks that cannot answer it, and a test must not "
+        f"call AWS; pass an IncidentManagerMocks (pulumi_incident_manager.testing) to set_mocks, or run the test "
+        f"inside `with IncidentManagerMocks().in_place_of_aws():`.",
+        operation=operation,
+    )
+
+
+def _program_mocks() -> Any | None:
+    """The mocks of ``pulumi.runtime.set_mocks`` when a program runs under them, else None. The runtime keeps its
+    mocks after a test, so a plain call (no event loop running: not in a program) is not under them."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return getattr(pulumi.runtime.settings.get_monitor(), "mocks", None)
+
+
 def accept_page(
     page_id: str,
     accept_code: str,
@@ -74,7 +105,7 @@ def accept_page(
         raise InvalidInputError("; ".join(failure.reason for failure in failures), operation="AcceptPage")
     if pulumi.runtime.is_dry_run():
         return AcceptPageResult(page_id, accept_type, acknowledged=False)
-    client = aws.client(stack_settings(), arn=page_id, operation="AcceptPage")
+    client = program_client("accept_page", page_id, "AcceptPage")
     if accept_type in {receipt.type for receipt in api.list_receipts(client, page_id)}:
         return AcceptPageResult(page_id, accept_type, acknowledged=True, already=True)
     api.accept_page(client, accept_page_params(props), [accept_code])
@@ -98,7 +129,7 @@ def accept_page_output(
 
 def get_engagement(arn: str) -> GetEngagementResult:
     """DescribeEngagement; :class:`NotFoundError` (one sentence) if there is no such engagement."""
-    live = api.get_engagement(aws.client(stack_settings(), arn=arn, operation="DescribeEngagement"), arn)
+    live = api.get_engagement(program_client("get_engagement", arn, "DescribeEngagement"), arn)
     return GetEngagementResult(**engagement_outputs(live))
 
 
@@ -109,7 +140,7 @@ def get_engagement_output(arn: pulumi.Input[str]) -> pulumi.Output[GetEngagement
 
 def list_pages(engagement_id: str) -> list[Page]:
     """Every page of an engagement, oldest first as AWS lists them, following NextToken."""
-    client = aws.client(stack_settings(), arn=engagement_id, operation="ListPagesByEngagement")
+    client = program_client("list_pages", engagement_id, "ListPagesByEngagement")
     return [Page(**page_outputs(page)) for page in api.list_pages(client, engagement_id)]
 
 
@@ -227,7 +258,7 @@ def who_would_be_paged(contact_id: str, at: str | datetime | None = None) -> Pag
     if failures:
         raise InvalidInputError(failures[0].reason, operation="GetContact")
     moment = _moment(at)
-    client = aws.client(stack_settings(), arn=contact_id, operation="GetContact")
+    client = program_client("who_would_be_paged", contact_id, "GetContact")
     return _PagingResolver(client, moment).plan(contact_id)
 
 

@@ -7,11 +7,11 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
-from incident_manager_provider import api, aws, verdict
+from incident_manager_provider import api, verdict
 from incident_manager_provider.errors import InvalidInputError
 from incident_manager_provider.validation import validate
 
-from .._functions import stack_settings
+from .._functions import program_client
 from ._summary import ChannelSummary, DrillSummary, PageSummary, ReceiptSummary, ResolutionStep
 from ._verdict import AnyAcknowledgement, Expectation
 
@@ -31,7 +31,7 @@ def summarize_drill(
     if failures:
         raise InvalidInputError(failures[0].reason, operation="DescribeEngagement")
     if client is None:
-        client = aws.client(stack_settings(), arn=engagement_arn, operation="DescribeEngagement")
+        client = program_client("summarize_drill", engagement_arn, "DescribeEngagement")
     reading = verdict.read(client, engagement_arn, datetime.now(UTC))
     engagement = reading.engagement
     pages = tuple(

@@ -4,8 +4,13 @@
   by running the real providers (check, then create, as the engine would) against :class:`MockClient`
   (:mod:`.client`), an in-memory ssm-contacts put in place of AWS with
   ``incident_manager_provider.aws.client_override``; it records what the program asked for. The package's functions
-  (``list_pages``, ``get_engagement``, ...) answer from the same client.
-- :func:`run_program` (:mod:`.program`) runs a Pulumi program file under those mocks with a stack's config.
+  (``list_pages``, ``get_engagement``, ``who_would_be_paged``...) answer from the same client, its contacts, plans
+  and rotations from the fixture the test declares (:class:`Contact`, :class:`EscalationPlan`,
+  :class:`OnCallSchedule`, :class:`Rotation`, :class:`Stage`). Under ``pulumi.runtime.set_mocks`` with these mocks
+  the functions answer from them even outside :meth:`IncidentManagerMocks.in_place_of_aws`; with other mocks they
+  refuse to call AWS.
+- :func:`run_program` (:mod:`.program`) runs a Pulumi program file under those mocks with a stack's config (secret
+  config included).
 - :func:`run_policy` and :func:`check_resource` (:mod:`.policy`) run the pack's policies (or your own) against a
   resource's properties, with your policy config, as ``pulumi preview --policy-pack`` would.
 
@@ -15,17 +20,22 @@ For integration tests against the offline ssm-contacts endpoint, use the ``ssm_c
 from __future__ import annotations
 
 from ..policies import UNKNOWN
-from .client import MockClient
+from .client import Contact, EscalationPlan, MockClient, OnCallSchedule, Rotation, Stage
 from .mocks import IncidentManagerMocks, RecordedResource
 from .policy import PolicyViolation, check_resource, load_policy_config, resource_urn, run_policy
 from .program import load_stack_config, run_program
 
 __all__ = [
     "UNKNOWN",
+    "Contact",
+    "EscalationPlan",
     "IncidentManagerMocks",
     "MockClient",
+    "OnCallSchedule",
     "PolicyViolation",
     "RecordedResource",
+    "Rotation",
+    "Stage",
     "check_resource",
     "load_policy_config",
     "load_stack_config",

@@ -26,7 +26,7 @@ from incident_manager_provider.validation import is_unknown
 from .. import _functions
 from .._generated import Page
 from ..policies import ENGAGEMENT_TYPE, PAGE_ACCEPTANCE_TYPE, PLUGIN_TYPES, POLICIES
-from .client import Account, MockClient
+from .client import Account, Declared, MockClient
 from .policy import PolicyViolation, check_resource, resource_urn
 
 DEFAULT_REGION = "us-east-1"
@@ -50,6 +50,9 @@ class RecordedResource:
     outputs: Mapping[str, Any]
     """What the provider answered, secrets unwrapped (the program sees the secret ones marked secret)."""
     id: str
+    secrets: frozenset[str] = frozenset()
+    """The outputs the program sees marked secret (``Output.is_secret()``), as the engine encrypts them in state:
+    the schema's secret fields and every input given as a secret."""
 
 
 @dataclass
@@ -81,8 +84,14 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
     check, as the engine's do, and outputs they would compute stay unknown."""
     token_key: str = "0" * 64
     """The stack's token key the mocks answer for the ``TokenKey`` resource; tokens are minted with it."""
+    contacts: Sequence[Declared] = ()
+    r"""The account's contacts, escalation plans and on-call schedules (:class:`Contact`, :class:`EscalationPlan`,
+    :class:`OnCallSchedule` with its :class:`Rotation`\ s): what ``who_would_be_paged`` reads, and who an engagement
+    of one pages (everyone its plan reaches, at once). A contact not declared is not found, as on AWS, though it can
+    still be engaged (it pages itself)."""
     paged: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    """Contact alias -> aliases its engagement pages (an escalation plan); unlisted contacts page themselves.
+    """Contact alias -> aliases its engagement pages, in place of what :attr:`contacts` says; a contact in neither
+    pages itself.
 
     ``list_pages``/``list_pages_output`` answer from it: one page per paged contact."""
     answers: Mapping[str, str] = field(default_factory=dict)
@@ -127,8 +136,9 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
         else:
             id_, outputs = f"{args.name}-id", dict(inputs)
         urn = resource_urn(self.stack, self.project, args.typ, args.name)
-        self.resources.append(RecordedResource(urn, args.typ, args.name, inputs, outputs, id_ or ""))
         marked = {key: wrap_rpc_secret(value) if key in secrets else value for key, value in outputs.items()}
+        shown = frozenset(key for key in outputs if key in secrets)
+        self.resources.append(RecordedResource(urn, args.typ, args.name, inputs, outputs, id_ or "", shown))
         return id_, marked
 
     def _provide(

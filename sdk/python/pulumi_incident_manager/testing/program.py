@@ -8,6 +8,7 @@ import json
 import runpy
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi.runtime
@@ -19,8 +20,8 @@ from .mocks import IncidentManagerMocks
 def load_stack_config(path: str | Path) -> dict[str, str]:
     """A ``Pulumi.<stack>.yaml`` file's config as the runtime holds it (structured values as JSON).
 
-    Values set with ``--secret`` are encrypted in the file and cannot be read here: give them in ``config``
-    to :func:`run_program` instead.
+    Values set with ``--secret`` are encrypted in the file and cannot be read here: give them in
+    ``secret_config`` to :func:`run_program` instead.
     """
     document = yaml.safe_load(Path(path).read_text()) or {}
     config: dict[str, str] = {}
@@ -37,6 +38,7 @@ def run_program(
     *,
     config: Mapping[str, str] | None = None,
     preview: bool = False,
+    secret_config: Mapping[str, Any] | None = None,
 ) -> None:
     """Run a Pulumi program file (``__main__.py``) as ``mocks.project``/``mocks.stack`` with ``config``.
 
@@ -45,8 +47,13 @@ def run_program(
 
     Returns once every output has resolved; ``mocks.resources`` then holds what the program registered.
     ``config`` keys are namespaced as in stack config (``"gameday:drill"``); see :func:`load_stack_config`.
+    ``secret_config`` holds the values ``pulumi config set --secret`` would set (text, or an object given as it is
+    or as JSON): the program reads them as secrets, as from an encrypted ``Pulumi.<stack>.yaml``.
     """
-    pulumi.runtime.set_all_config(dict(config or {}))
+    secrets = {key: value if isinstance(value, str) else json.dumps(value) for key, value in
+               (secret_config or {}).items()}
+    # The secret keys are always set: they would otherwise outlive this run (a context variable of the runtime).
+    pulumi.runtime.set_all_config({**(config or {}), **secrets}, list(secrets))
     pulumi.runtime.set_mocks(mocks, project=mocks.project, stack=mocks.stack, preview=preview)
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
