@@ -28,7 +28,7 @@ from google.protobuf import json_format
 from pulumi_policy import EnforcementLevel, Policy, PolicyPack
 from pulumi_policy import policy as policy_module
 
-from ._pack import POLICY_PACK_NAME
+from ._pack import POLICY_PACK_NAME, POLICY_PACK_VERSION
 
 MOVED_SETTINGS = {
     ("service-field-limits", "senderPattern"): "team-conventions",
@@ -41,7 +41,12 @@ ALL = "all"
 
 
 class PolicyConfigError(ValueError):
-    """A policy config the CLI refuses; the message is the sentence the CLI prints after ``error:``."""
+    """A policy config the CLI refuses. :attr:`problems` are the sentences the CLI prints after ``error:``, one
+    per problem, each naming the policy and the setting; the message is all of them, a line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,8 @@ def reconcile(config: Mapping[str, Any], policies: Iterable[Policy]) -> dict[str
         for problem in _schema_problems(policy, result[name].settings)
     )
     if problems:
-        raise PolicyConfigError(f'validating policy config for "{POLICY_PACK_NAME}": {"; ".join(problems)}')
+        prefix = f"validating policy config: {POLICY_PACK_NAME} {POLICY_PACK_VERSION}  "
+        raise PolicyConfigError([prefix + problem for problem in problems])
     return result
 
 
@@ -127,7 +133,7 @@ def check_pack_config(config: Mapping[str, Any], policies: Iterable[Policy]) -> 
     reconciled = reconcile(config, chosen)
     refusals = pack_refusals(reconciled, chosen)
     if refusals:
-        raise PolicyConfigError(" ".join(refusals))
+        raise PolicyConfigError(refusals)
     return reconciled
 
 
@@ -164,13 +170,13 @@ def _parse(config: Mapping[str, Any]) -> dict[str, PolicyConfig]:
             settings = dict(value)
             level = settings.pop("enforcementLevel", None)
             if level is not None and not isinstance(level, str):
-                raise PolicyConfigError(
+                raise PolicyConfigError([
                     f'parsing enforcement level for "{name}": {_go(level)} is not a valid enforcement level; '
                     "must be a string"
-                )
+                ])
             parsed[name] = PolicyConfig(None if level is None else _level(name, level), settings)
         else:
-            raise PolicyConfigError(f'parsing "{name}": {_go(value)} is not a valid value; must be a string or object')
+            raise PolicyConfigError([f'parsing "{name}": {_go(value)} is not a valid value; must be a string or object'])
     return parsed
 
 
@@ -178,9 +184,7 @@ def _level(name: str, value: str) -> EnforcementLevel:
     try:
         return EnforcementLevel(value)
     except ValueError:
-        raise PolicyConfigError(
-            f'parsing enforcement level for "{name}": "{value}" is not a valid enforcement level'
-        ) from None
+        raise PolicyConfigError([f'parsing enforcement level for "{name}": "{value}" is not a valid enforcement level']) from None
 
 
 def _defaults(policy: Policy) -> dict[str, Any]:
