@@ -106,9 +106,8 @@ def pack_refusals(config: Mapping[str, PolicyConfig], policies: Iterable[Policy]
                 f'policy config: "{name}" is not a policy of the pack "{POLICY_PACK_NAME}", so its section would be '
                 f"ignored. Fix: {_closest(name, known)}."
             )
-        else:
-            schema = known[name].config_schema
-            allowed = set(schema.properties) if schema is not None else set()
+        elif (schema := known[name].config_schema) is not None:  # without a schema, a policy reads any setting
+            allowed = set(schema.properties)
             for setting in sorted(set(section.settings) - allowed):
                 home = MOVED_SETTINGS.get((name, setting))
                 if home:

@@ -7,7 +7,7 @@ from pulumi_policy import EnforcementLevel, ReportViolation, StackValidationArgs
 from incident_manager_provider.tokens import IDENTITY_FIELDS, NotCanonical, canonical, canonical_identity
 
 from .._shared import shared_engagement_sentence
-from ._shared import ENGAGEMENT_TYPE, Inputs, as_dynamic
+from ._shared import ENGAGEMENT_TYPE, Inputs, as_dynamic, config_schema
 
 
 def _validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
@@ -46,4 +46,5 @@ ONE_ENGAGEMENT_PER_TOKEN = StackValidationPolicy(
     ),
     validate=_validate,
     enforcement_level=EnforcementLevel.MANDATORY,
+    config_schema=config_schema(),  # no settings: the pack refuses any
 )
