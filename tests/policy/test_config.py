@@ -105,8 +105,9 @@ def test_an_enforcement_level_typo_names_the_policy(section: Any, problem: str) 
 def test_every_mistake_of_one_kind_is_reported_at_once() -> None:
     problems = refusal({"contact-allowlist": {"allowedContact": {}}, "team-conventions": {"publicMaxLenght": 5}})
 
-    assert [problem.split(":")[0] for problem in problems] == ['policy config "contact-allowlist"'] + [
-        'policy config "team-conventions"'
+    assert [problem.split(":")[0] for problem in problems] == [
+        'policy config "contact-allowlist"',
+        'policy config "team-conventions"',
     ]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidationArgs
 
 from pulumi_incident_manager._shared import shared_engagement_sentence

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
-from ._config import PolicyConfig, PolicyConfigError, checked_policy_pack, check_pack_config
+from ._config import PolicyConfig, PolicyConfigError, check_pack_config, checked_policy_pack
 from ._pack import POLICY_PACK_NAME, policy_pack_path
 from ._shared import (
     DEFAULT_DRILL_STACKS,
@@ -64,20 +64,20 @@ __all__ = [
     "PLUGIN_TYPES",
     "POLICIES",
     "POLICY_PACK_NAME",
-    "PolicyConfig",
-    "PolicyConfigError",
     "SENSITIVE_PATTERNS",
     "STACK_POLICIES",
     "TEAM_CONVENTIONS",
     "TOKEN_KEY_TYPE",
     "UNKNOWN",
     "Inputs",
+    "PolicyConfig",
+    "PolicyConfigError",
     "SensitivePattern",
     "UnknownValueError",
     "analyzed_props",
+    "as_dynamic",
     "check_pack_config",
     "checked_policy_pack",
-    "as_dynamic",
     "contact_alias",
     "contact_matches",
     "is_drill_stack",

@@ -142,7 +142,7 @@ def checked_policy_pack(name: str, policies: list[Policy], enforcement_level: En
     resource is analyzed."""
 
     class Servicer(policy_module._PolicyAnalyzerServicer):
-        def Configure(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802 (gRPC's name)
+        def Configure(self, request: Any, context: grpc.ServicerContext) -> Any:
             received = {
                 key: PolicyConfig(None, json_format.MessageToDict(section.properties))
                 for key, section in request.policyConfig.items()
@@ -150,7 +150,7 @@ def checked_policy_pack(name: str, policies: list[Policy], enforcement_level: En
             refusals = pack_refusals(received, policies)
             if refusals:
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, " ".join(refusals))
-            return super().Configure(request, context)
+            return super().Configure(request, context)  # type: ignore[no-untyped-call]
 
     # PolicyPack builds its servicer from this module attribute; pulumi-policy offers no other way in.
     policy_module._PolicyAnalyzerServicer = Servicer  # type: ignore[misc]
@@ -175,7 +175,8 @@ def _parse(config: Mapping[str, Any]) -> dict[str, PolicyConfig]:
                 ])
             parsed[name] = PolicyConfig(None if level is None else _level(name, level), settings)
         else:
-            raise PolicyConfigError([f'parsing "{name}": {_go(value)} is not a valid value; must be a string or object'])
+            problem = f'parsing "{name}": {_go(value)} is not a valid value; must be a string or object'
+            raise PolicyConfigError([problem])
     return parsed
 
 
@@ -183,7 +184,8 @@ def _level(name: str, value: str) -> EnforcementLevel:
     try:
         return EnforcementLevel(value)
     except ValueError:
-        raise PolicyConfigError([f'parsing enforcement level for "{name}": "{value}" is not a valid enforcement level']) from None
+        problem = f'parsing enforcement level for "{name}": "{value}" is not a valid enforcement level'
+        raise PolicyConfigError([problem]) from None
 
 
 def _defaults(policy: Policy) -> dict[str, Any]:

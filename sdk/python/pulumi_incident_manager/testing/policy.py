@@ -31,11 +31,11 @@ from ..policies import (
     PACK_POLICIES,
     POLICY_PACK_NAME,
     UNKNOWN,
-    PolicyConfigError,
     UnknownValueError,
     analyzed_props,
     check_pack_config,
 )
+from ..policies import PolicyConfigError as PolicyConfigError  # re-exported: what a refused config raises
 
 
 @dataclass(frozen=True)
