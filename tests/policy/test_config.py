@@ -16,6 +16,7 @@ from pulumi_incident_manager.policies import (
     check_pack_config,
 )
 from pulumi_incident_manager.testing import (
+    UNKNOWN,
     PolicyConfigError,
     StackResource,
     check_resource,
@@ -176,3 +177,15 @@ def test_the_reconciled_config_fills_in_defaults_and_all() -> None:
     assert config["contact-allowlist"].settings == {
         "drillStacks": ["*drill*", "*gameday*"], "allowedContacts": {}, "deniedContacts": []
     }
+
+
+def test_recorded_property_dependencies_cover_an_engagement_whose_arn_is_not_known_yet() -> None:
+    engagement_type = "pulumi-python:dynamic/incident-manager:Engagement"
+    urn = resource_urn(DRILL, "project", engagement_type, "a")
+    stack = [
+        StackResource(urn, engagement_type, "a", engagement()),
+        StackResource(urn + "-expected", "pulumi-python:dynamic/incident-manager:AcknowledgementExpectation",
+                      "a-expected", {"engagement_arn": UNKNOWN}, property_dependencies={"engagement_arn": [urn]}),
+    ]
+
+    assert policy_violations(stack, {"drill-expectations": {"required": True}}, [DRILL_EXPECTATIONS]) == []

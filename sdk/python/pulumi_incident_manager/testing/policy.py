@@ -78,14 +78,16 @@ class Registered(Protocol):
 
 @dataclass(frozen=True)
 class StackResource:
-    """One resource of a stack for :func:`policy_violations`: its inputs, and its outputs (an ``arn`` another
-    resource's input takes counts as a dependency on it, as the engine's property dependencies would say)."""
+    """One resource of a stack for :func:`policy_violations`: its inputs, and what the engine's property
+    dependencies would say: given as ``property_dependencies`` (input -> URNs), or else read from ``outputs`` (an
+    input holding another resource's ``arn`` or id depends on it)."""
 
     urn: str
     type: str
     name: str
     inputs: Mapping[str, Any]
     outputs: Mapping[str, Any] = field(default_factory=dict)
+    property_dependencies: Mapping[str, Sequence[str]] | None = None
 
 
 def policy_violations(
@@ -216,19 +218,32 @@ def _validate_stack(
         )
         for resource in resources
     }
-    produced: dict[str, str] = {}
     for resource in resources:
-        outputs = getattr(resource, "outputs", None) or {}
+        for key, urns in _property_dependencies(resource, resources).items():
+            sources = [built[urn] for urn in urns if urn in built and urn != resource.urn]
+            if sources:
+                built[resource.urn].property_dependencies[key] = sources
+                built[resource.urn].dependencies.extend(sources)
+    return _call(policy, _StackArgs(list(built.values()), dict(settings)), "")
+
+
+def _property_dependencies(resource: Registered, resources: Sequence[Registered]) -> Mapping[str, Sequence[str]]:
+    """Input -> the URNs it came from: the resource's own ``property_dependencies`` where it records them, else the
+    resources whose ``arn`` output (or id) the input holds; a value not known yet (a preview) tells nothing."""
+    recorded: Mapping[str, Sequence[str]] | None = getattr(resource, "property_dependencies", None)
+    if recorded is not None:
+        return recorded
+    produced: dict[str, str] = {}
+    for other in resources:
+        outputs = getattr(other, "outputs", None) or {}
         for key in ("arn", "id"):
             if isinstance(outputs.get(key), str):
-                produced.setdefault(outputs[key], resource.urn)
-    for resource in resources:
-        for key, value in resource.inputs.items():
-            source = produced.get(value) if isinstance(value, str) else None
-            if source is not None and source != resource.urn:
-                built[resource.urn].property_dependencies[key] = [built[source]]
-                built[resource.urn].dependencies.append(built[source])
-    return _call(policy, _StackArgs(list(built.values()), dict(settings)), "")
+                produced.setdefault(outputs[key], other.urn)
+    return {
+        key: [produced[value]]
+        for key, value in resource.inputs.items()
+        if isinstance(value, str) and value in produced
+    }
 
 
 def _call(policy: Policy, args: Any, urn: str) -> list[PolicyViolation]:
