@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from pulumi_cli import Project
+from pulumi_incident_manager._shared import shared_engagement_sentence
 from pulumi_incident_manager.policies import policy_pack_path
 from pulumi_incident_manager.testing import (
     IncidentManagerMocks,
@@ -63,10 +64,12 @@ class Both:
         assert "Traceback" not in output and "KeyboardInterrupt" not in output
         return result.returncode, output
 
-    def kit(self, stack: str, engagements: list[dict[str, Any]], pack_config: Any) -> Verdict:
+    def kit(self, stack: str, engagements: list[dict[str, Any]], pack_config: Any, *, preview: bool = False) -> Verdict:
+        """The kit's verdict. Not a preview by default: under a preview the mocks cannot tell which engagement an
+        expectation's (unknown) engagement_arn comes from, which drill-expectations needs."""
         mocks = IncidentManagerMocks(project="policy-parity", stack=stack)
         run_program(self.project.project_dir / "__main__.py", mocks,
-                    config={"policy-parity:engagements": json.dumps(engagements)})
+                    config={"policy-parity:engagements": json.dumps(engagements)}, preview=preview)
         found = policy_violations(mocks.resources, pack_config)
         violations = {(v.policy, v.enforcement_level.value, v.urn.rsplit("::", 1)[-1], v.message) for v in found}
         return all(v.enforcement_level.value != "mandatory" for v in found), violations
@@ -173,3 +176,17 @@ def test_an_unknown_policy_without_a_level_is_named_by_the_kit_where_the_engine_
     # The engine refuses such a section before the pack sees it, without naming it (docs/policy.md says so).
     assert returncode != 0
     assert 'invalid enforcement level ""' in output
+
+
+def test_two_engagements_with_one_token_fail_in_both_with_one_sentence(both: Both) -> None:
+    twins = [engagement("first", idempotency_token="t-1"), engagement("second", idempotency_token="t-1")]
+    sentence = shared_engagement_sentence("first", "second", explicit=True)
+
+    # The SDK refuses the pair inside the program, before the pack (one-engagement-per-token) would see it; the
+    # policy reports pairs spread over programs with the same sentence (tests/policy/test_one_engagement_per_token).
+    with pytest.raises(Exception, match=re.escape(sentence)):
+        both.kit("drill", twins, VALID, preview=True)
+    returncode, output = both.cli("drill", twins, VALID)
+
+    assert returncode != 0
+    assert sentence in output
