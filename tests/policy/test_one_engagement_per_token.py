@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidationArgs
 
+from pulumi_incident_manager._shared import shared_engagement_sentence
 from pulumi_incident_manager.policies import ENGAGEMENT_TYPE, ONE_ENGAGEMENT_PER_TOKEN
 
 from ..support import engagement
@@ -36,9 +37,10 @@ def test_the_same_token_is_reported_naming_both_resources_and_no_value() -> None
         resource("a", idempotency_token="t-1", explicit_token=True),
         resource("b", idempotency_token="t-1", explicit_token=True, content="other"),
     )
-    assert message == (
-        'Engagements "a" and "b" would share one engagement (the same idempotency_token), so destroying either would '
-        "stop the other's. Fix: give one of them a different idempotency_token."
+    # The sentence the SDK refuses the same pair with inside one program.
+    assert message == shared_engagement_sentence("a", "b", explicit=True) == (
+        "Engagements 'a' and 'b' have the same idempotency_token, so they would share one engagement and destroying "
+        "either would stop the other's: give one of them a different idempotency_token."
     )
     assert urn is not None and urn.endswith("::b")
     assert "SECRET-TEXT" not in message
@@ -65,11 +67,7 @@ def test_engagements_only_read_with_get_are_ignored() -> None:
 )
 def test_every_spelling_of_one_engagement_is_reported(first: dict[str, Any], second: dict[str, Any]) -> None:
     [(message, _)] = violations(resource("a", **first), resource("b", **second))
-    assert message == (
-        'Engagements "a" and "b" would share one engagement (the same contact, message and run, so the same minted '
-        "token), so destroying either would stop the other's. Fix: give one of them a different run (or its own "
-        "idempotency_token)."
-    )
+    assert message == shared_engagement_sentence("a", "b", explicit=False)
 
 
 @pytest.mark.parametrize(

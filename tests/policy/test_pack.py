@@ -148,3 +148,32 @@ def test_the_policies_package_offers_every_public_name_and_derives_the_type_toke
         "team-conventions",
         "page-acceptance-drills-only",
     ]
+
+
+def test_the_pack_refuses_by_name_the_settings_and_policies_the_engine_lets_through(
+    analyzer: analyzer_pb2_grpc.AnalyzerStub,
+) -> None:
+    # What the engine hands the pack for {"contact-allowlist": {"allowedContact": ...}, "contact-allowlst":
+    # "advisory"}: the engine checks only the schema's properties, so both reach the pack's Configure.
+    request = analyzer_pb2.ConfigureAnalyzerRequest(
+        policyConfig={
+            "contact-allowlist": analyzer_pb2.PolicyConfig(
+                enforcementLevel=analyzer_pb2.MANDATORY, properties=struct({"allowedContact": {"x": ["y"]}})
+            ),
+            "contact-allowlst": analyzer_pb2.PolicyConfig(enforcementLevel=analyzer_pb2.ADVISORY),
+            "all": analyzer_pb2.PolicyConfig(enforcementLevel=analyzer_pb2.MANDATORY),
+        }
+    )
+
+    with pytest.raises(grpc.RpcError) as refused:
+        analyzer.Configure(request)
+
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert refused.value.details() == (
+        'policy config "contact-allowlist": "allowedContact" is not a setting of this policy, so it would be ignored. '
+        'Fix: write "allowedContacts" (the names are allowedContacts, deniedContacts, drillStacks). '
+        'policy config: "contact-allowlst" is not a policy of the pack "incident-manager", so its section would be '
+        'ignored. Fix: write "contact-allowlist" (the names are contact-allowlist, drill-expectations, '
+        "incident-or-drill-marker, no-secrets-in-sms, one-engagement-per-token, page-acceptance-drills-only, "
+        "service-field-limits, team-conventions)."
+    )

@@ -10,6 +10,8 @@ policies here lets tests (and users' own tests, through :mod:`pulumi_incident_ma
   :mod:`.service_field_limits`, :mod:`.team_conventions`, :mod:`.page_acceptance_drills_only`: one resource
   policy each; :mod:`.one_engagement_per_token`: the stack policy.
 - :mod:`._pack`: the pack's name and where it lives on disk.
+- :mod:`._config`: the policy config, refused where the CLI refuses it, in the CLI's words, for the pack and the
+  testing kit alike.
 
 All dynamic resources of one class share one type token, so every policy matches on the token and then on the
 resource's properties (snake_case, as the SDK stores them). A stack is *marked as a drill* when its name matches
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
+from ._config import PolicyConfig, PolicyConfigError, check_pack_config, checked_policy_pack
 from ._pack import POLICY_PACK_NAME, policy_pack_path
 from ._shared import (
     DEFAULT_DRILL_STACKS,
@@ -55,6 +58,7 @@ __all__ = [
     "INCIDENT_OR_DRILL_MARKER",
     "NO_SECRETS_IN_SMS",
     "ONE_ENGAGEMENT_PER_TOKEN",
+    "PACK_POLICIES",
     "PAGE_ACCEPTANCE_DRILLS_ONLY",
     "PAGE_ACCEPTANCE_TYPE",
     "PLUGIN_TYPES",
@@ -66,10 +70,14 @@ __all__ = [
     "TOKEN_KEY_TYPE",
     "UNKNOWN",
     "Inputs",
+    "PolicyConfig",
+    "PolicyConfigError",
     "SensitivePattern",
     "UnknownValueError",
     "analyzed_props",
     "as_dynamic",
+    "check_pack_config",
+    "checked_policy_pack",
     "contact_alias",
     "contact_matches",
     "is_drill_stack",
@@ -89,3 +97,6 @@ POLICIES: tuple[ResourceValidationPolicy, ...] = (
 
 STACK_POLICIES: tuple[StackValidationPolicy, ...] = (ONE_ENGAGEMENT_PER_TOKEN, DRILL_EXPECTATIONS)
 """The pack's policies over the whole stack."""
+
+PACK_POLICIES: tuple[ResourceValidationPolicy | StackValidationPolicy, ...] = (*POLICIES, *STACK_POLICIES)
+"""Every policy of the pack, as the pack offers them."""

@@ -10,6 +10,9 @@ from pathlib import Path
 import yaml
 
 POLICY_PACK_NAME = "incident-manager"
+_SHIPPED = Path(__file__).resolve().parent.parent / "policy_pack"
+POLICY_PACK_VERSION: str = yaml.safe_load((_SHIPPED / "PulumiPolicy.yaml").read_text())["version"]
+"""The version the CLI reports the pack with (PulumiPolicy.yaml's)."""
 
 
 def policy_pack_path() -> Path:
@@ -19,7 +22,7 @@ def policy_pack_path() -> Path:
     names, else with ``python`` on PATH, which need not have this package. So the shipped pack is written, once per
     environment, to a folder in the user's cache whose ``PulumiPolicy.yaml`` names ``sys.prefix``.
     """
-    shipped = Path(__file__).resolve().parent.parent / "policy_pack"
+    shipped = _SHIPPED
     settings = yaml.safe_load((shipped / "PulumiPolicy.yaml").read_text())
     if sys.prefix != sys.base_prefix:  # a virtualenv: the host runs its bin/python
         settings["runtime"] = {"name": "python", "options": {"virtualenv": sys.prefix}}

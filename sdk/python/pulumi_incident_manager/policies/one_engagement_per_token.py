@@ -6,7 +6,8 @@ from pulumi_policy import EnforcementLevel, ReportViolation, StackValidationArgs
 
 from incident_manager_provider.tokens import IDENTITY_FIELDS, NotCanonical, canonical, canonical_identity
 
-from ._shared import ENGAGEMENT_TYPE, Inputs, as_dynamic
+from .._shared import shared_engagement_sentence
+from ._shared import ENGAGEMENT_TYPE, Inputs, as_dynamic, config_schema
 
 
 def _validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
@@ -32,21 +33,9 @@ def _validate(args: StackValidationArgs, report_violation: ReportViolation) -> N
         for identity in identities:
             other = seen.setdefault(identity, resource.name)
             if other != resource.name:
-                report_violation(_sentence(other, resource.name, explicit=explicit), resource.urn)
+                # The SDK's own sentence: a program refuses the same pair with it before the pack sees them.
+                report_violation(shared_engagement_sentence(other, resource.name, explicit=explicit), resource.urn)
                 break
-
-
-def _sentence(first: str, second: str, *, explicit: bool) -> str:
-    # The fix that works: run is no part of an explicit token.
-    if explicit:
-        what, fix = "the same idempotency_token", "give one of them a different idempotency_token"
-    else:
-        what = "the same contact, message and run, so the same minted token"
-        fix = "give one of them a different run (or its own idempotency_token)"
-    return (
-        f'Engagements "{first}" and "{second}" would share one engagement ({what}), so destroying either would '
-        f"stop the other's. Fix: {fix}."
-    )
 
 
 ONE_ENGAGEMENT_PER_TOKEN = StackValidationPolicy(
@@ -57,4 +46,5 @@ ONE_ENGAGEMENT_PER_TOKEN = StackValidationPolicy(
     ),
     validate=_validate,
     enforcement_level=EnforcementLevel.MANDATORY,
+    config_schema=config_schema(),  # no settings: the pack refuses any
 )

@@ -11,7 +11,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 from incident_manager_provider.schema import Resource
 from incident_manager_provider.validation import broken_rule, input_shape
 
-from ._shared import RESOURCES_BY_TYPE, Inputs, Reporter, resource_policy
+from ._shared import RESOURCES_BY_TYPE, Inputs, Reporter, config_schema, resource_policy
 
 
 def operations(resource: Resource) -> list[str]:
@@ -46,7 +46,8 @@ FIELD_LIMITS = resource_policy(
     "service-field-limits",
     _validate,
     Severity.MEDIUM,
-    None,
+    config_schema(),  # no settings: the pack refuses any, naming where the old ones moved
+
     "Engagement and PageAcceptance properties meet the ssm-contacts API's lengths, patterns, enums and ARN shapes "
     "(from botocore's service model, as the provider checks them), checked before the engine calls the provider.",
     "Change the property to meet the rule the message names.",

@@ -7,9 +7,9 @@ prints this directory and ``--help`` says so.
 import argparse
 import sys
 
-from pulumi_policy import EnforcementLevel, PolicyPack
+from pulumi_policy import EnforcementLevel
 
-from pulumi_incident_manager.policies import POLICIES, POLICY_PACK_NAME, STACK_POLICIES, policy_pack_path
+from pulumi_incident_manager.policies import PACK_POLICIES, POLICY_PACK_NAME, checked_policy_pack, policy_pack_path
 
 parser = argparse.ArgumentParser(
     prog="python -m pulumi_incident_manager.policy_pack",
@@ -25,6 +25,4 @@ if arguments == ["--path"] or {"-h", "--help"} & set(arguments):
     parser.parse_args(arguments)  # --help prints the usage and exits 0
     print(policy_pack_path())
 else:
-    PolicyPack(
-        name=POLICY_PACK_NAME, policies=[*POLICIES, *STACK_POLICIES], enforcement_level=EnforcementLevel.MANDATORY
-    )
+    checked_policy_pack(POLICY_PACK_NAME, list(PACK_POLICIES), EnforcementLevel.MANDATORY)

@@ -11,8 +11,9 @@
   refuse to call AWS.
 - :func:`run_program` (:mod:`.program`) runs a Pulumi program file under those mocks with a stack's config (secret
   config included).
-- :func:`run_policy` and :func:`check_resource` (:mod:`.policy`) run the pack's policies (or your own) against a
-  resource's properties, with your policy config, as ``pulumi preview --policy-pack`` would.
+- :func:`policy_violations`, :func:`check_resource` and :func:`run_policy` (:mod:`.policy`) run the pack's policies
+  (or your own), stack policies included, over a stack's resources (``mocks.resources``) or one resource's
+  properties, with your policy config checked as the CLI checks it, as ``pulumi preview --policy-pack`` would.
 
 For integration tests against the offline ssm-contacts endpoint, use the ``ssm_contacts_emulator`` pytest fixture.
 """
@@ -22,7 +23,16 @@ from __future__ import annotations
 from ..policies import UNKNOWN
 from .client import Contact, EscalationPlan, MockClient, OnCallSchedule, Rotation, Stage
 from .mocks import IncidentManagerMocks, RecordedResource
-from .policy import PolicyViolation, check_resource, load_policy_config, resource_urn, run_policy
+from .policy import (
+    PolicyConfigError,
+    PolicyViolation,
+    StackResource,
+    check_resource,
+    load_policy_config,
+    policy_violations,
+    resource_urn,
+    run_policy,
+)
 from .program import load_stack_config, run_program
 
 __all__ = [
@@ -32,13 +42,16 @@ __all__ = [
     "IncidentManagerMocks",
     "MockClient",
     "OnCallSchedule",
+    "PolicyConfigError",
     "PolicyViolation",
     "RecordedResource",
     "Rotation",
+    "StackResource",
     "Stage",
     "check_resource",
     "load_policy_config",
     "load_stack_config",
+    "policy_violations",
     "resource_urn",
     "run_policy",
     "run_program",

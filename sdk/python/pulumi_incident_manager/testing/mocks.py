@@ -15,7 +15,7 @@ import pulumi.runtime
 from pulumi.dynamic import ResourceProvider
 from pulumi.output import UNKNOWN
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
-from pulumi_policy import ResourceValidationPolicy
+from pulumi_policy import Policy
 
 import incident_manager_provider
 from incident_manager_provider import aws
@@ -25,9 +25,9 @@ from incident_manager_provider.validation import is_unknown
 
 from .. import _functions
 from .._generated import Page
-from ..policies import ENGAGEMENT_TYPE, PAGE_ACCEPTANCE_TYPE, PLUGIN_TYPES, POLICIES
+from ..policies import ENGAGEMENT_TYPE, PACK_POLICIES, PAGE_ACCEPTANCE_TYPE, PLUGIN_TYPES
 from .client import Account, Declared, MockClient
-from .policy import PolicyViolation, check_resource, resource_urn
+from .policy import PolicyViolation, policy_violations, resource_urn
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -186,23 +186,11 @@ class IncidentManagerMocks(pulumi.runtime.Mocks):
         return {}, None
 
     def policy_violations(
-        self, pack_config: Mapping[str, Any] | None = None, policies: Iterable[ResourceValidationPolicy] = POLICIES
+        self, pack_config: Mapping[str, Any] | None = None, policies: Iterable[Policy] = PACK_POLICIES
     ) -> list[PolicyViolation]:
-        """Run the policies over every engagement and page acceptance the program registered."""
-        chosen = list(policies)
-        violations: list[PolicyViolation] = []
-        for resource in self.engagements + self.page_acceptances:
-            stack, project = resource.urn.removeprefix("urn:pulumi:").split("::")[:2]
-            violations += check_resource(
-                resource.inputs,
-                pack_config=pack_config,
-                resource_type=resource.type,
-                name=resource.name,
-                stack=stack,
-                project=project,
-                policies=chosen,
-            )
-        return violations
+        """Run the policies over the stack the program registered, the stack policies included, as
+        :func:`~.policy.policy_violations` does (``pack_config`` is checked as the CLI checks it)."""
+        return policy_violations(self.resources, pack_config, policies)
 
     def list_pages(self, engagement_id: str) -> list[Page]:
         """The pages a recorded engagement sent, as ``pulumi_incident_manager.list_pages`` returns them."""

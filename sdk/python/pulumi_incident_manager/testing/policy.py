@@ -1,25 +1,41 @@
-"""The policy runner: the pack's policies (or your own) run against one resource's properties, with a policy config,
-as ``pulumi preview --policy-pack`` would run them."""
+"""The policy runner: the pack's policies (or your own) against resources' properties, with a policy config, as
+``pulumi preview --policy-pack ... --policy-pack-config ...`` runs them: the config refused where the CLI refuses it,
+in the CLI's words (:class:`PolicyConfigError`), resource policies per resource, stack policies over the stack."""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pulumi_policy import (
     EnforcementLevel,
+    Policy,
     PolicyCustomTimeouts,
+    PolicyResource,
     PolicyResourceOptions,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
 
-from ..policies import ENGAGEMENT_TYPE, POLICIES, POLICY_PACK_NAME, UnknownValueError, analyzed_props
+from incident_manager_provider.validation import is_unknown
+
+from ..policies import (
+    ENGAGEMENT_TYPE,
+    PACK_POLICIES,
+    POLICY_PACK_NAME,
+    UNKNOWN,
+    UnknownValueError,
+    analyzed_props,
+    check_pack_config,
+)
+from ..policies import PolicyConfigError as PolicyConfigError  # re-exported: what a refused config raises
 
 
 @dataclass(frozen=True)
@@ -47,8 +63,77 @@ def load_policy_config(path: str | Path) -> dict[str, Any]:
     return config
 
 
+class Registered(Protocol):
+    """A resource of the stack, as :class:`~.mocks.RecordedResource` records it."""
+
+    @property
+    def urn(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def inputs(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class StackResource:
+    """One resource of a stack for :func:`policy_violations`: its inputs, and what the engine's property
+    dependencies would say: given as ``property_dependencies`` (input -> URNs), or else read from ``outputs`` (an
+    input holding another resource's ``arn`` or id depends on it)."""
+
+    urn: str
+    type: str
+    name: str
+    inputs: Mapping[str, Any]
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+    property_dependencies: Mapping[str, Sequence[str]] | None = None
+
+
+def policy_violations(
+    resources: Iterable[Registered],
+    pack_config: Mapping[str, Any] | None = None,
+    policies: Iterable[Policy] = PACK_POLICIES,
+) -> list[PolicyViolation]:
+    """Every violation of the stack made of ``resources``, as ``pulumi preview --policy-pack`` reports it: each
+    resource policy over each resource, each stack policy over them all, with ``pack_config`` (the content of a
+    ``--policy-pack-config`` file, see :func:`load_policy_config`).
+
+    ``pack_config`` is checked first as the CLI checks it: a wrong type, an unknown policy or setting, a moved
+    setting or a bad ``enforcementLevel`` raises :class:`PolicyConfigError`, whose message is the CLI's sentence
+    (naming the policy and the setting). Per policy, ``enforcementLevel`` (``"advisory"``, ``"mandatory"``,
+    ``"disabled"``), else the key ``"all"``, else the policy's own level applies.
+    """
+    chosen = list(policies)
+    # The config is the pack's: it may configure the pack's policies that were not chosen here.
+    names = {policy.name for policy in chosen}
+    config = check_pack_config(pack_config or {}, [*chosen, *(p for p in PACK_POLICIES if p.name not in names)])
+    stack = list(resources)
+    violations: list[PolicyViolation] = []
+    for policy in chosen:
+        level = config[policy.name].enforcement_level or EnforcementLevel.ADVISORY
+        if level is EnforcementLevel.DISABLED:
+            continue
+        # As in the analyzer: a violation that remediation did not fix is reported as mandatory.
+        level = EnforcementLevel.MANDATORY if level is EnforcementLevel.REMEDIATE else level
+        settings = config[policy.name].settings
+        found = (
+            _validate_stack(policy, stack, settings)
+            if isinstance(policy, StackValidationPolicy)
+            else [v for resource in stack for v in _validate(policy, resource, settings)]
+        )
+        for violation in found:
+            downgraded = violation.enforcement_level is EnforcementLevel.ADVISORY
+            violations.append(
+                PolicyViolation(
+                    policy.name, EnforcementLevel.ADVISORY if downgraded else level, violation.message, violation.urn
+                )
+            )
+    return violations
+
+
 def run_policy(
-    policy: ResourceValidationPolicy,
+    policy: Policy,
     props: Mapping[str, Any],
     *,
     config: Mapping[str, Any] | None = None,
@@ -57,14 +142,22 @@ def run_policy(
     stack: str = "dev",
     project: str = "project",
 ) -> list[str]:
-    """The messages ``policy`` reports for one resource with these input ``props``.
+    """The messages ``policy`` reports for one resource with these input ``props`` (a stack policy: for a stack
+    of that one resource).
 
-    ``config`` is the policy's own section of the policy config (``enforcementLevel`` is ignored here).
-    Use :data:`UNKNOWN` for a value not known during preview: a policy that reads it reports that it cannot
-    run, as the CLI does.
+    ``config`` is the policy's own section of the policy config, checked as the CLI checks it
+    (:class:`PolicyConfigError`); its ``enforcementLevel`` is ignored here. Use :data:`UNKNOWN` for a value not
+    known during preview: a policy that reads it reports that it cannot run, as the CLI does.
     """
-    urn = resource_urn(stack, project, resource_type, name)
-    return [violation.message for violation in _validate(policy, props, config or {}, resource_type, name, urn)]
+    section = {key: value for key, value in (config or {}).items() if key != "enforcementLevel"}
+    settings = check_pack_config({policy.name: section}, [policy])[policy.name].settings
+    resource = StackResource(resource_urn(stack, project, resource_type, name), resource_type, name, props)
+    found = (
+        _validate_stack(policy, [resource], settings)
+        if isinstance(policy, StackValidationPolicy)
+        else _validate(policy, resource, settings)
+    )
+    return [violation.message for violation in found]
 
 
 def check_resource(
@@ -75,71 +168,92 @@ def check_resource(
     name: str = "engagement",
     stack: str = "dev",
     project: str = "project",
-    policies: Iterable[ResourceValidationPolicy] = POLICIES,
+    policies: Iterable[Policy] = PACK_POLICIES,
 ) -> list[PolicyViolation]:
-    """Every violation the pack reports for one resource, honouring ``pack_config`` as the CLI would.
-
-    ``pack_config`` has the shape of a ``--policy-pack-config`` file (see :func:`load_policy_config`): per
-    policy an enforcement level (``"advisory"``, ``"mandatory"``, ``"disabled"``) or an object of settings
-    with an optional ``enforcementLevel``; the key ``"all"`` sets the level of every policy.
-    """
-    pack_config = pack_config or {}
-    urn = resource_urn(stack, project, resource_type, name)
-    violations: list[PolicyViolation] = []
-    for policy in policies:
-        level, settings = _policy_config(policy, pack_config)
-        if level is EnforcementLevel.DISABLED:
-            continue
-        for violation in _validate(policy, props, settings, resource_type, name, urn):
-            downgraded = violation.enforcement_level is EnforcementLevel.ADVISORY
-            violations.append(
-                PolicyViolation(policy.name, EnforcementLevel.ADVISORY if downgraded else level, violation.message, urn)
-            )
-    return violations
+    """Every violation the pack reports for a stack of one resource with these input ``props``, honouring
+    ``pack_config`` as the CLI would (see :func:`policy_violations`)."""
+    resource = StackResource(resource_urn(stack, project, resource_type, name), resource_type, name, props)
+    return policy_violations([resource], pack_config, policies)
 
 
-def _policy_config(
-    policy: ResourceValidationPolicy, pack_config: Mapping[str, Any]
-) -> tuple[EnforcementLevel, Mapping[str, Any]]:
-    section = pack_config.get(policy.name, {})
-    if isinstance(section, str):
-        section = {"enforcementLevel": section}
-    everything = pack_config.get("all", {})
-    if isinstance(everything, str):
-        everything = {"enforcementLevel": everything}
-    settings = {key: value for key, value in section.items() if key != "enforcementLevel"}
-    level_name = section.get("enforcementLevel", everything.get("enforcementLevel"))
-    level = EnforcementLevel(level_name) if level_name else policy.enforcement_level or EnforcementLevel.ADVISORY
-    # As in the analyzer: a violation that remediation did not fix is reported as mandatory.
-    return (EnforcementLevel.MANDATORY if level is EnforcementLevel.REMEDIATE else level), settings
+def _options() -> PolicyResourceOptions:
+    return PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
 
 
-def _validate(
-    policy: ResourceValidationPolicy,
-    props: Mapping[str, Any],
-    settings: Mapping[str, Any],
-    resource_type: str,
-    name: str,
-    urn: str,
+def _analyzed(resource: Registered) -> Mapping[str, Any]:
+    """The inputs as the analyzer hands them to a policy: internal keys dropped, values not known yet as
+    :data:`UNKNOWN` (reading one raises, as in the analyzer)."""
+    visible = {key: _known_or(value) for key, value in resource.inputs.items() if not key.startswith("__")}
+    return analyzed_props(visible)
+
+
+def _known_or(value: Any) -> Any:
+    if is_unknown(value):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {key: _known_or(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_known_or(item) for item in value]
+    return value
+
+
+def _validate(policy: Policy, resource: Registered, settings: Mapping[str, Any]) -> list[PolicyViolation]:
+    """Call a resource policy's ``validate`` with the arguments the analyzer builds."""
+    if not isinstance(policy, ResourceValidationPolicy):
+        raise TypeError(f"{policy.name} is neither a ResourceValidationPolicy nor a StackValidationPolicy")
+    args = _Args(
+        resource.type, _analyzed(resource), resource.urn, resource.name, _options(), None, dict(settings)
+    )
+    return _call(policy, args, resource.urn)
+
+
+def _validate_stack(
+    policy: StackValidationPolicy, resources: Sequence[Registered], settings: Mapping[str, Any]
 ) -> list[PolicyViolation]:
-    """Call ``policy.validate`` with the arguments the analyzer builds (unknown-checking props, no internals)."""
+    """Call a stack policy's ``validate`` with the stack's resources as the analyzer builds them: props that raise
+    on unknown values, and property dependencies (an input holding another resource's ``arn`` or id)."""
+    built = {
+        resource.urn: PolicyResource(
+            resource.type, _analyzed(resource), resource.urn, resource.name, _options(), None, None, [], {}
+        )
+        for resource in resources
+    }
+    for resource in resources:
+        for key, urns in _property_dependencies(resource, resources).items():
+            sources = [built[urn] for urn in urns if urn in built and urn != resource.urn]
+            if sources:
+                built[resource.urn].property_dependencies[key] = sources
+                built[resource.urn].dependencies.extend(sources)
+    return _call(policy, _StackArgs(list(built.values()), dict(settings)), "")
+
+
+def _property_dependencies(resource: Registered, resources: Sequence[Registered]) -> Mapping[str, Sequence[str]]:
+    """Input -> the URNs it came from: the resource's own ``property_dependencies`` where it records them, else the
+    resources whose ``arn`` output (or id) the input holds; a value not known yet (a preview) tells nothing."""
+    recorded: Mapping[str, Sequence[str]] | None = getattr(resource, "property_dependencies", None)
+    if recorded is not None:
+        return recorded
+    produced: dict[str, str] = {}
+    for other in resources:
+        outputs = getattr(other, "outputs", None) or {}
+        for key in ("arn", "id"):
+            if isinstance(outputs.get(key), str):
+                produced.setdefault(outputs[key], other.urn)
+    return {
+        key: [produced[value]]
+        for key, value in resource.inputs.items()
+        if isinstance(value, str) and value in produced
+    }
+
+
+def _call(policy: Policy, args: Any, urn: str) -> list[PolicyViolation]:
     reported: list[PolicyViolation] = []
 
     def report_violation(message: str, violation_urn: str | None = None) -> None:
         reported.append(PolicyViolation(policy.name, EnforcementLevel.MANDATORY, message, violation_urn or urn))
 
-    visible = {key: value for key, value in props.items() if not key.startswith("__")}  # the engine drops these
-    args = _Args(
-        resource_type,
-        analyzed_props(visible),
-        urn,
-        name,
-        PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None),
-        None,
-        dict(settings),
-    )
     try:
-        result = policy.validate(args, report_violation)
+        result = policy.validate(args, report_violation)  # type: ignore[attr-defined]
         if inspect.isawaitable(result):
             asyncio.run(_wait(result))
     except UnknownValueError as error:
@@ -151,11 +265,18 @@ def _validate(
 
 
 class _NotApplicable(Exception):
-    """``args.not_applicable()``: the policy does not apply to this resource, so it reports nothing."""
+    """``args.not_applicable()``: the policy does not apply, so it reports nothing."""
 
 
 class _Args(ResourceValidationArgs):
     """The arguments the analyzer builds, with ``not_applicable`` answered here rather than by the analyzer."""
+
+    def not_applicable(self, reason: str | None = None) -> None:
+        raise _NotApplicable(reason)
+
+
+class _StackArgs(StackValidationArgs):
+    """A stack policy's arguments, with ``not_applicable`` answered here."""
 
     def not_applicable(self, reason: str | None = None) -> None:
         raise _NotApplicable(reason)
