@@ -65,8 +65,8 @@ class Both:
         return result.returncode, output
 
     def kit(self, stack: str, engagements: list[dict[str, Any]], pack_config: Any, *, preview: bool = False) -> Verdict:
-        """The kit's verdict. Not a preview by default: under a preview the mocks cannot tell which engagement an
-        expectation's (unknown) engagement_arn comes from, which drill-expectations needs."""
+        """The kit's verdict, from an `up` or (``preview=True``) a preview, where no ARN is known and only the
+        recorded property dependencies tell drill-expectations which engagement an expectation covers."""
         mocks = IncidentManagerMocks(project="policy-parity", stack=stack)
         run_program(self.project.project_dir / "__main__.py", mocks,
                     config={"policy-parity:engagements": json.dumps(engagements)}, preview=preview)
@@ -98,6 +98,7 @@ def test_a_valid_program_and_config_pass_in_both(both: Both) -> None:
     kit = both.kit("drill", engagements, VALID)
 
     assert kit == (True, set())
+    assert both.kit("drill", engagements, VALID, preview=True) == kit
     assert cli_verdict(*both.cli("drill", engagements, VALID)) == kit
 
 
@@ -127,6 +128,9 @@ def test_each_policy_violated_once_gives_one_verdict_in_both(both: Both) -> None
                for *_, message in kit_drill[1])
     assert cli_verdict(*both.cli("drill", drill, config)) == kit_drill
     assert cli_verdict(*both.cli("prod", prod, config)) == kit_prod
+    # The CLI's verdict is a preview's: the kit's preview agrees, drill-expectations included.
+    assert both.kit("drill", drill, config, preview=True) == kit_drill
+    assert both.kit("prod", prod, config, preview=True) == kit_prod
 
 
 def kit_refusal(both: Both, pack_config: Any) -> list[str]:

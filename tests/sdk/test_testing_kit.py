@@ -17,6 +17,7 @@ from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationA
 
 from incident_manager_provider.engagement import EngagementProvider
 from incident_manager_provider.errors import NotFoundError
+from incident_manager_provider.validation import is_unknown
 from pulumi_incident_manager import testing
 from pulumi_incident_manager.policies import CONTACT_ALLOWLIST, INCIDENT_OR_DRILL_MARKER, PAGE_ACCEPTANCE_TYPE
 from pulumi_incident_manager.testing import (
@@ -63,14 +64,31 @@ def program(tmp_path: Path) -> Path:
     return path
 
 
-def run(program: Path, stack: str = "gameday-drill", **config: str) -> IncidentManagerMocks:
+def run(program: Path, stack: str = "gameday-drill", preview: bool = False, **config: str) -> IncidentManagerMocks:
     mocks = IncidentManagerMocks(
         project="gameday", stack=stack, region="eu-west-1", account_id="210987654321", clock=lambda: START
     )
     run_program(
-        program, mocks, config={f"gameday:{key}": value for key, value in {"contact": CONTACT, **config}.items()}
+        program, mocks, config={f"gameday:{key}": value for key, value in {"contact": CONTACT, **config}.items()},
+        preview=preview,
     )
     return mocks
+
+
+def test_a_preview_after_an_up_in_one_process_records_unknowns_and_dependencies_as_the_engine_does(
+    program: Path,
+) -> None:
+    up = run(program)
+    [given] = up.page_acceptances
+    assert given.inputs["page_id"].startswith("arn:aws:ssm-contacts:eu-west-1:210987654321:page/")
+
+    preview = run(program, preview=True)
+
+    # The runtime's worker threads remember the up: the kit's monitor keeps this run a preview.
+    [acceptance], [engagement] = preview.page_acceptances, preview.engagements
+    assert is_unknown(acceptance.inputs["page_id"])
+    assert acceptance.property_dependencies is not None
+    assert acceptance.property_dependencies["page_id"] == (engagement.urn,)
 
 
 def test_an_engagement_gets_the_outputs_the_provider_would_give(program: Path) -> None:

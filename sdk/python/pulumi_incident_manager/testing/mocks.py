@@ -53,6 +53,9 @@ class RecordedResource:
     secrets: frozenset[str] = frozenset()
     """The outputs the program sees marked secret (``Output.is_secret()``), as the engine encrypts them in state:
     the schema's secret fields and every input given as a secret."""
+    property_dependencies: Mapping[str, tuple[str, ...]] | None = None
+    """Input -> the URNs of the resources its value came from, as the engine hands them to stack policies (recorded
+    when the program runs through :func:`~.program.run_program`, which installs :class:`RecordingMonitor`)."""
 
 
 @dataclass
@@ -215,3 +218,35 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(item) for item in value]
     return value
+
+
+class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
+    """The mocks' resource monitor, which also records each registration's property dependencies: a preview knows
+    no ARN, so only these tell a stack policy (``drill-expectations``) which engagement an expectation covers."""
+
+    def __init__(self, mocks: IncidentManagerMocks, preview: bool) -> None:
+        super().__init__(mocks)
+        self.recorder, self.preview = mocks, preview
+
+    def RegisterResource(self, request: Any) -> Any:
+        # The runtime calls the monitor from its thread pool, whose threads keep the settings of the run that made
+        # them (a context variable each): an earlier run's `preview=False` would drop this run's unknown inputs.
+        pulumi.runtime.settings.SETTINGS.dry_run = self.preview
+        answer = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        # The mock monitor's URNs carry the parent's type and its own stack name: match records by type and name.
+        recorded = {_type_and_name(resource.urn): index for index, resource in enumerate(self.recorder.resources)}
+        resources = self.recorder.resources
+        if (index := recorded.get(_type_and_name(answer.urn))) is not None:
+            dependencies = {
+                key: tuple(resources[recorded[source]].urn for source in map(_type_and_name, deps.urns)
+                           if source in recorded)
+                for key, deps in request.propertyDependencies.items()
+            }
+            resources[index] = dataclasses.replace(resources[index], property_dependencies=dependencies)
+        return answer
+
+
+def _type_and_name(urn: str) -> tuple[str, str]:
+    """``urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`` -> (type, name)."""
+    qualified_type, name = urn.split("::", 2)[2].split("::", 1)
+    return qualified_type.split("$")[-1], name

@@ -14,7 +14,7 @@ import pulumi
 import pulumi.runtime
 import yaml
 
-from .mocks import IncidentManagerMocks
+from .mocks import IncidentManagerMocks, RecordingMonitor
 
 
 def load_stack_config(path: str | Path) -> dict[str, str]:
@@ -54,7 +54,9 @@ def run_program(
                (secret_config or {}).items()}
     # The secret keys are always set: they would otherwise outlive this run (a context variable of the runtime).
     pulumi.runtime.set_all_config({**(config or {}), **secrets}, list(secrets))
-    pulumi.runtime.set_mocks(mocks, project=mocks.project, stack=mocks.stack, preview=preview)
+    pulumi.runtime.set_mocks(
+        mocks, project=mocks.project, stack=mocks.stack, preview=preview, monitor=RecordingMonitor(mocks, preview)
+    )
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def run() -> None:
