@@ -9,8 +9,10 @@ Change summaries count the stack, the Engagement and the AcknowledgementExpectat
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import generate
 import pytest
 
 from pulumi_cli import Project
@@ -83,3 +85,26 @@ def test_the_go_sdk_generated_from_the_schema_keeps_the_message_fields_secret(go
     engagement = (go_project / "sdks/incident-manager/incidentmanager/engagement.go").read_text()
     assert "args.Subject = pulumi.ToSecret(args.Subject).(pulumi.StringInput)" in engagement
     assert 'pulumi.AdditionalSecretOutputs([]string{\n\t\t"content",' in engagement
+
+
+def declared(source: str, struct: str) -> dict[str, str]:
+    """The fields of a Go struct in generated source, by name: their Go types."""
+    found = re.search(rf"^type {struct} struct {{\n(.*?)^}}", source, re.MULTILINE | re.DOTALL)
+    assert found, struct
+    return {field: kind for field, kind in re.findall(r"^\t(\w+) ([\w.]+)", found[1], re.MULTILINE)}
+
+
+def test_the_go_column_of_the_reference_names_the_fields_the_generated_sdk_declares(go_project: Path) -> None:
+    sdk = go_project / "sdks/incident-manager/incidentmanager"
+    schema = generate.package_schema()
+    source = "".join(path.read_text() for path in sdk.glob("*.go"))
+
+    for resource in generate.PLUGIN_REFERENCE:
+        spec = schema["resources"][generate.plugin_type(resource)]
+        args = generate.go_fields(spec["inputProperties"], spec["requiredInputs"], "Input")
+        outputs = generate.go_fields(spec["properties"], spec["required"], "Output")
+        assert declared(source, f"{resource.name}Args") == args
+        assert declared(source, resource.name) == outputs
+    stop_when = schema["types"]["incident-manager:index:StopWhen"]
+    assert declared(source, "StopWhenArgs") == generate.go_fields(stop_when["properties"], stop_when["required"],
+                                                                  "Input")
