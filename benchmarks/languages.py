@@ -94,11 +94,12 @@ func main() {
 			if conf.GetBool("trivial") {
 				_, err = incidentmanager.NewTokenKey(ctx, fmt.Sprintf("trivial-%d", index), nil)
 			} else {
-				_, err = incidentmanager.NewEngagement(ctx, fmt.Sprintf("page-%d", index), &incidentmanager.EngagementArgs{
+				args := &incidentmanager.EngagementArgs{
 					ContactId: pulumi.String(conf.Require("contactId")), Sender: pulumi.String("bench"),
 					Subject: pulumi.String(fmt.Sprintf("bench %d", index)), Content: pulumi.String("bench"),
 					TokenKey: tokenKey.Key,
-				})
+				}
+				_, err = incidentmanager.NewEngagement(ctx, fmt.Sprintf("page-%d", index), args)
 			}
 			if err != nil {
 				return err

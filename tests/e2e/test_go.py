@@ -15,6 +15,8 @@ from pathlib import Path
 import generate
 import pytest
 
+from incident_manager_provider.plugin.schema import package_schema
+from incident_manager_provider.schema import plugin_type
 from pulumi_cli import Project
 from ssm_contacts_emulator import Emulator
 from ssm_contacts_emulator.seed import Rotation
@@ -61,7 +63,7 @@ def test_a_go_program_with_the_generated_sdk_pages_once_replaces_once_and_destro
     again = stack.up()
     assert again.changes == {"same": 3} and endpoint.request_counts()["StartEngagement"] == 1
 
-    stack.set_config("subject", "[DRILL] Checkout p99 latency above SLO, again")
+    stack.set_config("subject", "[DRILL] Checkout p99 latency above SLO, again", secret=True)
     changed = stack.up()
     second = stack.outputs()["engagementArn"]
     assert changed.changes == {"replace": 2, "same": 1}  # the engagement, and the expectation watching it
@@ -96,11 +98,11 @@ def declared(source: str, struct: str) -> dict[str, str]:
 
 def test_the_go_column_of_the_reference_names_the_fields_the_generated_sdk_declares(go_project: Path) -> None:
     sdk = go_project / "sdks/incident-manager/incidentmanager"
-    schema = generate.package_schema()
+    schema = package_schema()
     source = "".join(path.read_text() for path in sdk.glob("*.go"))
 
     for resource in generate.PLUGIN_REFERENCE:
-        spec = schema["resources"][generate.plugin_type(resource)]
+        spec = schema["resources"][plugin_type(resource)]
         args = generate.go_fields(spec["inputProperties"], spec["requiredInputs"], "Input")
         outputs = generate.go_fields(spec["properties"], spec["required"], "Output")
         assert declared(source, f"{resource.name}Args") == args
