@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo check acceptance setup cli gameday yaml-drill typescript-drill plugin bench clean
+.PHONY: demo check acceptance setup cli gameday yaml-drill typescript-drill go-drill plugin bench clean
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ yaml-drill: setup cli
 typescript-drill: setup cli
 	$(PY) scripts/pulumi_cli.py examples/typescript --stack drill --offline --seeded-contact contactId --install \
 	  preview up destroy
+
+# In Go, with the SDK generated from the plugin's schema, and a simulated alice who acknowledges a minute in (1 s).
+go-drill: setup cli
+	$(PY) scripts/pulumi_cli.py examples/go --stack drill --offline --seeded-contact contactId --install \
+	  --time-scale 60 --responder alice-oncall:SMS:1m preview up destroy
 
 # A distributable plugin for this platform that installs offline at the versions in constraints.txt:
 # `pulumi plugin install resource incident-manager 0.1.0 --file dist/<tarball>`. Another platform:

@@ -1,10 +1,10 @@
-"""Engagements from Python (dynamic provider), YAML and TypeScript (provider plugin), each beside trivial resources.
+"""Engagements from Python (dynamic provider), YAML, TypeScript and Go (provider plugin), each beside trivial resources.
 
 One run, side by side: plain `pulumi up` of N engagements in each language, and of N trivial resources of the same
 kind (a Python dynamic resource whose create returns its inputs; the plugin's TokenKey, which calls no AWS API), so
 the ratio shows what paging costs over the engine's own floor. Then the dynamic provider and the plugin side by side
 for N engagements at each endpoint latency, where concurrency decides: the dynamic provider's server answers 4 calls
-at once, the plugin up to 32. `--quick` runs that comparison alone (no TypeScript, no npm).
+at once, the plugin up to 32. `--quick` runs that comparison alone (no TypeScript or Go, no npm, no Go build).
 
     .venv/bin/python benchmarks/languages.py [--count 50] [--latencies 0 20 300] [--quick]
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,6 +65,48 @@ for (let index = 0; index < count; index++) {
             content: "bench", tokenKey: tokenKey.key,
         });
     }
+}
+'''
+
+GO = '''\
+package main
+
+import (
+	"fmt"
+
+	"example.com/pulumi-incident-manager/sdk/go/incidentmanager"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		conf := config.New(ctx, "")
+		count := conf.GetInt("count")
+		if count == 0 {
+			count = 50
+		}
+		tokenKey, err := incidentmanager.NewTokenKey(ctx, "token-key", nil)
+		if err != nil {
+			return err
+		}
+		for index := 0; index < count; index++ {
+			if conf.GetBool("trivial") {
+				_, err = incidentmanager.NewTokenKey(ctx, fmt.Sprintf("trivial-%d", index), nil)
+			} else {
+				args := &incidentmanager.EngagementArgs{
+					ContactId: pulumi.String(conf.Require("contactId")), Sender: pulumi.String("bench"),
+					Subject: pulumi.String(fmt.Sprintf("bench %d", index)), Content: pulumi.String("bench"),
+					TokenKey: tokenKey.Key,
+				}
+				_, err = incidentmanager.NewEngagement(ctx, fmt.Sprintf("page-%d", index), args)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 '''
 
@@ -142,6 +185,12 @@ def main() -> None:
             print("installing the TypeScript project (npm, and the SDK generated from the plugin's schema)...",
                   flush=True)
             Project(typescript, "install", cli_root, root / "state").cli("install", stack=False)
+            go = copy_project(REPO_ROOT / "examples/go", root / "go")
+            (go / "main.go").write_text(GO)
+            print("installing the Go project (the SDK generated from the plugin's schema) and compiling it once, so "
+                  "that each timed up compiles from a warm build cache...", flush=True)
+            Project(go, "install", cli_root, root / "state").cli("install", stack=False)
+            subprocess.run(["go", "build", "-o", str(root / "go-warm-up"), "."], cwd=go, check=True)
             rows = [
                 ("Python (dynamic provider)",
                  timed_up(project(python, "py"), engagements),
@@ -152,6 +201,9 @@ def main() -> None:
                 ("TypeScript (plugin, generated SDK)",
                  timed_up(project(typescript, "ts"), engagements),
                  timed_up(project(typescript, "ts-trivial"), {"count": str(count), "trivial": "true"})),
+                ("Go (plugin, generated SDK)",
+                 timed_up(project(go, "go"), engagements),
+                 timed_up(project(go, "go-trivial"), {"count": str(count), "trivial": "true"})),
             ]
         sweep = []
         for milliseconds in args.latencies:

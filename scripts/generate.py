@@ -168,30 +168,66 @@ def _plugin_type(spec: dict[str, object]) -> str:
     return f"array of {items['type']}" if isinstance(items, dict) else str(spec["type"])
 
 
+GO_SCALARS = {"string": "String", "boolean": "Bool", "number": "Float64", "integer": "Int"}
+"""Schema types as Pulumi's Go SDK names its input and output types (``pulumi.StringInput``, ...)."""
+
+
+def go_fields(properties: dict[str, dict[str, object]], required: list[str], kind: str) -> dict[str, str]:
+    """Each property's field name and type in the Go SDK generated from the schema, as Pulumi's Go code generator
+    writes them: ``kind`` is ``Input`` (an Args struct) or ``Output`` (the resource struct); optional scalars and
+    objects take a ``Ptr`` type, arrays none."""
+    fields = {}
+    for name, prop in properties.items():
+        ptr = "" if name in required else "Ptr"
+        ref, items = prop.get("$ref"), prop.get("items")
+        if isinstance(ref, str):
+            go_type = f"{ref.rsplit(':', 1)[-1]}{ptr}{kind}"  # an object type of the generated package
+        elif isinstance(items, dict):
+            go_type = f"pulumi.{GO_SCALARS[str(items['type'])]}Array{kind}"
+        else:
+            go_type = f"pulumi.{GO_SCALARS[str(prop['type'])]}{ptr}{kind}"
+        fields[name[0].upper() + name[1:]] = go_type
+    return fields
+
+
+def _go(fields: dict[str, str], name: str) -> str:
+    field = name[0].upper() + name[1:]
+    return f"`{field} {fields[field]}`"
+
+
 def plugin_reference() -> str:
-    """Per resource the plugin serves, its inputs and outputs as YAML and TypeScript programs name them, then the
-    object types they take: read from the package schema (what ``pulumi install`` generates SDKs from)."""
+    """Per resource the plugin serves, its inputs and outputs as YAML and TypeScript programs name them (and the Go
+    SDK's fields), then the object types they take: read from the package schema (what ``pulumi install`` generates
+    SDKs from)."""
     schema = package_schema()
     sections = []
     for resource in PLUGIN_REFERENCE:
         spec = schema["resources"][plugin_type(resource)]
+        args = go_fields(spec["inputProperties"], spec["requiredInputs"], "Input")
+        outputs = go_fields(spec["properties"], spec["required"], "Output")
         rows = [f"### {resource.name} (`{plugin_type(resource)}`)", "", _camel_text(spec["description"]), "",
-                "| Input | Type | Required | Default | Secret | Meaning |", "|---|---|---|---|---|---|"]
+                f"Go: `incidentmanager.New{resource.name}(ctx, name, &incidentmanager.{resource.name}Args{{...}})`.",
+                "", "| Input | Type | Go | Required | Default | Secret | Meaning |", "|---|---|---|---|---|---|---|"]
         for name, prop in spec["inputProperties"].items():
             default = f"`{prop['default']}`" if "default" in prop else ""
-            rows.append(f"| `{name}` | {_plugin_type(prop)} | {'yes' if name in spec['requiredInputs'] else 'no'} "
-                        f"| {default} | {'yes' if prop.get('secret') else ''} | {_camel_text(prop['description'])} |")
-        rows += ["", "| Output | Type | Always set | Meaning |", "|---|---|---|---|"]
-        rows += [f"| `{name}` | {_plugin_type(prop)} | {'yes' if name in spec['required'] else 'no'} "
-                 f"| {_camel_text(prop['description'])} |"
+            rows.append(f"| `{name}` | {_plugin_type(prop)} | {_go(args, name)} "
+                        f"| {'yes' if name in spec['requiredInputs'] else 'no'} | {default} "
+                        f"| {'yes' if prop.get('secret') else ''} | {_camel_text(prop['description'])} |")
+        rows += ["", "| Output | Type | Go | Always set | Meaning |", "|---|---|---|---|---|"]
+        rows += [f"| `{name}` | {_plugin_type(prop)} | {_go(outputs, name)} "
+                 f"| {'yes' if name in spec['required'] else 'no'} | {_camel_text(prop['description'])} |"
                  for name, prop in spec["properties"].items() if name not in spec["inputProperties"]]
         sections.append("\n".join(rows))
     for token, spec in schema["types"].items():
         if not any(f"#/types/{token}" in str(schema["resources"][plugin_type(r)]) for r in PLUGIN_REFERENCE):
             continue
-        rows = [f"### {token.rsplit(':', 1)[-1]} (object)", "", _camel_text(spec["description"]), "",
-                "| Field | Type | Required | Default | Meaning |", "|---|---|---|---|---|"]
-        rows += [f"| `{name}` | {_plugin_type(prop)} | {'yes' if name in spec.get('required', []) else 'no'} "
+        type_name = token.rsplit(":", 1)[-1]
+        fields = go_fields(spec["properties"], spec.get("required", []), "Input")
+        rows = [f"### {type_name} (object)", "", _camel_text(spec["description"]), "",
+                f"Go: `&incidentmanager.{type_name}Args{{...}}`.", "",
+                "| Field | Type | Go | Required | Default | Meaning |", "|---|---|---|---|---|---|"]
+        rows += [f"| `{name}` | {_plugin_type(prop)} | {_go(fields, name)} "
+                 f"| {'yes' if name in spec.get('required', []) else 'no'} "
                  f"| {'`' + str(prop['default']) + '`' if 'default' in prop else ''} "
                  f"| {_camel_text(prop['description'])} |" for name, prop in spec["properties"].items()]
         sections.append("\n".join(rows))

@@ -26,14 +26,15 @@ def test_each_start_engagement_member_is_spelled_in_one_product_file() -> None:
     assert spelled == {member: ["provider/incident_manager_provider/schema.py"] for member in members}
 
 
-def test_the_plugin_reference_names_every_input_as_yaml_and_typescript_spell_it() -> None:
+def test_the_plugin_reference_names_every_input_as_yaml_typescript_and_go_spell_it() -> None:
     reference = generate.plugin_reference()
 
     for resource in generate.PLUGIN_REFERENCE:
         for field in inputs_of(resource):
             assert f"| `{field.camel_name}` |" in reference, field.name
-    assert "| `onMiss` | string | no | `fail` |  |" in reference  # type, required, default, secret
-    assert "| `acceptCode` | string | yes |  | yes |" in reference
-    assert "| `stopWhen` | `StopWhen` (object, below) |" in reference and "### StopWhen (object)" in reference
+    assert "| `onMiss` | string | `OnMiss pulumi.StringPtrInput` | no | `fail` |  |" in reference  # type, Go, ...
+    assert "| `acceptCode` | string | `AcceptCode pulumi.StringInput` | yes |  | yes |" in reference
+    assert "| `stopWhen` | `StopWhen` (object, below) | `StopWhen StopWhenPtrInput` |" in reference
+    assert "### StopWhen (object)" in reference
     assert not re.search(r"`[a-z]+_[a-z_]+`", reference)  # no snake_case name, even in a description
     assert reference in (generate.REPO_ROOT / "docs/languages.md").read_text()
