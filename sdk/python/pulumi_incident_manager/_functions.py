@@ -71,6 +71,16 @@ def program_client(function: str, arn: str, operation: str) -> Any:
     )
 
 
+def _previewing() -> bool:
+    """Whether this runs in a program's preview. A plain call (no program's event loop running) never is, whatever
+    settings an earlier test's ``set_mocks(preview=True)`` left behind (the runtime keeps them)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return pulumi.runtime.is_dry_run()
+
+
 def _program_mocks() -> Any | None:
     """The mocks of ``pulumi.runtime.set_mocks`` when a program runs under them, else None. The runtime keeps its
     mocks after a test, so a plain call (no event loop running: not in a program) is not under them."""
@@ -103,7 +113,7 @@ def accept_page(
     failures = validate("AcceptPage", props, ACCEPT_PAGE_MEMBERS, secret=SECRET_PROPERTIES)
     if failures:
         raise InvalidInputError("; ".join(failure.reason for failure in failures), operation="AcceptPage")
-    if pulumi.runtime.is_dry_run():
+    if _previewing():
         return AcceptPageResult(page_id, accept_type, acknowledged=False)
     client = program_client("accept_page", page_id, "AcceptPage")
     if accept_type in {receipt.type for receipt in api.list_receipts(client, page_id)}:
