@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo check acceptance setup cli gameday yaml-drill typescript-drill plugin bench clean
+.PHONY: demo check acceptance setup cli browser gameday yaml-drill typescript-drill plugin bench clean
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,14 @@ setup: $(VENV)/.installed
 cli:
 	@scripts/get-pulumi >/dev/null
 
+# Debian's chromium for the browser tests (tests/browser), installed once per machine.
+browser:
+	@scripts/get-browser >/dev/null
+
 demo: setup cli
 	$(PY) scripts/run_drill.py $(ARGS)
 
-check: setup cli
+check: setup cli browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
