@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo check acceptance setup cli browser gameday yaml-drill typescript-drill plugin bench clean
+.PHONY: demo check acceptance setup cli browser drill-images gameday yaml-drill typescript-drill plugin bench clean
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ browser:
 
 demo: setup cli
 	$(PY) scripts/run_drill.py $(ARGS)
+
+# The drill reports' screenshots and SVGs in docs/images (docs/drills.md): three offline drills, in headless Chromium.
+drill-images: setup browser
+	$(PY) scripts/drill_timelines.py $(ARGS)
 
 check: setup cli browser
 	$(VENV)/bin/ruff check .

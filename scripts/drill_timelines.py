@@ -11,8 +11,8 @@ expects an acknowledgement within ten minutes. Simulated responders make each dr
 Each drill is stopped once decided (as ``stop_when`` does), so its pages end with a STOP receipt. Times are the
 endpoint's: at ``--time-scale 60`` a plan minute is a real second, and so is the drawn deadline.
 
-    python scripts/drill_timelines.py                  # writes docs/images/drill-timeline-*.png (and .html, .svg
-                                                       # beside them in .state/drill-timelines/)
+    make drill-images          # python scripts/drill_timelines.py: docs/images/drill-timeline-{passed,escalated,
+                               # missed}.png and .svg; the HTML reports in .state/drill-timelines/
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_cli import REPO_ROOT, STATE_DIR
-from pulumi_incident_manager.drill import DrillSummary, Terms, summarize_drill
-from pulumi_incident_manager.drill._html import html_report
-from pulumi_incident_manager.drill._timeline import timeline_svg
+from pulumi_incident_manager.drill import DrillSummary, Terms, html_report, summarize_drill, timeline_svg
 from ssm_contacts_emulator import Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import Rotation, seed_rotation
 
@@ -99,9 +97,10 @@ def screenshot(page: Any, html: Path, png: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=Path, default=REPO_ROOT / "docs" / "images", help="where the PNGs go")
+    parser.add_argument("--images", type=Path, default=REPO_ROOT / "docs" / "images",
+                        help="where the screenshots (PNG) and the SVG timelines go (default: docs/images)")
     parser.add_argument("--out", type=Path, default=STATE_DIR / "drill-timelines",
-                        help="where the HTML and SVG reports go")
+                        help="where the HTML reports go (default: .state/drill-timelines)")
     parser.add_argument("--time-scale", type=float, default=60.0, help="the endpoint's time scale (default: 60)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright  # a dev dependency: only the screenshots need it
@@ -115,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         for scenario in SCENARIOS.values():
             arn = run(emulator, rotation, scenario, args.time_scale)
             summary = summarize_drill(arn, client=emulator.client(), expectation=terms(args.time_scale))
-            html, svg = args.out / f"drill-{scenario.name}.html", args.out / f"drill-{scenario.name}.svg"
+            html, svg = args.out / f"drill-{scenario.name}.html", args.images / f"drill-timeline-{scenario.name}.svg"
             html.write_text(html_report([summary]), encoding="utf-8")
             svg.write_text(timeline_svg([summary]), encoding="utf-8")
             png = args.images / f"drill-timeline-{scenario.name}.png"

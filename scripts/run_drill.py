@@ -19,9 +19,7 @@ from pathlib import Path
 
 from incident_manager_provider.api import contact_alias as alias
 from pulumi_cli import REPO_ROOT, STATE_DIR, CliUnavailable, Project, PulumiFailed, ensure_cli
-from pulumi_incident_manager.drill import Terms, summarize_drill
-from pulumi_incident_manager.drill._html import ReportExtraMissing, html_report
-from pulumi_incident_manager.drill._timeline import timeline_svg
+from pulumi_incident_manager.drill import ReportExtraMissing, Terms, html_report, summarize_drill, timeline_svg
 from ssm_contacts_emulator import Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import seed_rotation
 

@@ -296,3 +296,20 @@ def test_a_report_that_cannot_be_written_is_one_sentence(
 
     assert capsys.readouterr().err == (f"error: could not write the SVG timeline to {tmp_path}/missing/report.svg: "
                                        f"No such file or directory.\n")
+
+
+def test_a_live_drill_read_before_its_deadline_is_pending_with_its_pages_still_ringing_to_the_read() -> None:
+    summary = escalated()
+    summary = dataclasses.replace(summary, stop_time=None, read_at=at(200), pages=tuple(
+        dataclasses.replace(page_, receipts=page_.receipts[:1]) for page_ in summary.pages[:2]))
+    summary = dataclasses.replace(summary, verdict=Terms(within="10m").verdict(summary))
+
+    svg = drawn(summary)
+
+    assert title(svg).startswith("PENDING: Drill undecided: paged alice-oncall; nobody acknowledged (READ) yet")
+    read = svg.find(f".//{SVG}g[@id='d1-read-at']")
+    deadline = svg.find(f".//{SVG}g[@id='d1-deadline']")
+    assert read is not None and deadline is not None
+    assert PLOT_LEFT < float(read.get("data-x", 0)) < float(deadline.get("data-x", 0))
+    bars = [row.find(f"{SVG}line") for row in svg.iter(f"{SVG}g") if row.get("class") == "page"]
+    assert [bar.get("x2") for bar in bars if bar is not None] == [read.get("data-x")] * 2

@@ -109,10 +109,16 @@ class Axis:
 
 def axis(summary: DrillSummary) -> Axis:
     moments = [receipt.time for page in summary.pages for receipt in page.receipts]
-    moments += [moment for moment in (summary.decided().deadline, summary.stop_time) if moment is not None]
+    moments += [moment for moment in (summary.decided().deadline, summary.stop_time, _still_engaged(summary))
+                if moment is not None]
     start = summary.start_time or min(moments, default=None) or summary.read_at or datetime.now().astimezone()
     last = max((moment - start).total_seconds() for moment in moments) if moments else 0.0
     return Axis(start, max(last, 1.0) * 1.06)  # a margin, so the last mark is not on the edge
+
+
+def _still_engaged(summary: DrillSummary) -> datetime | None:
+    """When a live engagement was read: its pages may still be answered after it."""
+    return summary.read_at if summary.stop_time is None else None
 
 
 def offset(seconds: float) -> str:
@@ -186,7 +192,7 @@ def timeline(summary: DrillSummary, number: int = 1, include_message: bool = Fal
         for row, page in enumerate(lane.pages):
             centre = lane_y + row * ROW + ROW / 2
             _page(group, page, centre, scale, f"{prefix}-page-{index}-{row + 1}", first_receipt, counted,
-                  verdict.deadline)
+                  verdict.deadline, _still_engaged(summary))
         lane_y += lane_height + LANE_GAP
 
     deadline = verdict.deadline
@@ -200,6 +206,17 @@ def timeline(summary: DrillSummary, number: int = 1, include_message: bool = Fal
                               "stroke-width": 2, "stroke-dasharray": "6 4"})
         _text(marker, x, bottom + 17, f"deadline {offset((deadline - scale.start).total_seconds())}", size=11,
               weight="bold", fill=DEADLINE_COLOUR, anchor="end" if x > PLOT_RIGHT - 40 else "middle")
+
+    read = _still_engaged(summary)
+    if read is not None:
+        x = scale.x(read)
+        marker = _sub(svg, "g", {"id": f"{prefix}-read-at", "class": "read-at", "data-time": iso_time(read) or "",
+                                 "data-x": x})
+        _sub(marker, "title").text = f"Read at {_clock(read)}, the engagement still running"
+        _sub(marker, "line", {"x1": x, "x2": x, "y1": top - 20, "y2": bottom, "stroke": "#57606a",
+                              "stroke-width": 1.5})
+        _text(marker, x - 4, top - 22, f"read {offset(round((read - scale.start).total_seconds(), 1))}, "
+              f"still engaged", size=11, fill="#57606a", anchor="end")
 
     legend_y = bottom + 40
     _legend(svg, legend_y, prefix)
@@ -216,8 +233,10 @@ def _rows(lane: Lane) -> int:
 
 
 def _page(group: ET.Element, page: PageSummary, centre: float, scale: Axis, ident: str,
-          first: ReceiptSummary | None, counted: ReceiptSummary | None, deadline: datetime | None) -> None:
-    """A page's row: its channel, a bar from its send to its acknowledgement (or last receipt), its receipts."""
+          first: ReceiptSummary | None, counted: ReceiptSummary | None, deadline: datetime | None,
+          live_until: datetime | None) -> None:
+    """A page's row: its channel, a bar from its send to its acknowledgement (else its last receipt, or the read
+    of a live engagement), its receipts."""
     channel = page.channels[0] if page.channels else None
     row = _sub(group, "g", {"id": ident, "class": "page", "data-contact": page.contact,
                             "data-channel": channel.type if channel else "", "data-y": centre})
@@ -226,7 +245,8 @@ def _page(group: ET.Element, page: PageSummary, centre: float, scale: Axis, iden
                                   if page.time_to_acknowledge is not None else ": not acknowledged"))
     _text(row, PLOT_LEFT - 10, centre + 4, channel.type if channel else "-", size=11, fill="#57606a", anchor="end")
     if page.receipts:
-        begin, end = page.receipts[0].time, (page.acknowledgement or page.receipts[-1]).time
+        begin = page.receipts[0].time
+        end = page.acknowledgement.time if page.acknowledgement else live_until or page.receipts[-1].time
         _sub(row, "line", {"x1": scale.x(begin), "x2": scale.x(end), "y1": centre, "y2": centre, "stroke-width": 3,
                            "stroke": "#2da44e" if page.acknowledgement else "#afb8c1", "stroke-linecap": "round"})
     # Acknowledgements are drawn last, on top of a send or a stop at the same moment.
