@@ -73,14 +73,15 @@ def box(locator: Locator) -> dict[str, float]:
     return found
 
 
-def centre_x(locator: Locator) -> float:
-    found = box(locator)
+def centre_x(mark: Locator) -> float:
+    """Where the browser drew a mark's shape (its ring and label aside)."""
+    found = box(mark.locator(".shape"))
     return found["x"] + found["width"] / 2
 
 
 def lane_of(page: Page, mark: Locator) -> str:
-    """The lane the browser drew ``mark`` in: the one whose band holds the mark's centre."""
-    found = box(mark)
+    """The lane the browser drew ``mark`` in: the one whose band holds the centre of the mark's shape."""
+    found = box(mark.locator(".shape"))
     y = found["y"] + found["height"] / 2
     hits = []
     for lane in page.locator("g.lane").all():
@@ -133,12 +134,15 @@ def test_the_report_draws_the_lanes_marks_deadline_and_verdict(
     assert lane_of(page, first) == acknowledged_in
     assert box(first.locator("circle").first)["width"] > box(first.locator("polygon"))["width"]  # the ring
     assert "the first acknowledgement" in (first.locator("title").text_content() or "")
+    after = round(float(first.get_attribute("data-offset") or "nan"), 1)
+    assert first.locator("text").text_content() == f"acknowledged +{after:g}s"  # said on the picture, for the room
     # Nobody else acknowledged: alice's lane has no READ when bob answered.
     reads = page.locator("g.mark[data-receipt='READ']")
     assert [lane_of(page, mark) for mark in reads.all()] == [acknowledged_in]
 
     # The deadline line is where the verdict says: the answer before it passed, the one after it missed.
-    deadline = centre_x(page.locator("g.deadline line"))
+    line = box(page.locator("g.deadline line"))
+    deadline = line["x"] + line["width"] / 2
     assert (centre_x(first) < deadline) is in_time
     sends = page.locator("g.mark[data-receipt='SENT']").all()
     assert all(centre_x(mark) < deadline for mark in sends)

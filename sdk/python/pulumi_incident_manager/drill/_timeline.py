@@ -288,6 +288,10 @@ def _mark(row: ET.Element, receipt: ReceiptSummary, page: PageSummary, scale: Ax
     if first or counted:
         _sub(mark, "circle", {"cx": x, "cy": y, "r": 11, "fill": "none", "stroke": HIGHLIGHT,
                               "stroke-width": 3 if first else 2})
+    if first:  # said on the picture too, for the room: how long it took
+        left = x - PLOT_LEFT > 120
+        _text(mark, x - 14 if left else x + 14, y - 8, f"acknowledged {offset(round(after.total_seconds(), 1))}",
+              size=10.5, weight="bold", fill="#7d4e00", anchor="end" if left else "start")
     _shape(mark, receipt.type, x, y)
 
 
@@ -295,19 +299,20 @@ def _shape(parent: ET.Element, kind: str, x: float, y: float, size: float = 6) -
     """SENT a ring, DELIVERED a dot, READ a diamond, ERROR a cross, STOP a square: told apart without colour."""
     colour = RECEIPT_COLOURS.get(kind, "#57606a")
     if kind == "SENT":
-        _sub(parent, "circle", {"cx": x, "cy": y, "r": size - 1, "fill": "#ffffff", "stroke": colour,
+        _sub(parent, "circle", {"class": "shape", "cx": x, "cy": y, "r": size - 1, "fill": "#ffffff", "stroke": colour,
                                 "stroke-width": 2})
     elif kind == "DELIVERED":
-        _sub(parent, "circle", {"cx": x, "cy": y, "r": size - 1, "fill": colour})
+        _sub(parent, "circle", {"class": "shape", "cx": x, "cy": y, "r": size - 1, "fill": colour})
     elif kind == "READ":
         points = f"{x},{y - size - 1} {x + size + 1},{y} {x},{y + size + 1} {x - size - 1},{y}"
-        _sub(parent, "polygon", {"points": points, "fill": colour, "stroke": "#ffffff", "stroke-width": 1})
+        _sub(parent, "polygon", {"class": "shape", "points": points, "fill": colour, "stroke": "#ffffff",
+                                 "stroke-width": 1})
     elif kind == "ERROR":
         d = f"M{x - size},{y - size} L{x + size},{y + size} M{x - size},{y + size} L{x + size},{y - size}"
-        _sub(parent, "path", {"d": d, "stroke": colour, "stroke-width": 2.5})
+        _sub(parent, "path", {"class": "shape", "d": d, "stroke": colour, "stroke-width": 2.5})
     else:
-        _sub(parent, "rect", {"x": x - size + 1, "y": y - size + 1, "width": 2 * size - 2, "height": 2 * size - 2,
-                              "fill": colour})
+        _sub(parent, "rect", {"class": "shape", "x": x - size + 1, "y": y - size + 1, "width": 2 * size - 2,
+                              "height": 2 * size - 2, "fill": colour})
 
 
 def _legend(svg: ET.Element, y: float, prefix: str) -> None:
