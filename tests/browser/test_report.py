@@ -135,7 +135,8 @@ def test_the_report_draws_the_lanes_marks_deadline_and_verdict(
     assert box(first.locator("circle").first)["width"] > box(first.locator("polygon"))["width"]  # the ring
     assert "the first acknowledgement" in (first.locator("title").text_content() or "")
     after = round(float(first.get_attribute("data-offset") or "nan"), 1)
-    assert first.locator("text").text_content() == f"acknowledged +{after:g}s"  # said on the picture, for the room
+    late = "" if in_time else ", too late"
+    assert first.locator("text").text_content() == f"acknowledged +{after:g}s{late}"  # said on the picture too
     # Nobody else acknowledged: alice's lane has no READ when bob answered.
     reads = page.locator("g.mark[data-receipt='READ']")
     assert [lane_of(page, mark) for mark in reads.all()] == [acknowledged_in]

@@ -290,8 +290,11 @@ def _mark(row: ET.Element, receipt: ReceiptSummary, page: PageSummary, scale: Ax
                               "stroke-width": 3 if first else 2})
     if first:  # said on the picture too, for the room: how long it took
         left = x - PLOT_LEFT > 120
-        _text(mark, x - 14 if left else x + 14, y - 8, f"acknowledged {offset(round(after.total_seconds(), 1))}",
-              size=10.5, weight="bold", fill="#7d4e00", anchor="end" if left else "start")
+        said_late = ", too late" if late else ""
+        label = _text(mark, x - 14 if left else x + 14, y - 8,
+                      f"acknowledged {offset(round(after.total_seconds(), 1))}{said_late}", size=10.5, weight="bold",
+                      fill="#7d4e00", anchor="end" if left else "start")
+        label.attrib.update({"stroke": "#ffffff", "stroke-width": "3", "paint-order": "stroke"})  # legible on lines
     _shape(mark, receipt.type, x, y)
 
 
