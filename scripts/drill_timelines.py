@@ -1,18 +1,19 @@
-"""Three drills of the seeded escalation plan, offline, and their reports: the browser tests' scenarios and the
-screenshots in docs/images/.
+"""Drills of the seeded escalation plan and on-call schedule, offline, and their reports: the browser tests'
+scenarios and the screenshots in docs/images/.
 
 The plan (``seed_rotation``): stage 1 pages alice (SMS and e-mail), stage 2 bob five minutes later; the drill
 expects an acknowledgement within ten minutes. Simulated responders make each drill come out one way:
 
 - ``passed``: alice answers her SMS after 2 minutes;
 - ``escalated``: alice never answers, bob answers his SMS 2 minutes after stage 2 pages him (7 minutes in);
-- ``missed``: alice never answers, bob answers 7 minutes after stage 2 (12 minutes in, after the deadline).
+- ``missed``: alice never answers, bob answers 7 minutes after stage 2 (12 minutes in, after the deadline);
+- ``oncall``: the on-call schedule ``drill-oncall`` is engaged; whoever is on call answers an SMS after 1 minute.
 
 Each drill is stopped once decided (as ``stop_when`` does), so its pages end with a STOP receipt. Times are the
 endpoint's: at ``--time-scale 60`` a plan minute is a real second, and so is the drawn deadline.
 
     make drill-images          # python scripts/drill_timelines.py: docs/images/drill-timeline-{passed,escalated,
-                               # missed}.png and .svg; the HTML reports in .state/drill-timelines/
+                               # missed,oncall}.png and .svg; the HTML reports in .state/drill-timelines/
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class Scenario:
     responders: tuple[str, ...]
     settled: Callable[[DrillSummary], bool]
     """The drill has shown all it will: it may be stopped."""
+    on_call: bool = False
+    """Engage the on-call schedule rather than the escalation plan."""
 
 
 def _decided(summary: DrillSummary) -> bool:
@@ -59,6 +62,7 @@ SCENARIOS = {
     "passed": Scenario("passed", ("alice-oncall:SMS:2m",), _decided),
     "escalated": Scenario("escalated", ("alice-oncall:never", "bob-oncall:SMS:2m"), _decided),
     "missed": Scenario("missed", ("alice-oncall:never", "bob-oncall:SMS:7m"), _late_answer_in),
+    "oncall": Scenario("oncall", ("*:SMS:1m",), _decided, on_call=True),
 }
 
 
@@ -69,10 +73,11 @@ def terms(time_scale: float) -> Terms:
 
 def run(emulator: Emulator, rotation: Rotation, scenario: Scenario, time_scale: float,
         message: dict[str, str] | None = None, timeout: float = 60.0) -> str:
-    """Run one drill of the escalation plan to its end; its engagement's ARN (stopped, every receipt in)."""
+    """Run one drill to its end; its engagement's ARN (stopped, every receipt in)."""
     emulator.set_responders(list(scenario.responders))
     client = emulator.client()
-    arn: str = client.start_engagement(ContactId=rotation.escalation_arn, **(message or MESSAGE))["EngagementArn"]
+    contact = rotation.oncall_schedule_arn if scenario.on_call else rotation.escalation_arn
+    arn: str = client.start_engagement(ContactId=contact, **(message or MESSAGE))["EngagementArn"]
     expectation = terms(time_scale)
     give_up = time.monotonic() + timeout
     while not scenario.settled(summarize_drill(arn, client=client, expectation=expectation)):

@@ -1,6 +1,7 @@
-"""The drill reports in headless Chromium: three drills of the seeded escalation plan run offline (a passed one, an
-escalated one where bob answers after alice misses, a missed one where bob answers after the deadline), written by
-the command (``--html``, ``--svg``), opened in the browser; the tests read what is drawn, where the browser drew it.
+"""The drill reports in headless Chromium: drills of the seeded escalation plan run offline (a passed one, an
+escalated one where bob answers after alice misses, a missed one where bob answers after the deadline) and one of
+the on-call schedule, written by the command (``--html``, ``--svg``), opened in the browser; the tests read what is
+drawn, where the browser drew it.
 
 The drills are those of ``scripts/drill_timelines.py`` (which takes the screenshots in docs/images/), at a time
 scale of 600: a plan minute is 0.1 s, the ten-minute deadline one second.
@@ -199,3 +200,24 @@ def test_the_report_prints_on_landscape_paper_without_overflow(
     pdf = page.pdf(format=paper, landscape=True, print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pdf.startswith(b"%PDF") and 1 <= pages <= 2
+
+
+@pytest.mark.parametrize("form", ["html", "svg"])
+def test_an_on_call_page_is_drawn_in_the_lane_of_whoever_was_on_call(
+    page: Page, reports: dict[str, Report], form: str
+) -> None:
+    report = reports["oncall"]
+    # The text report's "reached via drill-oncall -> <person>": the person the schedule resolved to.
+    [person] = [line.rsplit(" -> ", 1)[1] for line in report.text.splitlines()
+                if line.strip().startswith("reached via drill-oncall -> ")][:1]
+    assert person in ("alice-oncall", "bob-oncall")
+
+    opened(page, report.html if form == "html" else report.svg)
+
+    [lane] = page.locator("g.lane").all()
+    assert lane.get_attribute("data-lane") == person
+    assert lane.locator(":scope > title").text_content() == f"{person}, via drill-oncall (on call)"
+    assert lane.locator("text", has_text="drill-oncall (on call)").is_visible()
+    first = page.locator("g.mark[data-first-acknowledgement='true']")
+    assert lane_of(page, first) == person and first.get_attribute("data-channel") == "SMS"
+    assert page.get_by_role("img", name=re.compile(rf"^PASSED: {person} acknowledged \(READ\) on SMS")).count() == 1

@@ -194,7 +194,7 @@ def test_an_on_call_page_is_drawn_as_the_person_who_was_on_call_via_the_schedule
 
     [lane] = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "lane"]
     assert (lane.get("data-lane"), title(lane)) == ("bob-oncall", "bob-oncall, via drill-oncall (on call)")
-    assert any(text.text == "drill-oncall (on call)" for text in lane.iter(f"{SVG}text"))
+    assert any(text.text == "via drill-oncall (on call)" for text in lane.iter(f"{SVG}text"))
     [error] = [m for m in marks(svg) if m.get("data-receipt") == "ERROR"]
     assert title(error).endswith('"Delivery failed (attempt 1 of at most 3)"')
     assert svg.find(f".//{SVG}g[@id='d1-deadline']") is None  # no terms, no deadline

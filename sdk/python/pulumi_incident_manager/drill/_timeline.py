@@ -188,7 +188,7 @@ def timeline(summary: DrillSummary, number: int = 1, include_message: bool = Fal
                              "fill": "#f6f8fa" if index % 2 else "#eef1f4"})
         _text(group, 16, lane_y + 18, _shorten(lane.label, 30), size=13, weight="bold", fill="#1f2328")
         if lane.via:
-            _text(group, 16, lane_y + 33, _shorten(lane.via, 34), size=10.5, fill="#57606a")
+            _text(group, 16, lane_y + 33, _shorten(f"via {lane.via}", 34), size=10.5, fill="#57606a")
         for row, page in enumerate(lane.pages):
             centre = lane_y + row * ROW + ROW / 2
             _page(group, page, centre, scale, f"{prefix}-page-{index}-{row + 1}", first_receipt, counted,
