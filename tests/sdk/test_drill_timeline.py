@@ -5,6 +5,7 @@ out)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
@@ -313,3 +314,15 @@ def test_a_live_drill_read_before_its_deadline_is_pending_with_its_pages_still_r
     assert PLOT_LEFT < float(read.get("data-x", 0)) < float(deadline.get("data-x", 0))
     bars = [row.find(f"{SVG}line") for row in svg.iter(f"{SVG}g") if row.get("class") == "page"]
     assert [bar.get("x2") for bar in bars if bar is not None] == [read.get("data-x")] * 2
+
+
+def test_several_drills_are_sections_of_one_html_page_each_with_its_verdict_and_picture() -> None:
+    page_ = html_report([escalated(), escalated(Terms(within="6m"))])
+
+    assert "<title>Drill report: PASSED, MISSED</title>" in page_
+    sections = re.findall(r'<section class="drill" id="(drill-\d)" data-status="(\w+)"', page_)
+    assert sections == [("drill-1", "PASSED"), ("drill-2", "MISSED")]
+    assert re.findall(r'<svg [^>]*\bid="(d\d)"', page_) == ["d1", "d2"]
+    ids = re.findall(r'\bid="([^"]+)"', page_)
+    assert len(ids) == len(set(ids))
+    assert "on my way" in page_ and "<script" not in page_ and "<link" not in page_
