@@ -208,7 +208,9 @@ class _View:
         return {"alias": alias, "name": (found.display_name if found else None) or alias}
 
     def engagement(self, engagement: Engagement, pages: list[Page], now: float) -> dict[str, Any]:
-        reads = sorted((r["ReceiptTime"], i, r) for i, p in enumerate(pages) for r in p.receipts if r["ReceiptType"] == "READ")
+        reads = sorted(
+            (r["ReceiptTime"], i, r) for i, p in enumerate(pages) for r in p.receipts if r["ReceiptType"] == "READ"
+        )
         acknowledged = None
         if reads:
             at, index, receipt = reads[0]
@@ -289,7 +291,8 @@ class _View:
             "via": [self.contact(hop["ContactArn"])["name"] for hop in page.path[1:-1]],
             "sent_time": page.sent_time,
             "receipts": [
-                {"type": r["ReceiptType"], "time": r["ReceiptTime"], "info": r.get("ReceiptInfo")} for r in page.receipts
+                {"type": r["ReceiptType"], "time": r["ReceiptTime"], "info": r.get("ReceiptInfo")}
+                for r in page.receipts
             ],
             "read": any(r["ReceiptType"] == "READ" for r in page.receipts),
         }

@@ -214,7 +214,8 @@ def test_acknowledge_is_accept_page_and_stops_the_escalation(live: Emulator, rot
     assert shape["status"] == "ACKNOWLEDGED" and shape["plan"]["current"] == 0
     assert shape["acknowledged"]["alias"] == "alice-oncall" and shape["acknowledged"]["note"] == ACKNOWLEDGE_NOTE
     accepts = [r for r in live.requests() if r["operation"] == "AcceptPage"]
-    assert [(r["status"], r["user_agent"]) for r in accepts][0] == (200, USER_AGENT)
+    assert [(r["status"], r["user_agent"]) for r in accepts] == [(200, USER_AGENT), (200, accepts[1]["user_agent"])]
+    assert "Boto3" in accepts[1]["user_agent"]
     again = acknowledge(live, page, token_of(live))
     assert again.status == 409 and "already acknowledged" in again.json()["message"]
 
