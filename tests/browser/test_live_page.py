@@ -21,9 +21,11 @@ from playwright.sync_api import Page, expect
 from ssm_contacts_emulator import Emulator, EmulatorConfig, Rotation, seed_rotation
 from ssm_contacts_emulator.live import ACKNOWLEDGE_NOTE
 
-TIME_SCALE = 60.0
-"""The seeded escalation's 5-minute stage 1 lasts 5 s: time to look and click before bob is paged."""
+TIME_SCALE = 30.0
+"""The seeded escalation's 5-minute stage 1 lasts 10 s: time to look and click before bob is paged."""
 STAGE_SECONDS = 5 * 60.0 / TIME_SCALE
+SCENE_TIME_SCALE = 60.0
+"""The screenshot's scene: a minute of plan time per second, a 5-minute stage in 5 s."""
 SCREENSHOT = Path(__file__).parents[2] / "docs" / "images" / "live-drill-page.png"
 DRILL = {"Sender": "gameday-bot", "Subject": "Checkout failover", "Content": "Fail over the checkout database."}
 
@@ -57,9 +59,8 @@ def test_acknowledge_in_the_browser_is_a_read_receipt_through_the_api(
     client = emu.client()
     page.goto(emu.live_page_url)
     expect(page.get_by_text("No engagement yet")).to_be_visible()
-    expect(page.locator('[data-rotation="drill-weekly"] [data-testid="on-call"]')).to_have_text(
-        ", ".join(a.rsplit("/", 1)[-1].split("-")[0].title() for a in emu.rotations()[0]["OnCallNow"])
-    )
+    on_call = [client.get_contact(ContactId=arn)["DisplayName"] for arn in emu.rotations()[0]["OnCallNow"]]
+    expect(page.locator('[data-rotation="drill-weekly"] [data-testid="on-call"]')).to_have_text(", ".join(on_call))
     page.evaluate("window.notReloaded = true")
 
     started = time.monotonic()
@@ -132,9 +133,15 @@ def test_a_page_of_another_site_cannot_acknowledge(page: Page, emu: Emulator, ro
     assert receipts(client, target) == [("SENT", None)]
 
 
-def test_a_game_day_scene(page: Page, emu: Emulator, rotation: Rotation) -> None:
+def test_a_game_day_scene(page: Page) -> None:
     """What the room sees mid-drill: one engagement escalated and acknowledged by bob, one acknowledged at the
     keyboard, one paging its first stage; the screenshot in docs/ is this scene."""
+    with Emulator(EmulatorConfig(time_scale=SCENE_TIME_SCALE, live_page=True)) as emu:
+        game_day_scene(page, emu, seed_rotation(emu.client()))
+
+
+def game_day_scene(page: Page, emu: Emulator, rotation: Rotation) -> None:
+    stage_seconds = 5 * 60.0 / SCENE_TIME_SCALE
     client = emu.client()
     emu.set_responders(["alice-oncall:never", "bob-oncall:SMS:30s"])
     escalated = client.start_engagement(ContactId=rotation.escalation_arn, IncidentId="gameday-checkout", **DRILL)
@@ -142,7 +149,7 @@ def test_a_game_day_scene(page: Page, emu: Emulator, rotation: Rotation) -> None
     page.goto(emu.live_page_url)
     first = card(page, escalated["EngagementArn"])
     expect(first.get_by_test_id("acknowledged")).to_contain_text(
-        "Acknowledged by Bob (bob-oncall) on SMS", timeout=STAGE_SECONDS * 1000 + 5000
+        "Acknowledged by Bob (bob-oncall) on SMS", timeout=stage_seconds * 1000 + 5000
     )
     emu.set_responders([])
     keyboard = client.start_engagement(ContactId=rotation.oncall_schedule_arn, IncidentId="tabletop-7", **DRILL)

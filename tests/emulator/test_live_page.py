@@ -17,10 +17,11 @@ from ssm_contacts_emulator import Emulator, EmulatorConfig, EmulatorProcess, Rot
 from ssm_contacts_emulator.cli import main
 from ssm_contacts_emulator.live import ACKNOWLEDGE_NOTE, TOKEN_HEADER, USER_AGENT
 
-from .support import DRILL, TIME_SCALE, wait_for
+from .support import DRILL, wait_for
 
+TIME_SCALE = 100.0
 STAGE_SECONDS = 5 * 60.0 / TIME_SCALE
-"""The seeded escalation's stage 1 lasts 5 plan minutes: 1.2 s here."""
+"""The seeded escalation's stage 1 lasts 5 plan minutes: 3 s here, time to acknowledge on a busy machine."""
 
 
 @dataclass
