@@ -82,6 +82,36 @@ class LivePage:
     def __init__(self, server: EmulatorServer) -> None:
         self.server = server
         self.token = secrets.token_urlsafe(32)
+        self._rotations = _RotationsCache()
+
+    def state(self) -> dict[str, Any]:
+        """Everything the page shows, as JSON; no message, address or accept code unless live_page_show_messages."""
+        backend = self.server.backend
+        config = self.server.config
+        with backend.lock:
+            now = time.time()
+            at = backend.rotation_now(now)
+            pages: dict[str, list[Page]] = defaultdict(list)
+            for page in sorted(backend.pages.values(), key=lambda p: p.sent_time):
+                pages[page.engagement_arn].append(page)
+            view = _View(backend, config.live_page_show_messages, seconds_per_minute(config.time_scale))
+            cache = self._rotations
+            key = view.rotations_key()
+            if key != cache.key or at.timestamp() >= cache.until:
+                cache.key = key
+                cache.view, cache.until = view.rotations(at)
+            return {
+                "now": now,
+                "region": config.region,
+                "time_scale": config.time_scale,
+                "rotation_now": at.timestamp(),  # the rotations' clock (sped up with time_scale)
+                "show_messages": config.live_page_show_messages,
+                "engagements": [
+                    view.engagement(e, pages[e.arn], now)
+                    for e in sorted(backend.engagements.values(), key=lambda e: e.start_time, reverse=True)
+                ],
+                "rotations": cache.view,
+            }
 
     def answer(self, method: str, path: str, headers: email.message.Message, body: bytes) -> Answer:
         config = self.server.config
@@ -102,7 +132,7 @@ class LivePage:
         if route == ("GET", PATH):
             return self._page()
         if route == ("GET", STATE_PATH):
-            return Answer(200, _JSON, json.dumps(drill_state(self.server)).encode(), {"Cache-Control": "no-store"})
+            return Answer(200, _JSON, json.dumps(self.state()).encode(), {"Cache-Control": "no-store"})
         if route == ("POST", ACKNOWLEDGE_PATH):
             return self._acknowledge(headers, body)
         allowed = {PATH: "GET", STATE_PATH: "GET", ACKNOWLEDGE_PATH: "POST"}.get(route[1])
@@ -170,28 +200,15 @@ class LivePage:
 # -- the state the page draws -----------------------------------------------------------------------------------
 
 
-def drill_state(server: EmulatorServer) -> dict[str, Any]:
-    """Everything the page shows, as JSON; no message, address or accept code unless live_page_show_messages."""
-    backend = server.backend
-    config = server.config
-    with backend.lock:
-        now = time.time()
-        pages: dict[str, list[Page]] = defaultdict(list)
-        for page in sorted(backend.pages.values(), key=lambda p: p.sent_time):
-            pages[page.engagement_arn].append(page)
-        view = _View(backend, config.live_page_show_messages, seconds_per_minute(config.time_scale))
-        return {
-            "now": now,
-            "region": config.region,
-            "time_scale": config.time_scale,
-            "rotation_now": backend.rotation_now(now).timestamp(),  # the rotations' clock (sped up with time_scale)
-            "show_messages": config.live_page_show_messages,
-            "engagements": [
-                view.engagement(e, pages[e.arn], now)
-                for e in sorted(backend.engagements.values(), key=lambda e: e.start_time, reverse=True)
-            ],
-            "rotations": view.rotations(),
-        }
+class _RotationsCache:
+    """The rotations' part of the state, kept until a rotation, override or contact changes or the next hand-off:
+    shifts are computed from each rotation's start, which takes long for an old daily rotation, under the lock the
+    API needs, and the page asks every second."""
+
+    def __init__(self) -> None:
+        self.key = ""
+        self.until = 0.0
+        self.view: list[dict[str, Any]] = []
 
 
 class _View:
@@ -301,29 +318,43 @@ class _View:
             shape["accept_code"] = page.accept_code
         return shape
 
-    def rotations(self) -> list[dict[str, Any]]:
-        """Each rotation: who is on call now, the next hand-off (on the rotations' clock), the schedules over it."""
+    def rotations_key(self) -> str:
+        """What the rotations' view is made of (besides the clock): it is computed again when this changes."""
         backend = self.backend
-        at = backend.rotation_now()
+        return json.dumps(
+            [
+                [r.to_dict() for r in backend.rotations.values()],
+                [o.to_dict() for o in backend.overrides.values()],
+                [[c.arn, c.display_name, c.type == "ONCALL_SCHEDULE" and c.plan] for c in backend.contacts.values()],
+            ],
+            sort_keys=True,
+        )
+
+    def rotations(self, at: datetime.datetime) -> tuple[list[dict[str, Any]], float]:
+        """Each rotation at ``at`` (the rotations' clock): who is on call, the next hand-off, the schedules over it;
+        and when the first of them changes (a hand-off, or the end of a covered stretch)."""
+        backend = self.backend
         schedules: dict[str, list[str]] = defaultdict(list)
         for contact in backend.contacts.values():
             if contact.type == "ONCALL_SCHEDULE":
                 for arn in contact.plan.get("RotationIds") or []:
                     schedules[arn].append(contact.alias)
+        horizon = at + HAND_OFF_HORIZON
+        changes = [horizon]
         out = []
         for rotation in sorted(backend.rotations.values(), key=by_rotation_name):
-            shifts, _ = backend.list_rotation_shifts(
-                rotation_id=rotation.arn, end_time=(at + HAND_OFF_HORIZON).timestamp()
-            )
+            shifts, _ = backend.list_rotation_shifts(rotation_id=rotation.arn, end_time=horizon.timestamp())
+            current = next((s for s in shifts if s.start <= at < s.end), None)
             upcoming = [s for s in shifts if s.start > at]
+            changes += [current.end] if current else [s.start for s in upcoming[:1]]
             out.append(
                 {
                     "name": rotation.name,
                     "time_zone": rotation.time_zone_id,
-                    "on_call": [self.contact(arn) for arn in backend.on_call_now(rotation, at)],
+                    "on_call": [self.contact(arn) for arn in (current.members if current else ())],
                     "next_hand_off": upcoming[0].start.timestamp() if upcoming else None,
                     "next_on_call": [self.contact(arn) for arn in upcoming[0].members] if upcoming else [],
                     "schedules": sorted(schedules[rotation.arn]),
                 }
             )
-        return out
+        return out, min(changes).timestamp()

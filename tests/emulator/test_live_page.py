@@ -3,6 +3,7 @@ AcceptPage (seen through boto3), and refused from anywhere but the page itself."
 
 from __future__ import annotations
 
+import datetime
 import http.client
 import json
 import re
@@ -181,6 +182,14 @@ def test_the_state_follows_the_escalation_and_the_rotation(live: Emulator, rotat
     assert weekly["schedules"] == ["drill-oncall"] and weekly["next_hand_off"] > state(live)["rotation_now"]
     client.stop_engagement(EngagementId=engagement, Reason="drill over")
     assert engagement_state(live, engagement)["status"] == "STOPPED"
+    # An override shows at once (the rotations' view is kept between polls, not past a change).
+    now = datetime.datetime.fromtimestamp(state(live)["rotation_now"], datetime.UTC)
+    other = rotation.alice_arn if on_call[0] == rotation.bob_arn else rotation.bob_arn
+    client.create_rotation_override(
+        RotationId=rotation.oncall_rotation_arn, NewContactIds=[other],
+        StartTime=now - datetime.timedelta(hours=1), EndTime=now + datetime.timedelta(days=1),
+    )  # fmt: skip
+    assert [c["alias"] for c in state(live)["rotations"][0]["on_call"]] == [other.rsplit("/", 1)[-1]]
 
 
 # -- acknowledge -----------------------------------------------------------------------------------------------------
