@@ -121,7 +121,10 @@ class LivePage:
                 f"{method} {path}: the live drill page is off; start the emulator with --live-page "
                 "(EmulatorConfig(live_page=True)) to serve it at /drill.",
             )
-        host = urlsplit(f"//{headers.get('Host', '')}").hostname or ""
+        try:
+            host = urlsplit(f"//{headers.get('Host', '')}").hostname or ""
+        except ValueError:  # a malformed Host ("[::1")
+            host = ""
         if not is_loopback(host):
             return _message(
                 403,

@@ -169,3 +169,28 @@ def game_day_scene(page: Page, emu: Emulator, rotation: Rotation) -> None:
     if os.environ.get("WRITE_SCREENSHOTS"):
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         SCREENSHOT.write_bytes(shot)
+
+
+def test_stored_text_is_drawn_as_text_never_as_html(page: Page) -> None:
+    """Subjects, reasons and notes come from API callers: the page shows them as text, never runs them as HTML
+    (here with --live-page-show-messages, which adds the messages and accept codes)."""
+    trap = '<img src=x onerror="window.pwned = true">'
+    with Emulator(EmulatorConfig(live_page=True, live_page_show_messages=True)) as emu:
+        client = emu.client()
+        rotation = seed_rotation(client)
+        engagement = client.start_engagement(
+            ContactId=rotation.alice_arn, Sender="gameday-bot", Subject=f"Subject {trap}", Content="Fail over.",
+            PublicSubject="Drill", PublicContent="Check your email.",
+        )["EngagementArn"]  # fmt: skip
+        client.stop_engagement(EngagementId=engagement, Reason=f"over {trap}")
+        page.goto(emu.live_page_url)
+        shown = card(page, engagement)
+        expect(shown.get_by_test_id("message")).to_have_text(
+            f"Subject {trap}\nFail over.\nSMS: Drill · Check your email."
+        )
+        expect(shown.get_by_test_id("status")).to_have_text("STOPPED")
+        expect(shown).to_contain_text(f"(over {trap})")
+        expect(shown.locator("[data-receipt=STOP]")).to_have_count(2)
+        accept_codes = [o["accept_code"] for o in emu.outbox()]  # the pages, in the order sent
+        expect(shown.get_by_text("accept code", exact=False)).to_have_text([f"accept code {c}" for c in accept_codes])
+        assert page.locator("img").count() == 0 and page.evaluate("window.pwned") is None

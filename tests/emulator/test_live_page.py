@@ -124,6 +124,7 @@ def test_a_request_naming_another_host_is_refused(live: Emulator) -> None:
         reply = call(live, "GET", path, headers={"Host": f"attacker.example:{urlsplit(live.endpoint_url).port}"})
         assert reply.status == 403
         assert "loopback name only" in reply.json()["message"] and "drill-token" not in reply.text
+    assert call(live, "GET", "/drill", headers={"Host": "[::1"}).status == 403
     assert call(live, "GET", "/drill", headers={"Host": f"localhost:{urlsplit(live.endpoint_url).port}"}).status == 200
 
 
