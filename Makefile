@@ -21,6 +21,11 @@ cli:
 browser:
 	@scripts/get-browser >/dev/null
 
+# The live drill page's screenshot in docs/ (docs/images/live-drill-page.png), from its browser test's game-day scene.
+.PHONY: live-page-screenshot
+live-page-screenshot: setup browser
+	WRITE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_live_page.py -k game_day_scene -q
+
 demo: setup cli
 	$(PY) scripts/run_drill.py $(ARGS)
 
