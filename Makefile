@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo check acceptance setup cli gameday yaml-drill typescript-drill go-drill plugin bench clean
+.PHONY: demo check acceptance setup cli browser drill-images gameday yaml-drill typescript-drill go-drill plugin bench \
+  clean
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +17,23 @@ setup: $(VENV)/.installed
 cli:
 	@scripts/get-pulumi >/dev/null
 
+# Debian's chromium for the browser tests (tests/browser), installed once per machine.
+browser:
+	@scripts/get-browser >/dev/null
+
+# The live drill page's screenshot in docs/ (docs/images/live-drill-page.png), from its browser test's game-day scene.
+.PHONY: live-page-screenshot
+live-page-screenshot: setup browser
+	WRITE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_live_page.py -k game_day_scene -q
+
 demo: setup cli
 	$(PY) scripts/run_drill.py $(ARGS)
 
-check: setup cli
+# The drill reports' screenshots and SVGs in docs/images (docs/drills.md): three offline drills, in headless Chromium.
+drill-images: setup browser
+	$(PY) scripts/drill_timelines.py $(ARGS)
+
+check: setup cli browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

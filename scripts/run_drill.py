@@ -3,8 +3,9 @@
 Starts the embedded Incident Manager endpoint with simulated responders (alice answers her SMS two minutes after
 it arrives, unless ``--responder`` says otherwise), seeds an escalation plan (alice, then bob five minutes later),
 runs the plain ``pulumi up`` in the root project (``__main__.py``: an engagement and the acknowledgement it expects
-within ten minutes), shows who was paged and who answered, prints the verdict and the drill report, and destroys the
-stack unless ``--keep``. Exits 1 when the drill is missed.
+within ten minutes), shows who was paged and who answered, prints the verdict and the drill report, writes the
+drill's timeline (HTML and SVG, ``--report-dir``) and prints their paths, and destroys the stack unless ``--keep``.
+Exits 1 when the drill is missed.
 
     make demo
     make demo ARGS="--responder alice-oncall:never --responder bob-oncall:SMS:7m"   # a missed drill
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from incident_manager_provider.api import contact_alias as alias
 from pulumi_cli import REPO_ROOT, STATE_DIR, CliUnavailable, Project, PulumiFailed, ensure_cli
-from pulumi_incident_manager.drill import Terms, summarize_drill
+from pulumi_incident_manager.drill import ReportExtraMissing, Terms, html_report, summarize_drill, timeline_svg
 from ssm_contacts_emulator import Emulator, EmulatorConfig
 from ssm_contacts_emulator.seed import seed_rotation
 
@@ -27,7 +28,7 @@ WITHIN_MINUTES = 10
 
 
 def step(number: int, title: str) -> None:
-    print(f"\n== {number}/6 {title}", flush=True)
+    print(f"\n== {number}/7 {title}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         help="a simulated person, as ssm-contacts-emulator --responder takes it (default: alice-oncall:SMS:2m)",
     )
     parser.add_argument("--state-dir", type=Path, default=STATE_DIR / "demo", help="where the stack's state goes")
+    parser.add_argument("--report-dir", type=Path,
+                        help="where the drill's timeline goes: drill-report.html and drill-report.svg (default: the "
+                             "state folder)")
     args = parser.parse_args(argv)
     responders = args.responder or ["alice-oncall:SMS:2m"]
 
@@ -90,8 +94,21 @@ def main(argv: list[str] | None = None) -> int:
 
         step(6, "Drill report, judged by the same terms")
         terms = Terms(within=within)
-        summary = summarize_drill(outputs["engagement_arn"], client=endpoint.client(), expectation=terms).to_text()
-        print("\n".join(f"   {line}" if line else "" for line in summary.splitlines()))
+        summary = summarize_drill(outputs["engagement_arn"], client=endpoint.client(), expectation=terms)
+        print("\n".join(f"   {line}" if line else "" for line in summary.to_text().splitlines()))
+
+        step(7, "The drill's timeline, for the room and the retro")
+        report_dir = args.report_dir or project.state_dir
+        report_dir.mkdir(parents=True, exist_ok=True)
+        svg = report_dir / "drill-report.svg"
+        svg.write_text(timeline_svg([summary]), encoding="utf-8")
+        try:
+            html = report_dir / "drill-report.html"
+            html.write_text(html_report([summary]), encoding="utf-8")
+            print(f"   {html.resolve()}  (open it in a browser)")
+        except ReportExtraMissing as error:
+            print(f"   no HTML report: {error}")
+        print(f"   {svg.resolve()}")
 
         if args.keep:
             print(f"\nKept stack {args.stack!r} (state in {project.state_dir}); the endpoint stops with this command.")

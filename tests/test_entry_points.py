@@ -24,10 +24,12 @@ COMMANDS: dict[str, list[str]] = {
     "python -m incident_manager_provider.plugin": [sys.executable, "-m", "incident_manager_provider.plugin"],
     "python provider/plugin": [sys.executable, str(REPO_ROOT / "provider/plugin")],
     "scripts/run_drill.py": [sys.executable, str(REPO_ROOT / "scripts/run_drill.py")],
+    "scripts/drill_timelines.py": [sys.executable, str(REPO_ROOT / "scripts/drill_timelines.py")],
     "scripts/build_plugin.py": [sys.executable, str(REPO_ROOT / "scripts/build_plugin.py")],
     "scripts/generate.py": [sys.executable, str(REPO_ROOT / "scripts/generate.py")],
     "scripts/pulumi_cli.py": [sys.executable, str(REPO_ROOT / "scripts/pulumi_cli.py")],
     "scripts/get-pulumi": [str(REPO_ROOT / "scripts/get-pulumi")],
+    "scripts/get-browser": [str(REPO_ROOT / "scripts/get-browser")],
     "scripts/acceptance.py": [sys.executable, str(REPO_ROOT / "scripts/acceptance.py")],
 }
 

@@ -110,6 +110,19 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE.json",
         help='responders from a JSON file: {"responders": [...], "fail_delivery": [...]} (before any --responder)',
     )
+    page = p.add_argument_group("live drill page (see docs/emulator.md, 'Live drill page')")
+    page.add_argument(
+        "--live-page",
+        action="store_true",
+        help="serve a live drill page at /drill: engagements, pages, receipts and who is on call, with an "
+        "acknowledge button per page (loopback hosts only)",
+    )
+    page.add_argument(
+        "--live-page-show-messages",
+        action="store_true",
+        help="show on the live page what the pages said: subjects, contents, addresses and accept codes "
+        "(default: hidden)",
+    )
     p.add_argument("--seed", action="store_true", help="create the demo rotation (alice, bob, drill-escalation)")
     faults = p.add_argument_group("faults")
     faults.add_argument("--throttle-rate", type=float, metavar="REQ_PER_S", help="token-bucket rate limit")
@@ -153,6 +166,8 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         strict_activation=args.strict_activation,
         responders=responders,
         failing_channels=list(dict.fromkeys(failing)),
+        live_page=args.live_page,
+        live_page_show_messages=args.live_page_show_messages,
         faults=FaultConfig(
             throttle_rate=args.throttle_rate,
             throttle_burst=args.throttle_burst,
@@ -207,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("Seeded rotation:")
             for name, value in vars(rotation).items():
                 print(f"  {name} = {value}")
+        if config.live_page:
+            print(f"Live drill page: {emulator.live_page_url} (open it in a browser)")
         if config.responders:
             print("Simulated responders:")
             for rule in emulator.responders():

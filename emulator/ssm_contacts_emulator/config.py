@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,16 @@ DEFAULT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 8 * 3600
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or name, as bound or as a Host header names it) is this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,12 @@ class EmulatorConfig:
     such as ``"alice-oncall:SMS:90s"``, or JSON objects; kept as a tuple of ``Responder``. Empty: nobody answers."""
     failing_channels: Sequence[str] = ()
     """Channel ARNs or addresses whose sends fail from the start (change them later with set_failing_channels)."""
+    live_page: bool = False
+    """Serve the live drill page at ``/drill`` (live.py): engagements, pages, receipts and who is on call as they
+    happen, with an acknowledge button per page. Loopback hosts only: the button takes no credentials."""
+    live_page_show_messages: bool = False
+    """Show what the pages said on the live drill page (subjects, contents, addresses, accept codes); off, it shows
+    none of them."""
 
     def __post_init__(self) -> None:
         if not self.time_scale >= 0:  # also refuses NaN
@@ -113,3 +130,15 @@ class EmulatorConfig:
         if isinstance(self.failing_channels, str) or not all(isinstance(c, str) for c in self.failing_channels):
             raise ValueError("EmulatorConfig.failing_channels must be a list of channel ARNs or addresses")
         object.__setattr__(self, "failing_channels", tuple(self.failing_channels))
+        if self.live_page and not is_loopback(self.host):
+            raise ValueError(
+                f"the live drill page (--live-page, EmulatorConfig.live_page) is served on loopback hosts only, and "
+                f"host is {self.host!r}: its acknowledge button takes no credentials, so anyone who reached it could "
+                "acknowledge pages; listen on 127.0.0.1 and, to show the page on another machine, forward the port "
+                "(ssh -L 4566:127.0.0.1:4566 <this host>)"
+            )
+        if self.live_page_show_messages and not self.live_page:
+            raise ValueError(
+                "--live-page-show-messages (EmulatorConfig.live_page_show_messages) shows messages on the live drill "
+                "page, which is off: add --live-page (live_page=True) to turn it on"
+            )

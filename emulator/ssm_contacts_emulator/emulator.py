@@ -44,6 +44,11 @@ class _EmulatorAPI:
         raise NotImplementedError
 
     @property
+    def live_page_url(self) -> str:
+        """Where the live drill page is served (``live_page=True``; otherwise that URL answers 404)."""
+        return f"{self.endpoint_url}/drill"
+
+    @property
     def region(self) -> str:
         return self.config.region
 
@@ -269,6 +274,10 @@ def command_line(config: EmulatorConfig) -> list[str]:
         args += ["--fail-delivery", channel]
     for rule in coerce(config.responders):
         args += ["--responder", rule.to_spec()]
+    if config.live_page:
+        args += ["--live-page"]
+    if config.live_page_show_messages:
+        args += ["--live-page-show-messages"]
     return args + fault_arguments(config.faults)
 
 

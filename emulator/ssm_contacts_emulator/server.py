@@ -28,6 +28,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from . import live
 from .backend import Backend
 from .config import EmulatorConfig, FaultConfig
 from .exceptions import (
@@ -145,6 +146,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.responses = SSMContactsResponse(backend)
         self.log = RequestLog()
         self.faults = Faults(config.faults)
+        self.live = live.LivePage(self)
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__((config.host, config.port), Handler)
@@ -220,8 +222,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
         data = json.dumps(body, separators=(",", ":")).encode()
+        self._send_bytes(status, "application/x-amz-json-1.1", data, headers)
+
+    def _send_bytes(self, status: int, content_type: str, data: bytes, headers: Mapping[str, str] | None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         for name, value in (headers or {}).items():
@@ -243,6 +248,9 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.startswith(ADMIN_PREFIX):
             self._admin("POST", path)
+            return
+        if live.handles(path):
+            self._live("POST", path)
             return
         body = self._body()
         if body is None:
@@ -401,8 +409,18 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.startswith(ADMIN_PREFIX):
             self._admin("GET", path)
+        elif live.handles(path):
+            self._live("GET", path)
         else:
             self._send(404, {"message": f"GET {path} is not served: the API is POST / and admin is {ADMIN_PREFIX}"})
+
+    def _live(self, method: str, path: str) -> None:
+        """The live drill page's routes (live.py): its own answers, no signature, no fault."""
+        body = self._body() if method == "POST" else b""
+        if body is None:
+            return
+        answer = self.server.live.answer(method, path, self.headers, body)
+        self._send_bytes(answer.status, answer.content_type, answer.body, answer.headers)
 
     def _admin(self, method: str, path: str) -> None:
         server = self.server

@@ -27,10 +27,16 @@ def test_the_drill_pages_alice_who_answers_in_time_so_it_passes_and_cleans_up(cl
     assert result.returncode == 0, out + result.stderr
     assert "+ 5 created" in out  # stack, provider, token key, engagement, expectation
     assert "alice-oncall   SMS    +15555550101" in out and "alice-oncall   EMAIL  alice@example.com" in out
-    assert "bob-oncall" not in out.split("== 4/6")[1].split("== 5/6")[0]  # stopped once decided: stage 2 silent
+    assert "bob-oncall" not in out.split("== 4/7")[1].split("== 5/7")[0]  # stopped once decided: stage 2 silent
     verdict = "PASSED: alice-oncall acknowledged (READ) on SMS after 2.0s, within 10s; paged: alice-oncall."
     assert f"   {verdict}" in out and f"  verdict   {verdict}" in out  # the resource's, then the report's: the same
     assert "reached via drill-escalation stage 1 -> alice-oncall" in out
+    # The timeline, written where it says, from the same verdict.
+    timeline = out.split("== 7/7 The drill's timeline, for the room and the retro\n")[1]
+    html, svg = tmp_path / "drill-report.html", tmp_path / "drill-report.svg"
+    assert f"   {html}  (open it in a browser)\n   {svg}\n" in timeline
+    assert f'<title id="d1-title">{verdict}</title>' in svg.read_text()
+    assert '<h2 id="drill-1-verdict">PASSED</h2>' in html.read_text()
     assert "{'delete': 5}: stack destroyed" in out
     assert not (REPO_ROOT / "Pulumi.gameday-test.yaml").exists()
 
@@ -41,7 +47,7 @@ def test_a_silent_stage_one_and_a_late_stage_two_miss_the_drill_saying_why(cli_r
     out = result.stdout
     assert result.returncode == 1
     assert "bob-oncall     SMS    +15555550102" in out  # escalated to stage 2
-    section = out.split("== 5/6 Verdict\n")[1].split("== 6/6")[0]
+    section = out.split("== 5/7 Verdict\n")[1].split("== 6/7")[0]
     [verdict] = [line.strip() for line in section.splitlines() if line.strip()]
     assert verdict.startswith("MISSED: Drill missed: paged alice-oncall, bob-oncall; nobody acknowledged (READ) "
                               "within 10s of the engagement's start")

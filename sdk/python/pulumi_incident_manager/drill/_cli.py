@@ -14,24 +14,29 @@ from incident_manager_provider.errors import IncidentManagerError, present
 from incident_manager_provider.verdict import Terms, terms_failures
 
 from . import _orphans
+from ._html import ReportExtraMissing, html_report, require_extra
 from ._junit import write_junit
 from ._reader import summarize_drill
 from ._state import StackError, drill_terms, stack_export, stack_settings
 from ._summary import DrillSummary
+from ._timeline import timeline_svg
 
 PROG = "python -m pulumi_incident_manager.drill"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m pulumi_incident_manager.drill [ARN...] [--within D] [--by C] [--channels T] [--receipt R]
-    [--stack NAME [--cwd DIR]] [--json] [--junit FILE] [--exit-zero]``.
+    [--stack NAME [--cwd DIR]] [--json] [--junit FILE] [--html FILE] [--svg FILE] [--include-message-text]
+    [--exit-zero]``.
 
     Prints each engagement's report, verdict included, judged by the terms given, else (with ``--stack``) by the
     stack's AcknowledgementExpectation of that engagement or its Engagement's ``stop_when``, else by the default
     (any READ receipt, any time). Exits 1 with one sentence on stderr when an engagement cannot be read (with
     ``--junit``, an ``error`` testcase) or when a drill did not pass, as a test runner does, so a CI step fails with
     the drill; ``--exit-zero`` only reports a drill that did not pass (an unreadable engagement still exits 1).
-    Exits 2 when the terms or the stack cannot be used. ``... drill orphans ...`` finds live engagements a stack's
+    ``--html`` and ``--svg`` also write the drills' timelines (:mod:`._html`, :mod:`._timeline`); the message text
+    goes in only with ``--include-message-text``. Exits 2 when the terms or the stack cannot be used, or when
+    ``--html`` lacks the report extra. ``... drill orphans ...`` finds live engagements a stack's
     state lost (:mod:`._orphans`).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -40,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog=PROG,
         usage="%(prog)s [-h] [--within D] [--by C] [--channels T] [--receipt R] [--stack NAME [--cwd DIR]] "
-              "[--json] [--junit FILE] [--exit-zero] [engagement_arn ...]\n"
+              "[--json] [--junit FILE] [--html FILE] [--svg FILE] [--include-message-text] [--exit-zero] "
+              "[engagement_arn ...]\n"
               "       %(prog)s orphans (--stack NAME [--cwd DIR] | --export FILE) [--stop] [--json]",
         description="Summarize what engagements paged and judge each drill (PASSED, MISSED, or PENDING before its "
                     "deadline) by the rules and in the words of AcknowledgementExpectation; optionally write JUnit "
@@ -64,6 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the stack's project folder (default: this folder)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text (a list for several ARNs)")
     parser.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report, one testcase per engagement")
+    parser.add_argument("--html", metavar="FILE", help="also write the drills' timelines and receipts as one "
+                                                       "self-contained HTML file (needs the report extra)")
+    parser.add_argument("--svg", metavar="FILE", help="also write the timelines alone, as an SVG picture")
+    parser.add_argument("--include-message-text", action="store_true",
+                        help="put the engagements' subject and content in the HTML and SVG reports (left out "
+                             "by default: they may be confidential)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when a drill did not pass")
     args = parser.parse_args(argv)
     given = {"within": args.within, "by": args.by, "channels": args.channels, "receipt": args.receipt}
@@ -74,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(failures[0].reason)
     if not args.engagement_arn and not args.stack:
         parser.error("give one or more engagement ARNs, or --stack NAME to judge every engagement of a stack")
+    if args.html:
+        try:
+            require_extra()
+        except ReportExtraMissing as error:
+            print(f"error: --html: {error}", file=sys.stderr)
+            return 2
     judged: dict[str, Terms | None] = dict.fromkeys(args.engagement_arn)
     settings: aws.AwsSettings | None = None
     if args.stack:
@@ -94,7 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         expectation = Terms.of(given) if explicit else stack_terms
         try:
             client = aws.client(settings, arn=arn, operation="DescribeEngagement") if settings else None
-            summaries.append(summarize_drill(arn, client=client, expectation=expectation))
+            summaries.append(summarize_drill(arn, client=client, expectation=expectation,
+                                             include_message=args.include_message_text))
         except IncidentManagerError as error:
             unread[arn] = present(error)
     if summaries:
@@ -103,13 +122,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(documents[0] if len(judged) == 1 else documents, indent=2))
         else:
             print("\n\n".join(summary.to_text() for summary in summaries))
-    if args.junit:
-        try:
+    try:
+        if args.junit:
+            written = "JUnit report", args.junit
             write_junit(args.junit, summaries, unread)
-        except OSError as error:
-            print(f"error: could not write the JUnit report to {args.junit}: {error.strerror or error}.",
-                  file=sys.stderr)
-            return 1
+        if args.html and summaries:
+            written = "HTML report", args.html
+            Path(args.html).write_text(html_report(summaries, args.include_message_text), encoding="utf-8")
+        if args.svg and summaries:
+            written = "SVG timeline", args.svg
+            Path(args.svg).write_text(timeline_svg(summaries, args.include_message_text), encoding="utf-8")
+    except OSError as error:
+        what, path = written
+        print(f"error: could not write the {what} to {path}: {error.strerror or error}.", file=sys.stderr)
+        return 1
     failed = [summary.decided() for summary in summaries if not summary.decided().passed]
     if unread:
         print(f"error: {next(iter(unread.values()))}", file=sys.stderr)

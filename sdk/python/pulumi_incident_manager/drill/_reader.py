@@ -17,7 +17,8 @@ from ._verdict import AnyAcknowledgement, Expectation
 
 
 def summarize_drill(
-    engagement_arn: str, client: Any | None = None, expectation: Expectation | None = None
+    engagement_arn: str, client: Any | None = None, expectation: Expectation | None = None,
+    include_message: bool = False,
 ) -> DrillSummary:
     """Read what the engagement ``engagement_arn`` paged so far, and judge it with ``expectation`` (by default
     :class:`AnyAcknowledgement`: any READ receipt, any time; ``Terms(within="10m", ...)`` judges as an
@@ -25,7 +26,8 @@ def summarize_drill(
 
     ``client`` is a boto3 ``ssm-contacts`` client; by default the package's own, from the stack config inside a
     program (``aws:region``, ``incident-manager:endpoint``...) and the AWS environment outside one. Failures raise
-    :class:`IncidentManagerError` with one sentence.
+    :class:`IncidentManagerError` with one sentence. The engagement's subject and content stay out of the summary
+    unless ``include_message`` (the HTML and SVG reports then show them).
     """
     failures = validate("DescribeEngagement", {"engagement_arn": engagement_arn}, {"engagement_arn": "EngagementId"})
     if failures:
@@ -59,6 +61,8 @@ def summarize_drill(
         stop_time=engagement.stop_time,
         pages=pages,
         read_at=reading.read_at,
+        subject=engagement.subject if include_message else None,
+        content=engagement.content if include_message else None,
     )
     return dataclasses.replace(summary, verdict=(expectation or AnyAcknowledgement()).verdict(summary))
 

@@ -4,7 +4,7 @@ its text and JSON forms. Delivery addresses are left out: a summary is meant to 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -143,6 +143,11 @@ class DrillSummary:
     """Whether the drill passed, as its :class:`Expectation` decided (:func:`summarize_drill` always sets it)."""
     read_at: datetime | None = None
     """When it was read: the verdict is as of then (:func:`summarize_drill` sets it)."""
+    subject: str | None = field(default=None, repr=False)
+    """The engagement's subject, only when asked for (``summarize_drill(..., include_message=True)``): the text and
+    JSON forms never show it, the HTML and SVG reports do (``--include-message-text``)."""
+    content: str | None = field(default=None, repr=False)
+    """The engagement's content, under the same rule as :attr:`subject`."""
 
     @property
     def contact(self) -> str:
