@@ -223,11 +223,17 @@ def who_would_be_paged(contact_id: str, at: str | datetime | None = None) -> Pag
     reachable: nobody is paged through it, and its stage lists it in ``unreachable``. Failures raise
     :class:`IncidentManagerError` with one sentence (:class:`NotFoundError` when ``contact_id`` itself is gone).
     """
+    return paging_plan(stack_settings(), contact_id, at)
+
+
+def paging_plan(settings: aws.AwsSettings, contact_id: str, at: str | datetime | None = None) -> PagingPlan:
+    """:func:`who_would_be_paged` with the settings given: what every front (the OpenTofu provider's
+    ``incidentmanager_who_would_be_paged`` too) reads a paging plan through."""
     failures = validate("GetContact", {"contact_id": contact_id}, {"contact_id": ENGAGEMENT.members()["contact_id"]})
     if failures:
         raise InvalidInputError(failures[0].reason, operation="GetContact")
     moment = _moment(at)
-    client = aws.client(stack_settings(), arn=contact_id, operation="GetContact")
+    client = aws.client(settings, arn=contact_id, operation="GetContact")
     return _PagingResolver(client, moment).plan(contact_id)
 
 
