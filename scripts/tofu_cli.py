@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -23,10 +24,6 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GET_TOFU = REPO_ROOT / "scripts" / "get-tofu"
-
-TERRAFORM = {"TOFU_MODULE": "github.com/hashicorp/terraform", "TOFU_VERSION": "1.13.3", "TOFU_BINARY": "terraform"}
-"""scripts/get-tofu's variables that build the Terraform CLI the same way (docs/opentofu.md)."""
-
 
 class TofuUnavailable(RuntimeError):
     """scripts/get-tofu could not provide the binary."""
@@ -40,17 +37,15 @@ class TofuFailed(RuntimeError):
         self.run = run
 
 
-def ensure_tofu(*, build: bool = True, binary: str = "tofu") -> Path:
-    """The path of the `tofu` binary (``binary="terraform"``: Terraform's), building it first if ``build``."""
+def ensure_tofu(*, build: bool = True) -> Path:
+    """The path of the `tofu` binary, building it first (scripts/get-tofu) if ``build``."""
     env = dict(os.environ)
-    if binary == "terraform":
-        env.update(TERRAFORM)
     if not build:
         env["TOFU_CLI_NO_BUILD"] = "1"
     result = subprocess.run([str(GET_TOFU)], env=env, stdout=subprocess.PIPE, text=True, check=False)
     if result.returncode != 0:
         raise TofuUnavailable(f"scripts/get-tofu failed with exit code {result.returncode}")
-    return Path(result.stdout.strip().splitlines()[-1]) / binary
+    return Path(result.stdout.strip().splitlines()[-1]) / "tofu"
 
 
 def provider_config(folder: Path, python: str = sys.executable) -> Path:
@@ -95,19 +90,23 @@ class Workspace:
         return env
 
     def popen(self, *args: str) -> subprocess.Popen[str]:
-        """``tofu <args>`` started, not waited for (a test that kills it mid-apply)."""
+        """``tofu <args>`` started, not waited for (a test that kills it mid-apply), in a process group of its own
+        with the providers it starts: ``os.killpg(process.pid, ...)`` ends them all, as a crash would."""
         return subprocess.Popen([str(self.binary), *args], cwd=self.folder, env=self.environment(), text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
 
-    def run(self, *args: str, check: bool = True, timeout: float = 300) -> Run:
+    def run(self, *args: str, check: bool = True, timeout: float = 300, record: bool = True) -> Run:
+        """``tofu <args>``; its output joins :attr:`transcript` if ``record`` (not what reads the state in clear)."""
         process = self.popen(*args)
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)  # tofu and the providers it started
             stdout, stderr = process.communicate()
         run = Run([self.binary.name, *args], process.returncode, stdout, stderr)
-        self.transcript += [stdout, stderr]
+        if record:
+            self.transcript += [stdout, stderr]
         if check and run.returncode != 0:
             raise TofuFailed(run)
         return run
@@ -125,8 +124,9 @@ class Workspace:
         return self.run("destroy", "-no-color", "-auto-approve", *args, check=check)
 
     def state(self) -> dict[str, Any]:
-        """``tofu show -json``: the state as the CLI reads it (decrypted when the configuration encrypts it)."""
-        shown: dict[str, Any] = json.loads(self.run("show", "-json", "-no-color").stdout)
+        """``tofu show -json``: the state as the CLI reads it (decrypted when the configuration encrypts it), secrets
+        in clear: never part of the transcript."""
+        shown: dict[str, Any] = json.loads(self.run("show", "-json", "-no-color", record=False).stdout)
         return shown
 
     def resources(self) -> dict[str, dict[str, Any]]:
