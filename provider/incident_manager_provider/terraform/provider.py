@@ -49,7 +49,6 @@ from ..schema import ENGAGEMENT, Resource
 from ..settings import TERRAFORM
 from . import schema as tf_schema
 
-Core = Callable[[], ProviderBase]
 State = dict[str, Any]
 
 
@@ -88,7 +87,7 @@ class CoreResource(TfResource):  # type: ignore[misc]
     """One resource of :mod:`..schema`, served by its core provider."""
 
     declaration: ClassVar[Resource]
-    core: ClassVar[Core]
+    core: ClassVar[type[ProviderBase]]
 
     def __init__(self, provider: IncidentManagerProvider) -> None:
         self.provider = provider
@@ -219,7 +218,7 @@ class EngagementResource(CoreResource):
             olds["adopted_arn"] = olds["arn"]
         return olds
 
-    def import_(self, ctx: ImportContext, id: str) -> State | None:  # noqa: A002 (the tf package's name)
+    def import_(self, ctx: ImportContext, id: str) -> State | None:
         """The engagement ``id`` (its ARN) as AWS holds it, what it says included, so that a configuration saying
         the same adopts it with no replacement; the refresh and plan that follow go through the core as usual."""
         try:
@@ -235,7 +234,8 @@ def served(resource: Resource) -> type[CoreResource]:
     """The tf resource class of ``resource`` (the engagement's, with import and adoption, is its own)."""
     if resource is ENGAGEMENT:
         return EngagementResource
-    return type(f"{resource.name}Resource", (CoreResource,), {"declaration": resource, "core": dict(PROVIDERS)[resource]})
+    return type(f"{resource.name}Resource", (CoreResource,),
+                {"declaration": resource, "core": dict(PROVIDERS)[resource]})
 
 
 RESOURCES = [served(resource) for resource, _ in PROVIDERS]
@@ -363,7 +363,7 @@ class Servicer(ProviderServicer):  # type: ignore[misc]
     proposed state carries a previous token forward where the configuration sets none.
     """
 
-    def PlanResourceChange(  # noqa: N802 (the protocol's name)
+    def PlanResourceChange(
         self, request: pb.PlanResourceChange.Request, context: grpc.ServicerContext
     ) -> pb.PlanResourceChange.Response:
         diags = Diagnostics()
