@@ -89,7 +89,7 @@ PLUGIN = Front("plugin", f"or set the provider's {PLUGIN_NAMESPACE}:{TOKEN_KEY.p
 """Plugin programs: YAML, TypeScript and every other language the provider plugin serves."""
 
 
-TERRAFORM = Front("terraform", "token_key = incidentmanager_token_key.<name>.key")
+TERRAFORM = Front("terraform", "token_key = incidentmanager_token_key.<name>.key, or the provider's token_key")
 """HCL configurations run by OpenTofu or Terraform, through the provider ``incident-manager/incidentmanager``."""
 
 

@@ -12,13 +12,15 @@ import pytest
 
 from ssm_contacts_emulator import Emulator, FaultConfig
 from ssm_contacts_emulator.seed import Rotation
-from tofu_cli import TofuFailed
+from tofu_cli import TofuFailed, Workspace
 
 from .conftest import CONTENT, SUBJECT, WorkspaceFactory, secrets_printed
 
 pytestmark = pytest.mark.tofu
 
 ENGAGEMENT = "incidentmanager_engagement.drill"
+PROVIDER_KEY = "5eed" * 16
+
 AWS_CALLS = ("StartEngagement", "StopEngagement", "DescribeEngagement", "ListPagesByEngagement", "AcceptPage")
 
 
@@ -120,6 +122,19 @@ def test_a_change_to_what_it_says_or_to_whom_replaces_it_old_stopped_first_pagin
     assert secrets_printed(drill, CONTENT + "-CHANGED", token_key(drill.resources())) == []
 
 
+def killed_right_after_start_engagement(drill: Workspace, endpoint: Emulator, engagements_then: int) -> None:
+    """`tofu apply`, killed (with its providers, SIGKILL, as a crash would) once the endpoint holds
+    ``engagements_then`` engagements; the endpoint holds StartEngagement's answer meanwhile, so it is lost."""
+    endpoint.set_faults(FaultConfig(hold_start_engagement_seconds=30.0))
+    apply = drill.popen("apply", "-no-color", "-auto-approve")
+    deadline = time.monotonic() + 60
+    while len(engagements(endpoint)) < engagements_then and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(apply.pid, signal.SIGKILL)
+    apply.communicate()
+    endpoint.set_faults(FaultConfig())
+
+
 def test_tofu_killed_right_after_start_engagement_then_apply_again_adopts_instead_of_paging_twice(
     workspace: WorkspaceFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
@@ -127,16 +142,8 @@ def test_tofu_killed_right_after_start_engagement_then_apply_again_adopts_instea
     drill.apply()
     first = drill.outputs()["arn"]
     drill.env = {**drill.env, "TF_VAR_content": CONTENT + "-CHANGED"}
-    # The replacement stops the first engagement and starts the second; the endpoint holds StartEngagement's answer
-    # while tofu is killed: the response is lost, and tofu records nothing of the new engagement.
-    endpoint.set_faults(FaultConfig(hold_start_engagement_seconds=30.0))
-    apply = drill.popen("apply", "-no-color", "-auto-approve")
-    deadline = time.monotonic() + 60
-    while len(engagements(endpoint)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    os.killpg(apply.pid, signal.SIGKILL)  # tofu and its providers, as a crash would
-    apply.communicate()
-    endpoint.set_faults(FaultConfig())
+    # The replacement stops the first engagement and starts the second, whose answer is lost with tofu.
+    killed_right_after_start_engagement(drill, endpoint, engagements_then=2)
     started = [e["EngagementArn"] for e in engagements(endpoint)]
     [second] = [arn for arn in started if arn != first]
     pages = len(endpoint.outbox())
@@ -147,6 +154,25 @@ def test_tofu_killed_right_after_start_engagement_then_apply_again_adopts_instea
     assert drill.outputs()["arn"] == second
     assert len(endpoint.outbox()) == pages  # nobody paged twice
     assert "No changes." in drill.plan().stdout
+
+
+def test_a_first_apply_killed_right_after_start_engagement_adopts_with_the_providers_key(
+    workspace: WorkspaceFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    drill = workspace("provider-key", contact_id=rotation.alice_arn, token_key=PROVIDER_KEY)
+    killed_right_after_start_engagement(drill, endpoint, engagements_then=1)
+    [started] = engagements(endpoint)
+    pages = len(endpoint.outbox())
+    assert drill.resources() == {}  # nothing recorded: the key is the provider's, known before the apply
+
+    drill.apply()
+
+    assert [e["EngagementArn"] for e in engagements(endpoint)] == [started["EngagementArn"]]
+    assert drill.outputs()["arn"] == started["EngagementArn"]
+    assert len(endpoint.outbox()) == pages
+    assert "No changes." in drill.plan().stdout
+    assert PROVIDER_KEY not in (drill.folder / "terraform.tfstate").read_text()
+    assert secrets_printed(drill, PROVIDER_KEY) == []
 
 
 def test_refresh_records_an_out_of_band_stop(

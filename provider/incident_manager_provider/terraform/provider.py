@@ -46,7 +46,7 @@ from ..base import ProviderBase
 from ..errors import IncidentManagerError, present
 from ..records import engagement_outputs, page_outputs
 from ..schema import ENGAGEMENT, Resource
-from ..settings import TERRAFORM
+from ..settings import TERRAFORM, TOKEN_KEY
 from . import schema as tf_schema
 
 State = dict[str, Any]
@@ -111,10 +111,9 @@ class CoreResource(TfResource):  # type: ignore[misc]
 
     # What the core is given ------------------------------------------------------------------------------------
 
-    @classmethod
-    def inputs(cls, values: Mapping[str, Any]) -> State:
+    def inputs(self, values: Mapping[str, Any]) -> State:
         """The configured inputs among ``values`` (unset ones left out, as a program leaves them out)."""
-        names = {name for name, attr in cls.attributes().items() if attr.required or attr.optional}
+        names = {name for name, attr in self.attributes().items() if attr.required or attr.optional}
         return {name: to_core(value) for name, value in values.items() if name in names and value is not None}
 
     @classmethod
@@ -208,6 +207,13 @@ class CoreResource(TfResource):  # type: ignore[misc]
 class EngagementResource(CoreResource):
     declaration = ENGAGEMENT
     core = dict(PROVIDERS)[ENGAGEMENT]
+
+    def inputs(self, values: Mapping[str, Any]) -> State:
+        """With the provider's ``token_key`` where the engagement names none, as the plugin passes its own."""
+        given = super().inputs(values)
+        if "token_key" not in given and self.provider.token_key:
+            given["token_key"] = self.provider.token_key
+        return given
 
     @classmethod
     def recorded(cls, state: Mapping[str, Any]) -> State:
@@ -316,11 +322,13 @@ DATA_SOURCES: list[type[DataSource]] = [EngagementData, PagesData, PagingPlanDat
 # The provider ----------------------------------------------------------------------------------------------------
 
 class IncidentManagerProvider(TfProvider):  # type: ignore[misc]
-    """``provider "incidentmanager" { region, profile, endpoint, retry_mode, max_attempts }``: all optional, the
-    AWS environment applying where unset, read as every front reads its settings (:class:`..aws.AwsSettings`)."""
+    """``provider "incidentmanager" { region, profile, endpoint, retry_mode, max_attempts, token_key }``: all
+    optional, the AWS environment applying where unset, read as every front reads its settings
+    (:class:`..aws.AwsSettings`); ``token_key`` mints the tokens of engagements that name no key."""
 
     def __init__(self) -> None:
         self.settings = aws.AwsSettings()
+        self.token_key: str | None = None
 
     def get_model_prefix(self) -> str:
         return tf_schema.PREFIX
@@ -335,7 +343,7 @@ class IncidentManagerProvider(TfProvider):  # type: ignore[misc]
         if any(value is Unknown for value in config.values()):
             return None  # known at apply
         given = {name: (str(int(value)) if isinstance(value, float) and value.is_integer() else value)
-                 for name, value in config.items() if value is not None}
+                 for name, value in config.items() if value is not None and name != TOKEN_KEY.terraform_name}
         try:
             return aws.AwsSettings.from_config(given.get, TERRAFORM)
         except IncidentManagerError as error:
@@ -347,6 +355,8 @@ class IncidentManagerProvider(TfProvider):  # type: ignore[misc]
 
     def configure_provider(self, diags: Diagnostics, config: State) -> None:
         self.settings = self._settings(diags, config) or self.settings
+        key = config.get(TOKEN_KEY.terraform_name)
+        self.token_key = key if isinstance(key, str) and key else None
 
     def get_data_sources(self) -> list[type[DataSource]]:
         return DATA_SOURCES

@@ -18,7 +18,7 @@ from tf.schema import Attribute, Schema
 
 from ..records import engagement_read, page_read
 from ..schema import ENGAGEMENT, Field, Resource
-from ..settings import AWS_CONNECTION, MAX_ATTEMPTS
+from ..settings import AWS_CONNECTION, MAX_ATTEMPTS, TOKEN_KEY
 
 PREFIX = "incidentmanager_"
 """Every resource and data source type starts with the provider's local name."""
@@ -167,10 +167,22 @@ def paging_plan_data_schema() -> Schema:
     ], version=0, description="Who engaging a contact, escalation plan or on-call schedule would page, stage by stage.")
 
 
+PROVIDER_TOKEN_KEY = (
+    "A secret (64 hex digits) to mint the tokens of engagements that set no token_key. From a sensitive variable, it "
+    "is known before anything is applied, so a first apply killed right after StartEngagement cannot lose it (tofu "
+    "writes a key made by an incidentmanager_token_key in the same apply to the state file only with its next "
+    "snapshot), and it is never stored in state."
+)
+"""The provider's own key: what the plugin's ``tokenKey`` setting is to plugin programs, minus its keeping in
+provider state, which OpenTofu and Terraform do not have."""
+
+
 def provider_schema() -> Schema:
-    """The provider block's arguments: the settings that say how to reach ssm-contacts, each optional."""
+    """The provider block's arguments: the settings that say how to reach ssm-contacts, and the key, all optional."""
     return Schema(attributes=[
-        Attribute(setting.terraform_name, types.Number() if setting is MAX_ATTEMPTS else types.String(),
-                  description=setting.description, optional=True)
-        for setting in AWS_CONNECTION
+        *(Attribute(setting.terraform_name, types.Number() if setting is MAX_ATTEMPTS else types.String(),
+                    description=setting.description, optional=True)
+          for setting in AWS_CONNECTION),
+        Attribute(TOKEN_KEY.terraform_name, types.String(), description=PROVIDER_TOKEN_KEY, optional=True,
+                  sensitive=True),
     ], version=0)
