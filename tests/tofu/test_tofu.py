@@ -119,6 +119,14 @@ def test_a_change_to_what_it_says_or_to_whom_replaces_it_old_stopped_first_pagin
     live = {e["EngagementArn"]: e for e in engagements(endpoint)}
     assert live[first].get("StopTime") and live[second].get("StopTime") and not live[third].get("StopTime")
     assert live[third]["ContactArn"] == rotation.bob_arn
+
+    # Nothing changed, and a replacement asked for: the next run's token, as `pulumi up --replace` does.
+    drill.apply(f"-replace={ENGAGEMENT}")
+    fourth = drill.outputs()["arn"]
+    assert fourth not in (first, second, third) and calls(endpoint)["StartEngagement"] == 5  # one answered stopped
+    live = {e["EngagementArn"]: e for e in engagements(endpoint)}
+    assert live[third].get("StopTime") and not live[fourth].get("StopTime") and len(live) == 4
+    assert "No changes." in drill.plan().stdout
     assert secrets_printed(drill, CONTENT + "-CHANGED", token_key(drill.resources())) == []
 
 

@@ -112,8 +112,8 @@ def resource_attributes(resource: Resource) -> list[Attribute]:
     internal = SET_IN_HCL.get(resource, ())
     fields = [attribute(field, "input" if field.name in internal else None) for field in resource.fields
               if field.role != "internal" or field.name in internal]
-    own_id = Attribute(ID, types.String(), description=f"The {resource.name}'s id (an engagement's is its ARN).",
-                       computed=True)
+    said = "The engagement ARN: what `tofu import` takes." if resource is ENGAGEMENT else "The core's id of it."
+    own_id = Attribute(ID, types.String(), description=said, computed=True)
     return [own_id, *fields]
 
 
