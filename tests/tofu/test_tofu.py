@@ -139,7 +139,7 @@ def killed_right_after_start_engagement(drill: Workspace, endpoint: Emulator, en
     while len(engagements(endpoint)) < engagements_then and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(apply.pid, signal.SIGKILL)
-    apply.communicate()
+    drill.transcript += apply.communicate()  # what it printed before it died counts too
     endpoint.set_faults(FaultConfig())
 
 
