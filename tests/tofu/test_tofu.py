@@ -247,6 +247,19 @@ def test_an_expectation_missed_fails_the_apply_with_one_sentence_or_is_recorded(
     assert secrets_printed(failing) == secrets_printed(recording) == []
 
 
+def test_an_engagement_with_stop_when_is_recorded_stopped_by_the_apply_that_decided_the_drill(
+    workspace: WorkspaceFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    drill = workspace("stop-when", contact_id=rotation.alice_arn)
+
+    drill.apply()
+
+    [stopped] = engagements(endpoint)
+    assert stopped.get("StopTime") and drill.outputs()["stop_time"]
+    assert calls(endpoint)["StartEngagement"] == 1 and calls(endpoint)["StopEngagement"] == 1
+    assert "No changes." in drill.plan().stdout  # recorded stopped: nothing to start again
+
+
 def test_data_sources_read_the_plan_the_engagement_and_its_pages(
     workspace: WorkspaceFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
