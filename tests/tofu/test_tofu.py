@@ -130,15 +130,21 @@ def test_a_change_to_what_it_says_or_to_whom_replaces_it_old_stopped_first_pagin
     assert secrets_printed(drill, CONTENT + "-CHANGED", token_key(drill.resources())) == []
 
 
-def killed_right_after_start_engagement(drill: Workspace, endpoint: Emulator, engagements_then: int) -> None:
-    """`tofu apply`, killed (with its providers, SIGKILL, as a crash would) once the endpoint holds
-    ``engagements_then`` engagements; the endpoint holds StartEngagement's answer meanwhile, so it is lost."""
+def killed_right_after_start_engagement(
+    drill: Workspace, endpoint: Emulator, engagements_then: int, interrupt: bool = False
+) -> None:
+    """`tofu apply`, killed (with its providers, SIGKILL, as a crash would; or only interrupted, SIGINT to tofu, as
+    a CI cancel does) once the endpoint holds ``engagements_then`` engagements; the endpoint holds StartEngagement's
+    answer meanwhile, so it is lost."""
     endpoint.set_faults(FaultConfig(hold_start_engagement_seconds=30.0))
     apply = drill.popen("apply", "-no-color", "-auto-approve")
     deadline = time.monotonic() + 60
     while len(engagements(endpoint)) < engagements_then and time.monotonic() < deadline:
         time.sleep(0.05)
-    os.killpg(apply.pid, signal.SIGKILL)
+    if interrupt:
+        os.kill(apply.pid, signal.SIGINT)
+    else:
+        os.killpg(apply.pid, signal.SIGKILL)
     drill.transcript += apply.communicate()  # what it printed before it died counts too
     endpoint.set_faults(FaultConfig())
 
@@ -162,6 +168,21 @@ def test_tofu_killed_right_after_start_engagement_then_apply_again_adopts_instea
     assert drill.outputs()["arn"] == second
     assert len(endpoint.outbox()) == pages  # nobody paged twice
     assert "No changes." in drill.plan().stdout
+
+
+def test_a_first_apply_interrupted_right_after_start_engagement_adopts_as_tofu_saves_the_key_first(
+    workspace: WorkspaceFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    drill = workspace("engagement", contact_id=rotation.alice_arn)
+    killed_right_after_start_engagement(drill, endpoint, engagements_then=1, interrupt=True)
+    [started] = engagements(endpoint)
+    pages = len(endpoint.outbox())
+    assert list(drill.resources()) == ["incidentmanager_token_key.this"]  # written when tofu was interrupted
+
+    drill.apply()
+
+    assert [e["EngagementArn"] for e in engagements(endpoint)] == [started["EngagementArn"]]
+    assert len(endpoint.outbox()) == pages
 
 
 def test_a_first_apply_killed_right_after_start_engagement_adopts_with_the_providers_key(
