@@ -68,28 +68,34 @@ def test_plan_calls_nothing_apply_pages_once_then_no_changes_and_destroy_stops(
 
 
 def test_every_bad_attribute_is_a_diagnostic_naming_it_and_its_rule_and_no_secret(
-    workspace: WorkspaceFactory, endpoint: Emulator
+    workspace: WorkspaceFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    too_long = CONTENT * 400  # beyond StartEngagement's 8192 characters
-    bad = workspace("invalid", content=too_long)
-
-    plan = bad.plan(check=False)
-
-    assert plan.returncode == 1
-    errors = [line.removeprefix("Error: ") for line in plan.stderr.splitlines() if line.startswith("Error: ")]
-    assert sorted(errors) == sorted([
+    bad = workspace("invalid", content=CONTENT)
+    written = sorted([
         "contact_id must be an ssm-contacts ARN shaped like arn:aws:ssm-contacts:<region>:<account>:contact/..., "
         "not 'alice oncall' (ssm-contacts StartEngagement ContactId)",
-        "content must be at most 8192 characters long (ssm-contacts StartEngagement Content)",
         "stop_when.within must be a duration such as 90s, 15m or 1h30m",
         "engagement_arn must be an engagement ARN (an Engagement's arn output)",
         "on_miss must be one of fail, record, not 'shrug'",
     ])
-    # Each points at its attribute's line of the configuration (the message itself comes from a variable).
-    assert 'contact_id = "alice oncall"' in plan.stderr and "on_miss        = \"shrug\"" in plan.stderr
-    assert "Traceback" not in plan.output
+
+    # `tofu validate` (which knows no variable) and `tofu plan` name every bad attribute the configuration writes,
+    # each pointing at its line.
+    for run in (bad.run("validate", "-no-color", check=False), bad.plan(check=False)):
+        assert run.returncode == 1
+        assert sorted(line.removeprefix("Error: ") for line in run.stderr.splitlines()
+                      if line.startswith("Error: ")) == written
+        assert 'contact_id = "alice oncall"' in run.stderr and 'on_miss        = "shrug"' in run.stderr
+        assert "Traceback" not in run.output
+
+    # A secret that breaks a rule is named, never quoted.
+    too_long = CONTENT * 400  # beyond StartEngagement's 8192 characters
+    long = workspace("engagement", contact_id=rotation.alice_arn, content=too_long)
+    plan = long.plan(check=False)
+    assert plan.returncode == 1
+    assert [line for line in plan.stderr.splitlines() if line.startswith("Error: ")] == [
+        "Error: content must be at most 8192 characters long (ssm-contacts StartEngagement Content)"]
     assert calls(endpoint) == {}
-    assert secrets_printed(bad, too_long) == []
 
 
 def test_a_change_to_what_it_says_or_to_whom_replaces_it_old_stopped_first_paging_once(
