@@ -38,7 +38,10 @@ class TofuFailed(RuntimeError):
 
 
 def ensure_tofu(*, build: bool = True) -> Path:
-    """The path of the `tofu` binary, building it first (scripts/get-tofu) if ``build``."""
+    """The path of the `tofu` binary, building it first (scripts/get-tofu) if ``build``; ``TOFU_BINARY`` names
+    another to run instead (a Terraform CLI: docs/opentofu.md)."""
+    if override := os.environ.get("TOFU_BINARY"):
+        return Path(override)
     env = dict(os.environ)
     if not build:
         env["TOFU_CLI_NO_BUILD"] = "1"

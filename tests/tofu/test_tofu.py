@@ -219,7 +219,7 @@ def test_refresh_records_an_out_of_band_stop(
     endpoint.client().stop_engagement(EngagementId=arn, Reason="stopped by hand")
 
     refresh_plan = drill.plan("-refresh-only")
-    assert "stop_time" in refresh_plan.stdout and "changed outside of OpenTofu" in refresh_plan.stdout
+    assert "stop_time" in refresh_plan.stdout and "has changed" in refresh_plan.stdout
     drill.apply("-refresh-only")
 
     assert drill.resources()[ENGAGEMENT]["stop_time"]
