@@ -73,6 +73,9 @@ class Front:
     token_key_advice: str
     """Where an Engagement's token key comes from when none is given."""
 
+    import_command: str = "pulumi import"
+    """How its users adopt an engagement by ARN (what a sentence about an unknown ARN tells them to check)."""
+
     def key(self, setting: Setting) -> str:
         """The key a user of this front sets."""
         if self is TERRAFORM:
@@ -89,7 +92,8 @@ PLUGIN = Front("plugin", f"or set the provider's {PLUGIN_NAMESPACE}:{TOKEN_KEY.p
 """Plugin programs: YAML, TypeScript and every other language the provider plugin serves."""
 
 
-TERRAFORM = Front("terraform", "token_key = incidentmanager_token_key.<name>.key, or the provider's token_key")
+TERRAFORM = Front("terraform", "token_key = incidentmanager_token_key.<name>.key, or the provider's token_key",
+                  "the import block or tofu import")
 """HCL configurations run by OpenTofu or Terraform, through the provider ``incident-manager/incidentmanager``."""
 
 

@@ -237,6 +237,13 @@ def test_import_adopts_an_engagement_without_replacing_it(
     pages = len(endpoint.outbox())
     adopted = workspace("imported", contact_id=rotation.alice_arn)
     address = "incidentmanager_engagement.adopted"
+    # An ARN AWS does not know: one sentence, and nothing imported.
+    unknown = arn.rsplit("/", 1)[0] + "/00000000-0000-0000-0000-000000000000"
+    refused_import = adopted.run("import", "-no-color", address, unknown, check=False)
+    assert refused_import.returncode == 1
+    assert f"Error: Engagement {unknown} does not exist in this account and region; check the ARN given to the " \
+        "import block or tofu import and the region setting." in refused_import.stderr
+    assert adopted.resources() == {}
     if how == "block":
         (adopted.folder / "import.tf").write_text(f'import {{\n  to = {address}\n  id = "{arn}"\n}}\n')
         plan = adopted.plan()
