@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo check acceptance setup cli browser drill-images gameday yaml-drill typescript-drill go-drill plugin bench \
-  clean
+.PHONY: demo check acceptance setup cli browser tofu tofu-provider-mirror drill-images gameday yaml-drill \
+  typescript-drill go-drill plugin bench clean
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ demo: setup cli
 drill-images: setup browser
 	$(PY) scripts/drill_timelines.py $(ARGS)
 
-check: setup cli browser
+check: setup cli browser tofu
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -75,6 +75,15 @@ bench: setup cli
 	$(PY) benchmarks/engine_in_the_loop.py
 	$(PY) benchmarks/languages.py
 	$(PY) benchmarks/rate_limit.py --quick
+
+# OpenTofu (docs/opentofu.md): `make tofu` builds the pinned `tofu` once per machine (scripts/get-tofu; tests/tofu
+# run it), `make tofu-provider-mirror` installs the provider into a local mirror and prints the CLI configuration file
+# to export as TF_CLI_CONFIG_FILE, so that `tofu init` finds incident-manager/incidentmanager offline.
+tofu:
+	@scripts/get-tofu >/dev/null
+
+tofu-provider-mirror: setup
+	@scripts/tofu-provider-mirror
 
 clean:
 	rm -rf .state

@@ -250,7 +250,7 @@ class EngagementProvider(ProviderBase):
         live = api.find_engagement(aws.client(self.settings, arn=id_, operation="DescribeEngagement"), id_)
         if live is None:
             if not props.get("arn"):
-                given = "Engagement.get" if props else "pulumi import"  # an import has nothing recorded at all
+                given = "Engagement.get" if props else self.front.import_command  # an import has nothing recorded
                 raise NotFoundError(
                     f"Engagement {id_} does not exist in this account and region; check the ARN given to "
                     f"{given} and the {REGION} setting.",
