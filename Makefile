@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo check acceptance setup cli gameday yaml-drill typescript-drill go-drill plugin bench clean
+.PHONY: demo check acceptance setup cli gameday yaml-drill typescript-drill go-drill plugin bench clean tofu \
+	tofu-provider-mirror
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +20,7 @@ cli:
 demo: setup cli
 	$(PY) scripts/run_drill.py $(ARGS)
 
-check: setup cli
+check: setup cli tofu
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -61,6 +62,15 @@ bench: setup cli
 	$(PY) benchmarks/engine_in_the_loop.py
 	$(PY) benchmarks/languages.py
 	$(PY) benchmarks/rate_limit.py --quick
+
+# OpenTofu (docs/opentofu.md): `make tofu` builds the pinned `tofu` once per machine (scripts/get-tofu; tests/tofu
+# run it), `make tofu-provider-mirror` installs the provider into a local mirror and prints the CLI configuration file
+# to export as TF_CLI_CONFIG_FILE, so that `tofu init` finds incident-manager/incidentmanager offline.
+tofu:
+	@scripts/get-tofu >/dev/null
+
+tofu-provider-mirror: setup
+	@scripts/tofu-provider-mirror
 
 clean:
 	rm -rf .state

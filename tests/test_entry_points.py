@@ -29,6 +29,12 @@ COMMANDS: dict[str, list[str]] = {
     "scripts/pulumi_cli.py": [sys.executable, str(REPO_ROOT / "scripts/pulumi_cli.py")],
     "scripts/get-pulumi": [str(REPO_ROOT / "scripts/get-pulumi")],
     "scripts/acceptance.py": [sys.executable, str(REPO_ROOT / "scripts/acceptance.py")],
+    "scripts/get-tofu": [str(REPO_ROOT / "scripts/get-tofu")],
+    "scripts/tofu-provider-mirror": [str(REPO_ROOT / "scripts/tofu-provider-mirror")],
+    "terraform-provider-incidentmanager": [str(BIN / "terraform-provider-incidentmanager")],
+    "python -m incident_manager_provider.terraform": [sys.executable, "-m", "incident_manager_provider.terraform"],
+    "python -m incident_manager_provider.terraform.mirror": [sys.executable, "-m",
+                                                             "incident_manager_provider.terraform.mirror"],
 }
 
 

@@ -1,6 +1,7 @@
 """The package's settings, declared once: a symbolic name, a description, and how each front spells its key.
 
-A Python program sets ``aws:region``; a plugin program (YAML, TypeScript) sets ``incident-manager:region``. Sentences
+A Python program sets ``aws:region``; a plugin program (YAML, TypeScript) sets ``incident-manager:region``; an HCL
+configuration sets ``region`` in its ``provider "incidentmanager"`` block. Sentences
 that advise a setting name it symbolically (``f"set {REGION}"`` embeds a marker) and :func:`render` spells it for
 the front the user is in, so advice always names a key the user can actually set.
 """
@@ -29,6 +30,11 @@ class Setting:
 
     description: str
     """What it sets and what applies otherwise (the plugin schema's description)."""
+
+    @property
+    def terraform_name(self) -> str:
+        """The argument of the OpenTofu/Terraform provider block: the plugin's name in snake_case (``retry_mode``)."""
+        return re.sub(r"(?<!^)([A-Z])", lambda match: f"_{match[1].lower()}", self.plugin_name)
 
     def __str__(self) -> str:
         return f"{_MARK}{self.symbol}{_MARK}"
@@ -69,6 +75,8 @@ class Front:
 
     def key(self, setting: Setting) -> str:
         """The key a user of this front sets."""
+        if self is TERRAFORM:
+            return setting.terraform_name
         if self is PLUGIN or setting.python_key is None:
             return f"{PLUGIN_NAMESPACE}:{setting.plugin_name}"
         return setting.python_key
@@ -79,6 +87,10 @@ PYTHON = Front("python", "pulumi_incident_manager.Engagement does it for you")
 
 PLUGIN = Front("plugin", f"or set the provider's {PLUGIN_NAMESPACE}:{TOKEN_KEY.plugin_name} config")
 """Plugin programs: YAML, TypeScript and every other language the provider plugin serves."""
+
+
+TERRAFORM = Front("terraform", "token_key = incidentmanager_token_key.<name>.key, or the provider's token_key")
+"""HCL configurations run by OpenTofu or Terraform, through the provider ``incident-manager/incidentmanager``."""
 
 
 def render(text: str, front: Front = PYTHON) -> str:

@@ -51,14 +51,14 @@ def stack_settings() -> aws.AwsSettings:
     return aws.AwsSettings.from_config(get)
 
 
-def program_client(function: str, arn: str, operation: str) -> Any:
+def program_client(function: str, arn: str, operation: str, settings: aws.AwsSettings | None = None) -> Any:
     """The ssm-contacts client for ``function``'s first call (``operation``). Under ``pulumi.runtime.set_mocks`` a
     test never reaches AWS, whatever credentials the environment holds: an :class:`IncidentManagerMocks` answers
     from its in-memory account, and other mocks stop the test with a sentence saying how to give the function its
     answers."""
     mocks = _program_mocks()
     if mocks is None or aws.overridden() is not None:
-        return aws.client(stack_settings(), arn=arn, operation=operation)
+        return aws.client(settings or stack_settings(), arn=arn, operation=operation)
     from .testing import IncidentManagerMocks  # the kit (and pulumi_policy) only for tests under mocks
 
     if isinstance(mocks, IncidentManagerMocks):
@@ -254,11 +254,17 @@ def who_would_be_paged(contact_id: str, at: str | datetime | None = None) -> Pag
     reachable: nobody is paged through it, and its stage lists it in ``unreachable``. Failures raise
     :class:`IncidentManagerError` with one sentence (:class:`NotFoundError` when ``contact_id`` itself is gone).
     """
+    return paging_plan(stack_settings(), contact_id, at)
+
+
+def paging_plan(settings: aws.AwsSettings, contact_id: str, at: str | datetime | None = None) -> PagingPlan:
+    """:func:`who_would_be_paged` with the settings given: what every front (the OpenTofu provider's
+    ``incidentmanager_who_would_be_paged`` too) reads a paging plan through."""
     failures = validate("GetContact", {"contact_id": contact_id}, {"contact_id": ENGAGEMENT.members()["contact_id"]})
     if failures:
         raise InvalidInputError(failures[0].reason, operation="GetContact")
     moment = _moment(at)
-    client = program_client("who_would_be_paged", contact_id, "GetContact")
+    client = program_client("who_would_be_paged", contact_id, "GetContact", settings)
     return _PagingResolver(client, moment).plan(contact_id)
 
 
