@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: demo check acceptance setup cli gameday yaml-drill typescript-drill go-drill plugin bench clean tofu \
-	tofu-provider-mirror
+  tofu-provider-mirror
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
