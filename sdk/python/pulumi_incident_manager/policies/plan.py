@@ -3,8 +3,10 @@
 
 ```sh
 tofu plan -out plan.out && tofu show -json plan.out > plan.json
-python -m pulumi_incident_manager.policies.plan plan.json --policy-config policy-config.json
+incidentmanager-plan-policy plan.json --policy-config policy-config.json
 ```
+
+(``python -m pulumi_incident_manager.policies.plan`` is the same command.)
 
 The plan becomes a stack for the shared runner (:mod:`._run`, the testing kit's too): each managed resource of ours
 that the apply leaves in place is a resource of the stack, under the dynamic provider's type token, with its
@@ -305,7 +307,7 @@ def render(violations: Sequence[PlanViolation], workspace: str, changes: int) ->
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m pulumi_incident_manager.policies.plan",
+        prog="incidentmanager-plan-policy",
         description="Judge an OpenTofu/Terraform plan (the output of `tofu show -json plan.out`) with the "
         "incident-manager policy pack, as `pulumi preview --policy-pack` judges a stack. Exit status: 0 without "
         "mandatory violations, 1 with one, 2 when the plan or the policy config cannot be read.",
