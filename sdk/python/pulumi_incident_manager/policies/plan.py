@@ -125,16 +125,16 @@ def plan_resources(plan: Mapping[str, Any], workspace: str = "default") -> list[
         expressions = configured.get(_config_address(rc), {}).get("expressions", {})
         if resource is ENGAGEMENT:
             # What the provider's check records: whether the configuration gives a token or one is minted.
-            inputs["explicit_token"] = "idempotency_token" in expressions
-        dependencies = {
-            key: [urns[address] for address in dict.fromkeys(_targets(refs, rc, instances)) if address in urns]
-            for key, refs in ((key, list(_references(value))) for key, value in expressions.items())
-        }
-        built.append(PlanResource(
-            urns[rc["address"]], dynamic_type(resource), _name(rc), inputs,
-            property_dependencies={key: urns for key, urns in dependencies.items() if urns},
-            address=rc["address"], changing=bool({"create", "update"} & set(change.get("actions", []))),
-        ))
+            token = expressions.get("idempotency_token")
+            inputs["explicit_token"] = token is not None and token != {"constant_value": None}
+        dependencies = {}
+        for key, expression in expressions.items():
+            sources = dict.fromkeys(_targets(_references(expression), rc, instances))
+            if found := [urns[address] for address in sources if address in urns]:
+                dependencies[key] = found
+        changing = bool({"create", "update"} & set(change.get("actions", [])))
+        built.append(PlanResource(urns[rc["address"]], dynamic_type(resource), _name(rc), inputs,
+                                  property_dependencies=dependencies, address=rc["address"], changing=changing))
     return sorted(built, key=lambda resource: resource.changing)
 
 
