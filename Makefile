@@ -69,11 +69,12 @@ go-drill: setup cli
 plugin: setup
 	$(PY) scripts/build_plugin.py $(ARGS)
 
-bench: setup cli
+bench: setup cli tofu
 	$(PY) benchmarks/emulator_throughput.py
 	$(PY) benchmarks/provider_overhead.py
 	$(PY) benchmarks/engine_in_the_loop.py
 	$(PY) benchmarks/languages.py
+	$(PY) benchmarks/opentofu.py
 	$(PY) benchmarks/rate_limit.py --quick
 
 # OpenTofu (docs/opentofu.md): `make tofu` builds the pinned `tofu` once per machine (scripts/get-tofu; tests/tofu

@@ -21,6 +21,8 @@ COMMANDS: dict[str, list[str]] = {
     "python -m pulumi_incident_manager.drill orphans": [sys.executable, "-m", "pulumi_incident_manager.drill",
                                                         "orphans"],
     "python -m pulumi_incident_manager.policy_pack": [sys.executable, "-m", "pulumi_incident_manager.policy_pack"],
+    "python -m pulumi_incident_manager.policies.plan": [sys.executable, "-m", "pulumi_incident_manager.policies.plan"],
+    "incidentmanager-plan-policy": [str(BIN / "incidentmanager-plan-policy")],
     "python -m incident_manager_provider.plugin": [sys.executable, "-m", "incident_manager_provider.plugin"],
     "python provider/plugin": [sys.executable, str(REPO_ROOT / "provider/plugin")],
     "scripts/run_drill.py": [sys.executable, str(REPO_ROOT / "scripts/run_drill.py")],

@@ -12,6 +12,9 @@ policies here lets tests (and users' own tests, through :mod:`pulumi_incident_ma
 - :mod:`._pack`: the pack's name and where it lives on disk.
 - :mod:`._config`: the policy config, refused where the CLI refuses it, in the CLI's words, for the pack and the
   testing kit alike.
+- :mod:`._run`: the runner (the policies over a stack's resources, as the analyzer calls them) that the testing kit
+  and :mod:`.plan` share; not imported here, as it reads :data:`PACK_POLICIES`.
+- :mod:`.plan`: the pack over an OpenTofu plan (``incidentmanager-plan-policy``).
 
 All dynamic resources of one class share one type token, so every policy matches on the token and then on the
 resource's properties (snake_case, as the SDK stores them). A stack is *marked as a drill* when its name matches
