@@ -243,7 +243,8 @@ class MockClient:
         elif isinstance(declared, EscalationPlan):
             kind = "ESCALATION"
             plan = {"Stages": [{"DurationInMinutes": stage.minutes, "Targets": [
-                {"ContactTargetInfo": {"ContactId": self._contact_arn(alias), "IsEssential": stage.essential}}
+                {"ContactTargetInfo": _shaped("ContactTargetInfo", contact_id=self._contact_arn(alias),
+                                              is_essential=stage.essential)}
                 for alias in stage.contacts]} for stage in declared.stages]}
         else:
             kind = "ONCALL_SCHEDULE"
@@ -430,6 +431,12 @@ def _answer(operation: str, values: Mapping[str, Any], listed: str | None = None
     service model spells them: the mirror of the AWS layer's parsers. Unset members are left out, as AWS does."""
     spelled = _spelled(operation, listed)
     return {spelled[name]: value for name, value in values.items() if name in spelled and value is not None}
+
+
+def _shaped(shape: str, **values: Any) -> dict[str, Any]:
+    """``values`` (snake_case) as a member of the service model's ``shape``, spelled as the model spells them."""
+    spelled = {xform_name(member): member for member in service_model().shape_for(shape).members}
+    return {spelled[name]: value for name, value in values.items() if value is not None}
 
 
 def _error(code: str, operation: str, message: str) -> botocore.exceptions.ClientError:
