@@ -42,7 +42,9 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# One browser per test module, never per session: while Playwright's sync API is open, the main thread has a running
+# event loop (its greenlets), which every later test (asyncio.run, the SDK's "am I in a program?") would see.
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
