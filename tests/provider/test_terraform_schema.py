@@ -47,3 +47,15 @@ def test_docs_name_every_resource_data_source_and_attribute() -> None:
         missing = {attr.name for attr in served.get_schema().attributes} - named - {"id"}
         assert not missing, (served.get_name(), missing)
     assert {attr.name for attr in provider_schema().attributes} <= named
+
+
+def test_a_bad_provider_argument_is_one_sentence_naming_it_as_the_block_spells_it() -> None:
+    from tf.utils import Diagnostics
+
+    from incident_manager_provider.terraform.provider import IncidentManagerProvider
+
+    diags = Diagnostics()
+    IncidentManagerProvider().validate_config(diags, {"retry_mode": "fast", "max_attempts": None, "region": None})
+
+    [error] = diags.diagnostics
+    assert error.summary == "retry_mode must be standard or adaptive, not 'fast'"

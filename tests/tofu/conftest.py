@@ -4,7 +4,7 @@ endpoint (scripts/tofu_cli.py runs it; `make check` builds it first with scripts
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,22 +49,32 @@ def endpoint(ssm_contacts_emulator: Emulator) -> Emulator:
 WorkspaceFactory = Callable[..., Workspace]
 
 
+SENSITIVE_VARIABLES = ("TF_VAR_subject", "TF_VAR_content", "TF_VAR_token_key", "TF_VAR_state_passphrase")
+
+
 @pytest.fixture
-def workspace(tofu: Path, cli_config: Path, tmp_path: Path, endpoint: Emulator) -> WorkspaceFactory:
+def workspace(tofu: Path, cli_config: Path, tmp_path: Path, endpoint: Emulator) -> Iterator[WorkspaceFactory]:
     """A copy of a configuration under tests/tofu/configs, `tofu init`-ed, run against the endpoint with the
-    message (and any other ``TF_VAR_*`` given) in its environment."""
+    message (and any other ``TF_VAR_*`` given) in its environment. Afterwards, whatever the test did: nothing
+    `tofu` printed holds a secret (the message and every other sensitive variable a test ever gave, and each token
+    key in state)."""
+    made: list[Workspace] = []
 
     def make(name: str, **variables: str) -> Workspace:
-        folder = tmp_path / f"{name}-{len(list(tmp_path.iterdir()))}"
+        folder = tmp_path / f"{name}-{len(made)}"
         shutil.copytree(CONFIGS / name, folder)
         env = {**endpoint.env(), **MESSAGE, **{f"TF_VAR_{key}": value for key, value in variables.items()}}
-        made = Workspace(folder, tofu, cli_config, env)
-        made.init()
-        return made
+        made.append(Workspace(folder, tofu, cli_config, env))
+        made[-1].init()
+        return made[-1]
 
-    return make
+    yield make
+    for each in made:
+        given = {each.env[name] for name in SENSITIVE_VARIABLES if name in each.env}
+        keys = {values["key"] for values in each.resources().values() if values.get("key")}
+        assert secrets_printed(each, *given, *keys) == []
 
 
 def secrets_printed(made: Workspace, *more: str) -> list[str]:
-    """The secrets (message, token key, ``more``) that anything `tofu` printed contains."""
+    """The secrets (message, ``more``) that anything `tofu` printed contains."""
     return [secret for secret in (SUBJECT, CONTENT, *more) if any(secret in text for text in made.transcript)]

@@ -68,28 +68,34 @@ def test_plan_calls_nothing_apply_pages_once_then_no_changes_and_destroy_stops(
 
 
 def test_every_bad_attribute_is_a_diagnostic_naming_it_and_its_rule_and_no_secret(
-    workspace: WorkspaceFactory, endpoint: Emulator
+    workspace: WorkspaceFactory, rotation: Rotation, endpoint: Emulator
 ) -> None:
-    too_long = CONTENT * 400  # beyond StartEngagement's 8192 characters
-    bad = workspace("invalid", content=too_long)
-
-    plan = bad.plan(check=False)
-
-    assert plan.returncode == 1
-    errors = [line.removeprefix("Error: ") for line in plan.stderr.splitlines() if line.startswith("Error: ")]
-    assert sorted(errors) == sorted([
+    bad = workspace("invalid", content=CONTENT)
+    written = sorted([
         "contact_id must be an ssm-contacts ARN shaped like arn:aws:ssm-contacts:<region>:<account>:contact/..., "
         "not 'alice oncall' (ssm-contacts StartEngagement ContactId)",
-        "content must be at most 8192 characters long (ssm-contacts StartEngagement Content)",
         "stop_when.within must be a duration such as 90s, 15m or 1h30m",
         "engagement_arn must be an engagement ARN (an Engagement's arn output)",
         "on_miss must be one of fail, record, not 'shrug'",
     ])
-    # Each points at its attribute's line of the configuration (the message itself comes from a variable).
-    assert 'contact_id = "alice oncall"' in plan.stderr and "on_miss        = \"shrug\"" in plan.stderr
-    assert "Traceback" not in plan.output
+
+    # `tofu validate` (which knows no variable) and `tofu plan` name every bad attribute the configuration writes,
+    # each pointing at its line.
+    for run in (bad.run("validate", "-no-color", check=False), bad.plan(check=False)):
+        assert run.returncode == 1
+        assert sorted(line.removeprefix("Error: ") for line in run.stderr.splitlines()
+                      if line.startswith("Error: ")) == written
+        assert 'contact_id = "alice oncall"' in run.stderr and 'on_miss        = "shrug"' in run.stderr
+        assert "Traceback" not in run.output
+
+    # A secret that breaks a rule is named, never quoted.
+    too_long = CONTENT * 400  # beyond StartEngagement's 8192 characters
+    long = workspace("engagement", contact_id=rotation.alice_arn, content=too_long)
+    plan = long.plan(check=False)
+    assert plan.returncode == 1
+    assert [line for line in plan.stderr.splitlines() if line.startswith("Error: ")] == [
+        "Error: content must be at most 8192 characters long (ssm-contacts StartEngagement Content)"]
     assert calls(endpoint) == {}
-    assert secrets_printed(bad, too_long) == []
 
 
 def test_a_change_to_what_it_says_or_to_whom_replaces_it_old_stopped_first_paging_once(
@@ -130,16 +136,22 @@ def test_a_change_to_what_it_says_or_to_whom_replaces_it_old_stopped_first_pagin
     assert secrets_printed(drill, CONTENT + "-CHANGED", token_key(drill.resources())) == []
 
 
-def killed_right_after_start_engagement(drill: Workspace, endpoint: Emulator, engagements_then: int) -> None:
-    """`tofu apply`, killed (with its providers, SIGKILL, as a crash would) once the endpoint holds
-    ``engagements_then`` engagements; the endpoint holds StartEngagement's answer meanwhile, so it is lost."""
+def killed_right_after_start_engagement(
+    drill: Workspace, endpoint: Emulator, engagements_then: int, interrupt: bool = False
+) -> None:
+    """`tofu apply`, killed (with its providers, SIGKILL, as a crash would; or only interrupted, SIGINT to tofu, as
+    a CI cancel does) once the endpoint holds ``engagements_then`` engagements; the endpoint holds StartEngagement's
+    answer meanwhile, so it is lost."""
     endpoint.set_faults(FaultConfig(hold_start_engagement_seconds=30.0))
     apply = drill.popen("apply", "-no-color", "-auto-approve")
     deadline = time.monotonic() + 60
     while len(engagements(endpoint)) < engagements_then and time.monotonic() < deadline:
         time.sleep(0.05)
-    os.killpg(apply.pid, signal.SIGKILL)
-    apply.communicate()
+    if interrupt:
+        os.kill(apply.pid, signal.SIGINT)
+    else:
+        os.killpg(apply.pid, signal.SIGKILL)
+    drill.transcript += apply.communicate()  # what it printed before it died counts too
     endpoint.set_faults(FaultConfig())
 
 
@@ -162,6 +174,21 @@ def test_tofu_killed_right_after_start_engagement_then_apply_again_adopts_instea
     assert drill.outputs()["arn"] == second
     assert len(endpoint.outbox()) == pages  # nobody paged twice
     assert "No changes." in drill.plan().stdout
+
+
+def test_a_first_apply_interrupted_right_after_start_engagement_adopts_as_tofu_saves_the_key_first(
+    workspace: WorkspaceFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    drill = workspace("engagement", contact_id=rotation.alice_arn)
+    killed_right_after_start_engagement(drill, endpoint, engagements_then=1, interrupt=True)
+    [started] = engagements(endpoint)
+    pages = len(endpoint.outbox())
+    assert list(drill.resources()) == ["incidentmanager_token_key.this"]  # written when tofu was interrupted
+
+    drill.apply()
+
+    assert [e["EngagementArn"] for e in engagements(endpoint)] == [started["EngagementArn"]]
+    assert len(endpoint.outbox()) == pages
 
 
 def test_a_first_apply_killed_right_after_start_engagement_adopts_with_the_providers_key(
@@ -245,6 +272,19 @@ def test_an_expectation_missed_fails_the_apply_with_one_sentence_or_is_recorded(
     outputs = recording.outputs()
     assert outputs["passed"] is False and "alice-oncall" in outputs["verdict"]
     assert secrets_printed(failing) == secrets_printed(recording) == []
+
+
+def test_an_engagement_with_stop_when_is_recorded_stopped_by_the_apply_that_decided_the_drill(
+    workspace: WorkspaceFactory, rotation: Rotation, endpoint: Emulator
+) -> None:
+    drill = workspace("stop-when", contact_id=rotation.alice_arn)
+
+    drill.apply()
+
+    [stopped] = engagements(endpoint)
+    assert stopped.get("StopTime") and drill.outputs()["stop_time"]
+    assert calls(endpoint)["StartEngagement"] == 1 and calls(endpoint)["StopEngagement"] == 1
+    assert "No changes." in drill.plan().stdout  # recorded stopped: nothing to start again
 
 
 def test_data_sources_read_the_plan_the_engagement_and_its_pages(

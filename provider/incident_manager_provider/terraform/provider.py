@@ -4,7 +4,7 @@ The ``tf`` package speaks the plugin protocol; each call here turns its state in
 attribute names are the core's names: nothing to map but unknown values), runs the core's method, and returns what
 it answers inside the rules of the protocol:
 
-- plan: the core's ``check`` (validation, defaults, the token) and ``diff`` (what replaces), no AWS call. A
+- validate and plan: the core's ``check`` (validation, defaults, the token) and ``diff`` (what replaces), no AWS call. A
   configured value is planned as written, a value the core fills in as it fills it in, an output as unknown; a
   minted token is unknown until apply, which mints it again from the same key and message: a re-run after a crash
   mints the same token, so StartEngagement answers with the engagement it already started.
@@ -126,7 +126,18 @@ class CoreResource(TfResource):  # type: ignore[misc]
         """Every attribute, null where ``values`` has none (the protocol wants the whole object)."""
         return {name: values.get(name) for name in cls.attributes()}
 
-    # Plan ------------------------------------------------------------------------------------------------------
+    # Validate and plan -----------------------------------------------------------------------------------------
+
+    def validate(self, diags: Diagnostics, type_name: str, config: State) -> None:
+        """The tf package's checks (no unknown or read-only attribute set), then the core's check of what is known
+        already: ``tofu validate`` names a bad attribute before any plan (variables are unknown there)."""
+        super().validate(diags, type_name, config)
+        if not diags.has_errors():
+            report(diags, self._core().check({}, self.validated(config)).failures)
+
+    def validated(self, config: State) -> State:
+        return self.inputs(config)
+
 
     def plan_change(self, diags: Diagnostics, prior: State | None, config: State) -> tuple[State, list[str]]:
         """The planned state and the attributes whose change replaces the resource: the core's check and diff."""
@@ -214,6 +225,10 @@ class EngagementResource(CoreResource):
         if "token_key" not in given and self.provider.token_key:
             given["token_key"] = self.provider.token_key
         return given
+
+    def validated(self, config: State) -> State:
+        # The provider's token_key is not known to a resource's validation: only its absence at plan is an error.
+        return {"token_key": UNKNOWN, **self.inputs(config)}
 
     @classmethod
     def recorded(cls, state: Mapping[str, Any]) -> State:

@@ -1,4 +1,4 @@
-# Every attribute here breaks a rule: plan must name each attribute and its rule, quote no secret, call nothing.
+# Four attributes break a rule: `tofu validate` and `tofu plan` name each and its rule, quote no secret, call nothing.
 terraform {
   required_providers {
     incidentmanager = {
