@@ -34,7 +34,8 @@ def test_the_drill_pages_once_passes_keeps_its_state_sealed_and_destroy_stops_it
 ) -> None:
     folder = Path(shutil.copytree(EXAMPLE, tmp_path / "opentofu"))
     given = {**MESSAGE, **SMS_MESSAGE, "TF_VAR_state_passphrase": PASSPHRASE}
-    drill = Workspace(folder, tofu, cli_config, {**endpoint.env(), **given, "TF_VAR_contact_id": rotation.escalation_arn})
+    contact = {"TF_VAR_contact_id": rotation.escalation_arn}
+    drill = Workspace(folder, tofu, cli_config, {**endpoint.env(), **given, **contact})
     drill.init()
 
     assert "Plan: 3 to add, 0 to change, 0 to destroy." in drill.plan().stdout
