@@ -181,12 +181,17 @@ def main(argv: list[str] | None = None) -> int:
 
     config_dir = args.config_dir.resolve()
     folder = (args.state_dir or STATE_DIR / ("offline" if args.offline else "aws") / config_dir.name).resolve()
-    # The caller's variables (the message, a passphrase), which Workspace otherwise keeps from `tofu`.
-    env = {name: value for name, value in os.environ.items() if name.startswith("TF_VAR_")}
+    # The caller's variables (the message, a passphrase) and, against AWS, credentials and region, which Workspace
+    # otherwise keeps from `tofu`.
+    passed = ("TF_VAR_",) if args.offline else ("TF_VAR_", "AWS_")
+    env = {name: value for name, value in os.environ.items() if name.startswith(passed)}
     with contextlib.ExitStack() as resources:
         if args.offline:
-            # A new endpoint knows nothing of an earlier run's engagements: start from no state too.
-            shutil.rmtree(folder, ignore_errors=True)
+            # A new endpoint knows nothing of an earlier run's engagements: start from no state (and a provider
+            # mirrored anew, whose checksum an old lock file would refuse).
+            for written in ("terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"):
+                (folder / written).unlink(missing_ok=True)
+            shutil.rmtree(folder / ".terraform", ignore_errors=True)
             env.setdefault(STATE_PASSPHRASE, secrets.token_hex(16))
             endpoint = resources.enter_context(
                 Emulator(EmulatorConfig(time_scale=args.time_scale, responders=args.responder)))

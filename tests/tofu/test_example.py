@@ -65,10 +65,11 @@ def test_the_drill_pages_once_passes_keeps_its_state_sealed_and_destroy_stops_it
     assert printed == []
 
 
-def test_make_opentofu_drill_plans_it_in_a_copy_with_a_passphrase_of_its_own(
+def test_make_opentofu_drill_plans_it_in_a_copy_from_no_state_with_a_passphrase_of_its_own(
     tofu: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(tofu_cli.STATE_PASSPHRASE, raising=False)
+    (tmp_path / "terraform.tfstate").write_text("an earlier run's, sealed with another passphrase")
     before = sorted(path.name for path in EXAMPLE.iterdir())
     argv = [str(EXAMPLE), "--offline", "--seeded-contact", "contact_id", "--state-dir", str(tmp_path), "init", "plan"]
 
