@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: demo check acceptance setup cli browser tofu tofu-provider-mirror drill-images gameday yaml-drill \
-  typescript-drill go-drill plugin bench clean
+  typescript-drill go-drill opentofu-drill plugin bench clean
 
 $(VENV)/.installed: pyproject.toml emulator/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,13 @@ tofu:
 
 tofu-provider-mirror: setup
 	@scripts/tofu-provider-mirror
+
+# The same drill in HCL (examples/opentofu), through the real `tofu` with this checkout's provider from a local mirror:
+# init, plan, apply (pages once; a simulated alice acknowledges a minute in, 1 s), plan (no changes), destroy. State
+# is encrypted with TF_VAR_state_passphrase, or a random passphrase for the run.
+opentofu-drill: setup tofu
+	$(PY) scripts/tofu_cli.py examples/opentofu --offline --seeded-contact contact_id \
+	  --time-scale 60 --responder alice-oncall:SMS:1m init plan apply plan destroy
 
 clean:
 	rm -rf .state

@@ -5,8 +5,8 @@
 
 Generated: the SDK's Args classes, keyword types, output attributes and function results
 (``sdk/python/pulumi_incident_manager/_generated.py``), the input tables of ``docs/engagement.md``, and the plugin
-languages' reference in ``docs/languages.md``, from the package schema the plugin serves (each between
-``<!-- generated:... -->`` markers).
+languages' reference in ``docs/languages.md``, from the package schema the plugin serves, with the HCL names from the
+schema the OpenTofu provider serves (each between ``<!-- generated:... -->`` markers).
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import functools
 import re
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
+
+from tf.schema import Attribute
 
 from incident_manager_provider.plugin.schema import package_schema
 from incident_manager_provider.records import engagement_read, page_read
@@ -30,6 +33,7 @@ from incident_manager_provider.schema import (
     camel_case,
     plugin_type,
 )
+from incident_manager_provider.terraform.schema import NestedAttribute, resource_attributes, type_name
 from incident_manager_provider.validation import ARN_SHAPE, arn_resource_type, input_shape
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -195,38 +199,58 @@ def _go(fields: dict[str, str], name: str) -> str:
     return f"`{field} {fields[field]}`"
 
 
+def hcl_names(attributes: Sequence[Attribute]) -> dict[str, Attribute]:
+    """The attributes of the OpenTofu provider's schema (derived in ``terraform/schema.py`` from the same fields) by
+    the camelCase name the plugin's schema gives the same field."""
+    return {camel_case(attribute.name): attribute for attribute in attributes}
+
+
+def _hcl(attributes: dict[str, Attribute], name: str) -> str:
+    return f"`{attributes[name].name}`" if name in attributes else "none"
+
+
 def plugin_reference() -> str:
     """Per resource the plugin serves, its inputs and outputs as YAML and TypeScript programs name them (and the Go
-    SDK's fields), then the object types they take: read from the package schema (what ``pulumi install`` generates
-    SDKs from)."""
+    SDK's fields, and the OpenTofu provider's attributes), then the object types they take: read from the package
+    schema (what ``pulumi install`` generates SDKs from) and the OpenTofu provider's schema."""
     schema = package_schema()
     sections = []
+    nested: dict[str, tuple[str, str, NestedAttribute]] = {}  # object type -> HCL resource type, attribute
     for resource in PLUGIN_REFERENCE:
         spec = schema["resources"][plugin_type(resource)]
         args = go_fields(spec["inputProperties"], spec["requiredInputs"], "Input")
         outputs = go_fields(spec["properties"], spec["required"], "Output")
+        hcl = hcl_names(resource_attributes(resource))
+        for name, prop in spec["inputProperties"].items():
+            if isinstance(prop.get("$ref"), str) and isinstance(hcl.get(name), NestedAttribute):
+                nested[prop["$ref"].removeprefix("#/types/")] = (type_name(resource), hcl[name].name, hcl[name])
         rows = [f"### {resource.name} (`{plugin_type(resource)}`)", "", _camel_text(spec["description"]), "",
                 f"Go: `incidentmanager.New{resource.name}(ctx, name, &incidentmanager.{resource.name}Args{{...}})`.",
-                "", "| Input | Type | Go | Required | Default | Secret | Meaning |", "|---|---|---|---|---|---|---|"]
+                f'HCL: `resource "{type_name(resource)}" "name" {{...}}`.',
+                "", "| Input | Type | Go | HCL | Required | Default | Secret | Meaning |",
+                "|---|---|---|---|---|---|---|---|"]
         for name, prop in spec["inputProperties"].items():
             default = f"`{prop['default']}`" if "default" in prop else ""
-            rows.append(f"| `{name}` | {_plugin_type(prop)} | {_go(args, name)} "
+            rows.append(f"| `{name}` | {_plugin_type(prop)} | {_go(args, name)} | {_hcl(hcl, name)} "
                         f"| {'yes' if name in spec['requiredInputs'] else 'no'} | {default} "
                         f"| {'yes' if prop.get('secret') else ''} | {_camel_text(prop['description'])} |")
-        rows += ["", "| Output | Type | Go | Always set | Meaning |", "|---|---|---|---|---|"]
-        rows += [f"| `{name}` | {_plugin_type(prop)} | {_go(outputs, name)} "
+        rows += ["", "| Output | Type | Go | HCL | Always set | Meaning |", "|---|---|---|---|---|---|"]
+        rows += [f"| `{name}` | {_plugin_type(prop)} | {_go(outputs, name)} | {_hcl(hcl, name)} "
                  f"| {'yes' if name in spec['required'] else 'no'} | {_camel_text(prop['description'])} |"
                  for name, prop in spec["properties"].items() if name not in spec["inputProperties"]]
         sections.append("\n".join(rows))
     for token, spec in schema["types"].items():
         if not any(f"#/types/{token}" in str(schema["resources"][plugin_type(r)]) for r in PLUGIN_REFERENCE):
             continue
-        type_name = token.rsplit(":", 1)[-1]
+        object_name = token.rsplit(":", 1)[-1]
         fields = go_fields(spec["properties"], spec.get("required", []), "Input")
-        rows = [f"### {type_name} (object)", "", _camel_text(spec["description"]), "",
-                f"Go: `&incidentmanager.{type_name}Args{{...}}`.", "",
-                "| Field | Type | Go | Required | Default | Meaning |", "|---|---|---|---|---|---|"]
-        rows += [f"| `{name}` | {_plugin_type(prop)} | {_go(fields, name)} "
+        holder, attribute, parts = nested[token]
+        hcl = hcl_names(parts.parts)
+        rows = [f"### {object_name} (object)", "", _camel_text(spec["description"]), "",
+                f"Go: `&incidentmanager.{object_name}Args{{...}}`.",
+                f"HCL: `{attribute} = {{...}}` in a `{holder}`.", "",
+                "| Field | Type | Go | HCL | Required | Default | Meaning |", "|---|---|---|---|---|---|---|"]
+        rows += [f"| `{name}` | {_plugin_type(prop)} | {_go(fields, name)} | {_hcl(hcl, name)} "
                  f"| {'yes' if name in spec.get('required', []) else 'no'} "
                  f"| {'`' + str(prop['default']) + '`' if 'default' in prop else ''} "
                  f"| {_camel_text(prop['description'])} |" for name, prop in spec["properties"].items()]

@@ -7,13 +7,18 @@ What the e2e tests (tests/tofu) and any script driving OpenTofu use:
   ``tofu init`` install it with no network (``TF_CLI_CONFIG_FILE``);
 - :class:`Workspace` runs ``tofu`` in one configuration folder with that file, an endpoint's environment (the
   offline emulator's ``env()``, or your AWS account's), no prompts and no colour, and keeps every line of output
-  it saw (``transcript``), so that a test can assert that no secret was ever printed.
+  it saw (``transcript``), so that a test can assert that no secret was ever printed;
+- :func:`main` runs a configuration's commands in order, offline, as ``make opentofu-drill`` does.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +29,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GET_TOFU = REPO_ROOT / "scripts" / "get-tofu"
+STATE_DIR = REPO_ROOT / ".state"
 
 class TofuUnavailable(RuntimeError):
     """scripts/get-tofu could not provide the binary."""
@@ -140,3 +146,75 @@ class Workspace:
     def outputs(self) -> dict[str, Any]:
         shown: dict[str, Any] = json.loads(self.run("output", "-json", "-no-color").stdout)
         return {name: value["value"] for name, value in shown.items()}
+
+
+COMMANDS = {
+    "init": ("init", "-no-color"),
+    "plan": ("plan", "-no-color"),
+    "apply": ("apply", "-no-color", "-auto-approve"),
+    "destroy": ("destroy", "-no-color", "-auto-approve"),
+    "output": ("output", "-no-color"),
+}
+"""What each command of :func:`main` runs: never a prompt (``tofu`` reads no stdin here)."""
+
+STATE_PASSPHRASE = "TF_VAR_state_passphrase"
+"""The variable an encrypted configuration (examples/opentofu) takes its state passphrase from."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs an HCL configuration's commands in order, as ``tofu <command>`` in a copy of its folder under .state/
+    (so that nothing a run writes lands in the repository), with this checkout's provider from a local mirror,
+    printing what `tofu` prints. ``--offline`` starts the embedded endpoint, seeded with the drill rotation, for the
+    run, in a fresh folder: with no TF_VAR_state_passphrase set, the run's state is encrypted with a random one."""
+    from ssm_contacts_emulator import Emulator, EmulatorConfig
+    from ssm_contacts_emulator.seed import seed_rotation
+
+    parser = argparse.ArgumentParser(prog="scripts/tofu_cli.py", description=main.__doc__)
+    parser.add_argument("config_dir", type=Path, help="the folder holding the configuration's .tf files")
+    parser.add_argument("commands", nargs="+", choices=list(COMMANDS))
+    parser.add_argument("--offline", action="store_true", help="run against the embedded offline endpoint")
+    parser.add_argument("--state-dir", type=Path, help="working folder (default: .state/<offline|aws>/<folder>)")
+    parser.add_argument("--seeded-contact", metavar="VARIABLE",
+                        help="with --offline, set the variable to the seeded escalation plan's ARN")
+    parser.add_argument("--responder", action="append", default=[], metavar="RULE",
+                        help="with --offline, a simulated person (as ssm-contacts-emulator --responder takes it)")
+    parser.add_argument("--time-scale", type=float, default=1.0,
+                        help="with --offline, how much faster than real time escalations and responders run")
+    args = parser.parse_args(argv)
+
+    config_dir = args.config_dir.resolve()
+    folder = (args.state_dir or STATE_DIR / ("offline" if args.offline else "aws") / config_dir.name).resolve()
+    # The caller's variables (the message, a passphrase) and, against AWS, credentials and region, which Workspace
+    # otherwise keeps from `tofu`.
+    passed = ("TF_VAR_",) if args.offline else ("TF_VAR_", "AWS_")
+    env = {name: value for name, value in os.environ.items() if name.startswith(passed)}
+    with contextlib.ExitStack() as resources:
+        if args.offline:
+            # A new endpoint knows nothing of an earlier run's engagements: start from no state (and a provider
+            # mirrored anew, whose checksum an old lock file would refuse).
+            for written in ("terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"):
+                (folder / written).unlink(missing_ok=True)
+            shutil.rmtree(folder / ".terraform", ignore_errors=True)
+            env.setdefault(STATE_PASSPHRASE, secrets.token_hex(16))
+            endpoint = resources.enter_context(
+                Emulator(EmulatorConfig(time_scale=args.time_scale, responders=args.responder)))
+            rotation = seed_rotation(endpoint.client())
+            env.update(endpoint.env())
+            print(f"offline endpoint {endpoint.endpoint_url}, seeded {rotation.escalation_arn}", flush=True)
+            if args.seeded_contact:
+                env[f"TF_VAR_{args.seeded_contact}"] = rotation.escalation_arn
+        folder.mkdir(parents=True, exist_ok=True)
+        for source in config_dir.glob("*.tf"):
+            shutil.copy(source, folder / source.name)
+        workspace = Workspace(folder, ensure_tofu(), provider_config(folder / "provider"), env)
+        for command in args.commands:
+            print(f"\n$ tofu {' '.join(arg for arg in COMMANDS[command] if arg != '-no-color')}", flush=True)
+            run = workspace.run(*COMMANDS[command], check=False)
+            print(run.output.rstrip(), flush=True)
+            if run.returncode != 0:
+                return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -30,6 +30,7 @@ COMMANDS: dict[str, list[str]] = {
     "scripts/build_plugin.py": [sys.executable, str(REPO_ROOT / "scripts/build_plugin.py")],
     "scripts/generate.py": [sys.executable, str(REPO_ROOT / "scripts/generate.py")],
     "scripts/pulumi_cli.py": [sys.executable, str(REPO_ROOT / "scripts/pulumi_cli.py")],
+    "scripts/tofu_cli.py": [sys.executable, str(REPO_ROOT / "scripts/tofu_cli.py")],
     "scripts/get-pulumi": [str(REPO_ROOT / "scripts/get-pulumi")],
     "scripts/get-browser": [str(REPO_ROOT / "scripts/get-browser")],
     "scripts/acceptance.py": [sys.executable, str(REPO_ROOT / "scripts/acceptance.py")],

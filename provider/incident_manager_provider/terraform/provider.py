@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import grpc
+import msgpack
 from pulumi.dynamic import CheckFailure
 from pulumi.output import UNKNOWN
 from pulumi.output import Unknown as CoreUnknown
@@ -53,8 +54,10 @@ State = dict[str, Any]
 
 
 def to_core(value: Any) -> Any:
-    """A value as the core takes it: the plugin protocol's unknown becomes Pulumi's (what ``is_unknown`` sees)."""
-    if value is Unknown:
+    """A value as the core takes it: the plugin protocol's unknown becomes Pulumi's (what ``is_unknown`` sees). A
+    refined unknown (``"[DRILL] ${var.subject}"`` while validating: known to start with "[DRILL] ") is a msgpack
+    extension the tf package leaves undecoded; it is unknown all the same."""
+    if value is Unknown or isinstance(value, msgpack.ExtType):
         return UNKNOWN
     if isinstance(value, Mapping):
         return {key: to_core(item) for key, item in value.items()}
