@@ -1,8 +1,10 @@
-"""scripts/get-pulumi: a cached CLI made before the Go language host was added gets just that host built."""
+"""scripts/get-pulumi: a cached CLI made before the Go language host was added gets just that host built, from any
+clone."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -28,8 +30,14 @@ def test_a_cache_without_the_go_host_gets_just_that_host_built_and_says_so(tmp_p
     env = {**os.environ, "PULUMI_CLI_CACHE": str(tmp_path / "cache"), "PULUMI_FORCE_BUILD": "1"}
     env.pop("PULUMI_CLI_NO_BUILD", None)
 
-    first = subprocess.run([str(GET_PULUMI)], env=env, capture_output=True, text=True, check=True)
-    again = subprocess.run([str(GET_PULUMI)], env=env, capture_output=True, text=True, check=True)
+    # Run from a clone with no shared/pulumi-language-hosts above it (a CI checkout in /tmp): the hosts' source is
+    # the one get-pulumi found beside a clone before (`make check`'s own run of it), remembered per user.
+    elsewhere = tmp_path / "checkout" / "scripts" / "get-pulumi"
+    elsewhere.parent.mkdir(parents=True)
+    shutil.copy2(GET_PULUMI, elsewhere)
+
+    first = subprocess.run([str(elsewhere)], env=env, capture_output=True, text=True, check=True)
+    again = subprocess.run([str(elsewhere)], env=env, capture_output=True, text=True, check=True)
 
     assert first.stdout.strip() == again.stdout.strip() == str(cache)
     assert f"the cached Pulumi CLI in {cache} has no Go language host" in first.stderr
