@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from offline_endpoint import add_offline_arguments, start_offline_endpoint
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = REPO_ROOT / ".state"
 GET_PULUMI = REPO_ROOT / "scripts" / "get-pulumi"
@@ -209,22 +211,14 @@ def main(argv: list[str] | None = None) -> int:
     """Runs a project's commands in order, as ``pulumi <command> --stack <s>`` in its folder, printing what the
     CLI prints. ``--offline`` starts the embedded endpoint, seeded with the drill rotation, for the run."""
     from pulumi_incident_manager.policies import policy_pack_path
-    from ssm_contacts_emulator import Emulator, EmulatorConfig
-    from ssm_contacts_emulator.seed import seed_rotation
 
     parser = argparse.ArgumentParser(prog="scripts/pulumi_cli.py", description=main.__doc__)
     parser.add_argument("project_dir", type=Path)
     parser.add_argument("commands", nargs="+", choices=["preview", "up", "refresh", "destroy"])
     parser.add_argument("--stack", "-s", required=True)
-    parser.add_argument("--offline", action="store_true", help="run against the embedded offline endpoint")
+    add_offline_arguments(parser, "KEY", seeded="config KEY")
     parser.add_argument("--policy-pack-config", type=Path, help="run the shipped policy pack with this config")
     parser.add_argument("--state-dir", type=Path, help="state folder (default: .state/<project>)")
-    parser.add_argument("--seeded-contact", metavar="KEY",
-                        help="with --offline, set config KEY to the seeded escalation plan's ARN")
-    parser.add_argument("--responder", action="append", default=[], metavar="RULE",
-                        help="with --offline, a simulated person (as ssm-contacts-emulator --responder takes it)")
-    parser.add_argument("--time-scale", type=float, default=1.0,
-                        help="with --offline, how much faster than real time escalations and responders run")
     parser.add_argument("--install", action="store_true",
                         help="run `pulumi install` first (Node.js dependencies, SDKs of the project's packages)")
     args = parser.parse_args(argv)
@@ -238,14 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         env: dict[str, str] = {}
         seeded: dict[str, str] = {}
         if args.offline:
-            endpoint = resources.enter_context(
-                Emulator(EmulatorConfig(time_scale=args.time_scale, responders=args.responder))
-            )
-            rotation = seed_rotation(endpoint.client())
-            env = endpoint.env()
-            print(f"offline endpoint {endpoint.endpoint_url}, seeded {rotation.escalation_arn}", flush=True)
+            env, escalation_arn = start_offline_endpoint(resources, args)
             if args.seeded_contact:
-                seeded[args.seeded_contact] = rotation.escalation_arn
+                seeded[args.seeded_contact] = escalation_arn
         state_dir = args.state_dir or STATE_DIR / ("offline" if args.offline else "aws") / project_dir.name
         project = Project(project_dir, args.stack, ensure_cli(), state_dir=state_dir, env=env)
         if args.install:

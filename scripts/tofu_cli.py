@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from offline_endpoint import add_offline_arguments, start_offline_endpoint
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GET_TOFU = REPO_ROOT / "scripts" / "get-tofu"
 STATE_DIR = REPO_ROOT / ".state"
@@ -166,20 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     (so that nothing a run writes lands in the repository), with this checkout's provider from a local mirror,
     printing what `tofu` prints. ``--offline`` starts the embedded endpoint, seeded with the drill rotation, for the
     run, in a fresh folder: with no TF_VAR_state_passphrase set, the run's state is encrypted with a random one."""
-    from ssm_contacts_emulator import Emulator, EmulatorConfig
-    from ssm_contacts_emulator.seed import seed_rotation
-
     parser = argparse.ArgumentParser(prog="scripts/tofu_cli.py", description=main.__doc__)
     parser.add_argument("config_dir", type=Path, help="the folder holding the configuration's .tf files")
     parser.add_argument("commands", nargs="+", choices=list(COMMANDS))
-    parser.add_argument("--offline", action="store_true", help="run against the embedded offline endpoint")
+    add_offline_arguments(parser, "VARIABLE", seeded="the variable")
     parser.add_argument("--state-dir", type=Path, help="working folder (default: .state/<offline|aws>/<folder>)")
-    parser.add_argument("--seeded-contact", metavar="VARIABLE",
-                        help="with --offline, set the variable to the seeded escalation plan's ARN")
-    parser.add_argument("--responder", action="append", default=[], metavar="RULE",
-                        help="with --offline, a simulated person (as ssm-contacts-emulator --responder takes it)")
-    parser.add_argument("--time-scale", type=float, default=1.0,
-                        help="with --offline, how much faster than real time escalations and responders run")
     args = parser.parse_args(argv)
 
     config_dir = args.config_dir.resolve()
@@ -196,13 +189,10 @@ def main(argv: list[str] | None = None) -> int:
                 (folder / written).unlink(missing_ok=True)
             shutil.rmtree(folder / ".terraform", ignore_errors=True)
             env.setdefault(STATE_PASSPHRASE, secrets.token_hex(16))
-            endpoint = resources.enter_context(
-                Emulator(EmulatorConfig(time_scale=args.time_scale, responders=args.responder)))
-            rotation = seed_rotation(endpoint.client())
-            env.update(endpoint.env())
-            print(f"offline endpoint {endpoint.endpoint_url}, seeded {rotation.escalation_arn}", flush=True)
+            endpoint_env, escalation_arn = start_offline_endpoint(resources, args)
+            env.update(endpoint_env)
             if args.seeded_contact:
-                env[f"TF_VAR_{args.seeded_contact}"] = rotation.escalation_arn
+                env[f"TF_VAR_{args.seeded_contact}"] = escalation_arn
         folder.mkdir(parents=True, exist_ok=True)
         for source in config_dir.glob("*.tf"):
             shutil.copy(source, folder / source.name)
